@@ -1,0 +1,165 @@
+import {
+  type Address,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  fallback,
+  type Hex,
+  http,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+  webSocket,
+} from 'viem';
+import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
+import { mainnet } from 'viem/chains';
+
+/** How long a chain read (block number, relayer balance) is reused before asking the RPC again. */
+export const CHAIN_READ_CACHE_MS = 2_000;
+
+export type TEndpoint = 'primary' | 'backup';
+
+export type TChainSnapshot = {
+  ok: boolean;
+  blockNumber: number | null;
+  latencyMs: number | null;
+  endpoint: TEndpoint | null;
+  relayerBalanceWei: bigint | null;
+  error: string | null;
+  readAt: number;
+};
+
+export type TChainConnection = {
+  chainId: number;
+  chain: Chain;
+  publicClient: PublicClient<Transport, Chain>;
+  walletClient: WalletClient<Transport, Chain, PrivateKeyAccount>;
+  relayer: PrivateKeyAccount;
+  /** Block number, latency, answering endpoint and relayer balance, cached for CHAIN_READ_CACHE_MS. */
+  snapshot(options?: { fresh?: boolean }): Promise<TChainSnapshot>;
+  /** Which endpoint answered the last request. */
+  lastEndpoint(): TEndpoint | null;
+};
+
+function transportFor(url: string, key: TEndpoint, timeoutMs: number): Transport {
+  return url.startsWith('ws')
+    ? webSocket(url, { key, timeout: timeoutMs })
+    : http(url, { key, timeout: timeoutMs, retryCount: 0 });
+}
+
+export class ChainIdMismatchError extends Error {
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(
+      `CHAIN_ID is ${expected} but the RPC reports chain ${actual}: refusing to start against the wrong chain`,
+    );
+    this.name = 'ChainIdMismatchError';
+  }
+}
+
+/**
+ * Connects to an Ethereum JSON-RPC endpoint (with failover to a backup) and reads its chain id.
+ *
+ * @example
+ * const chain = await connectChain({ rpcUrl: 'http://127.0.0.1:8545', relayerPrivateKey: key, timeoutMs: 10_000 });
+ * const { blockNumber } = await chain.snapshot();
+ */
+export async function connectChain(options: {
+  rpcUrl: string;
+  rpcBackupUrl?: string | null;
+  timeoutMs: number;
+  relayerPrivateKey: Hex;
+  expectedChainId?: number | null;
+}): Promise<TChainConnection> {
+  const transports = [transportFor(options.rpcUrl, 'primary', options.timeoutMs)];
+  if (options.rpcBackupUrl) transports.push(transportFor(options.rpcBackupUrl, 'backup', options.timeoutMs));
+  // Reads fail over to the backup. Writes are safe to repeat: the relayer only sends signed raw
+  // transactions, and sending the same signed bytes twice yields the same hash, never a second transaction.
+  const transport = fallback(transports, { retryCount: 1, retryDelay: 100 });
+  let lastEndpoint: TEndpoint | null = null;
+
+  const probe = createPublicClient({ transport });
+  probe.transport.onResponse(({ transport: answered, status }) => {
+    if (status === 'success') lastEndpoint = answered.config.key as TEndpoint;
+  });
+  const chainId = await probe.getChainId();
+  if (options.expectedChainId && options.expectedChainId !== chainId) {
+    throw new ChainIdMismatchError(options.expectedChainId, chainId);
+  }
+  const chain: Chain =
+    chainId === mainnet.id
+      ? mainnet
+      : defineChain({
+          id: chainId,
+          name: chainId === 31337 ? 'Local (anvil)' : `Chain ${chainId}`,
+          nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+          rpcUrls: { default: { http: [options.rpcUrl] } },
+        });
+
+  const publicClient = createPublicClient({ chain, transport, batch: { multicall: false } });
+  publicClient.transport.onResponse(({ transport: answered, status }) => {
+    if (status === 'success') lastEndpoint = answered.config.key as TEndpoint;
+  });
+  const relayer = privateKeyToAccount(options.relayerPrivateKey);
+  const walletClient = createWalletClient({ chain, transport, account: relayer });
+
+  let cached: TChainSnapshot | null = null;
+  let inFlight: Promise<TChainSnapshot> | null = null;
+  const read = async (): Promise<TChainSnapshot> => {
+    const started = performance.now();
+    try {
+      const [blockNumber, balance] = await Promise.all([
+        publicClient.getBlockNumber({ cacheTime: 0 }),
+        publicClient.getBalance({ address: relayer.address }),
+      ]);
+      return {
+        ok: true,
+        blockNumber: Number(blockNumber),
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        endpoint: lastEndpoint,
+        relayerBalanceWei: balance,
+        error: null,
+        readAt: Date.now(),
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        blockNumber: cached?.blockNumber ?? null,
+        latencyMs: null,
+        endpoint: null,
+        relayerBalanceWei: cached?.relayerBalanceWei ?? null,
+        error: error instanceof Error ? error.message.split('\n')[0]! : String(error),
+        readAt: Date.now(),
+      };
+    }
+  };
+
+  return {
+    chainId,
+    chain,
+    publicClient: publicClient as PublicClient<Transport, Chain>,
+    walletClient,
+    relayer,
+    lastEndpoint: () => lastEndpoint,
+    async snapshot(snapshotOptions = {}) {
+      if (!snapshotOptions.fresh && cached && Date.now() - cached.readAt < CHAIN_READ_CACHE_MS) return cached;
+      inFlight ??= read().finally(() => {
+        inFlight = null;
+      });
+      cached = await inFlight;
+      return cached;
+    },
+  };
+}
+
+/** Explorer base URL: EXPLORER_URL, else Etherscan on mainnet, else none (local chains have no explorer). */
+export function explorerUrlFor(chainId: number, configured: string | null): string | null {
+  if (configured) return configured.replace(/\/$/, '');
+  if (chainId === mainnet.id) return 'https://etherscan.io';
+  return null;
+}
+
+export type { Address };

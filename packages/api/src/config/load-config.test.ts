@@ -1,0 +1,136 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/platform';
+import { renderEnvExample } from './env-example';
+import { ConfigError, DEV_ADMIN_KEY, devPrivateKey, loadConfig } from './load-config';
+import { findRepoRoot } from './repo-root';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.variable);
+    throw error;
+  }
+  return [];
+}
+
+const REAL_KEY = '0x1111111111111111111111111111111111111111111111111111111111111111';
+const REAL_ENV = {
+  MOCK_MODE: 'false',
+  DATABASE_URL: 'postgresql://sge@db:5432/sge',
+  REDIS_URL: 'redis://cache:6379',
+  RPC_URL: 'https://rpc.example/v2/key',
+  RELAYER_PRIVATE_KEY: REAL_KEY,
+};
+
+describe('loadConfig', () => {
+  it('defaults to Mock mode with development keys, port 3000 and the dev admin key', () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe('MOCK');
+    expect(config.role).toBe('all');
+    expect(config.http.port).toBe(3000);
+    expect(config.http.appOrigins).toEqual(['http://localhost:5173']);
+    expect(config.chain.relayerPrivateKey).toBe(devPrivateKey(1));
+    expect(config.admin.keys).toEqual([{ name: 'dev', key: DEV_ADMIN_KEY }]);
+    expect(config.chain.balanceWarningWei).toBe(100_000_000_000_000_000n);
+  });
+
+  it('names DATABASE_URL, REDIS_URL, RPC_URL and RELAYER_PRIVATE_KEY when MOCK_MODE=false and nothing else is set', () => {
+    const error = (() => {
+      try {
+        loadConfig({ MOCK_MODE: 'false' });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error('loadConfig accepted an empty Real configuration');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(
+      ['DATABASE_URL', 'REDIS_URL', 'RELAYER_PRIVATE_KEY', 'RPC_URL'].sort(),
+    );
+    // Each problem says what the variable is for.
+    expect(error.message).toContain('DATABASE_URL: is required when MOCK_MODE=false. It is: PostgreSQL connection string');
+    expect(error.message).toContain('RELAYER_PRIVATE_KEY: is required');
+  });
+
+  it('reports every malformed variable at once, not just the first', () => {
+    const problems = problemsOf({
+      ...REAL_ENV,
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      RPC_URL: 'not a url',
+      TREASURY_ADDRESS: '0x123',
+      LOG_LEVEL: 'loud',
+      MOCK_MODE: 'maybe',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining(['PORT', 'DATABASE_URL', 'RPC_URL', 'TREASURY_ADDRESS', 'LOG_LEVEL', 'MOCK_MODE']),
+    );
+  });
+
+  it('accepts a complete Real configuration and checksums addresses', () => {
+    const config = loadConfig({ ...REAL_ENV, TREASURY_ADDRESS: '0x8ba1f109551bd432803012645ac136ddd64dba72' });
+    expect(config.mode).toBe('REAL');
+    expect(config.chain.treasuryAddress).toBe('0x8ba1f109551bD432803012645Ac136ddd64DBA72');
+    expect(config.chain.relayerPrivateKey).toBe(REAL_KEY);
+  });
+
+  it('reads a secret from NAME_FILE and refuses NAME and NAME_FILE together', () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, 'relayer-key');
+      writeFileSync(file, `${REAL_KEY}\n`);
+      const { RELAYER_PRIVATE_KEY: _omitted, ...rest } = REAL_ENV;
+      expect(loadConfig({ ...rest, RELAYER_PRIVATE_KEY_FILE: file }).chain.relayerPrivateKey).toBe(REAL_KEY);
+      expect(problemsOf({ ...REAL_ENV, RELAYER_PRIVATE_KEY_FILE: file })).toEqual(['RELAYER_PRIVATE_KEY_FILE']);
+      expect(problemsOf({ ...rest, RELAYER_PRIVATE_KEY_FILE: join(dir.path, 'missing') })).toEqual(
+        expect.arrayContaining(['RELAYER_PRIVATE_KEY_FILE']),
+      );
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('refuses development secrets, a missing treasury and missing admin keys in Production', () => {
+    const problems = problemsOf({
+      ...REAL_ENV,
+      NODE_ENV: 'production',
+      RELAYER_PRIVATE_KEY: devPrivateKey(1),
+      DEPLOYER_PRIVATE_KEY: devPrivateKey(0),
+      ADMIN_API_KEYS: `dev:${DEV_ADMIN_KEY}`,
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining(['RELAYER_PRIVATE_KEY', 'DEPLOYER_PRIVATE_KEY', 'ADMIN_API_KEYS', 'TREASURY_ADDRESS']),
+    );
+    expect(problemsOf({ ...REAL_ENV, NODE_ENV: 'production', TREASURY_ADDRESS: '0x8ba1f109551bD432803012645Ac136ddd64DBA72' })).toEqual(['ADMIN_API_KEYS']);
+  });
+
+  it('accepts a clean Production configuration', () => {
+    const config = loadConfig({
+      ...REAL_ENV,
+      NODE_ENV: 'production',
+      TREASURY_ADDRESS: '0x8ba1f109551bD432803012645Ac136ddd64DBA72',
+      ADMIN_API_KEYS: 'alice:a-long-random-admin-key-0001,bob:a-long-random-admin-key-0002',
+      COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET: 'whsec-real',
+      CHAIN_ID: '1',
+    });
+    expect(config.mode).toBe('PRODUCTION');
+    expect(config.chain.expectedChainId).toBe(1);
+    expect(config.admin.keys.map((k) => k.name)).toEqual(['alice', 'bob']);
+  });
+
+  it('parses admin keys and refuses duplicate names or malformed pairs', () => {
+    expect(problemsOf({ ADMIN_API_KEYS: 'alice:key-one-long,alice:key-two-long' })).toEqual(['ADMIN_API_KEYS']);
+    expect(problemsOf({ ADMIN_API_KEYS: 'no-colon-here' })).toEqual(['ADMIN_API_KEYS']);
+    expect(loadConfig({ ADMIN_API_KEY: 'single-key-123' }).admin.keys).toEqual([{ name: 'admin', key: 'single-key-123' }]);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the configuration reads, exactly as generated from the variable table', () => {
+    const committed = readFileSync(join(findRepoRoot(), 'packages', 'api', '.env.example'), 'utf8');
+    expect(committed).toBe(renderEnvExample());
+  });
+});

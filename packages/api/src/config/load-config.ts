@@ -1,0 +1,410 @@
+import { readFileSync } from 'node:fs';
+import { ANVIL_MNEMONIC } from '@sge/contracts';
+import { type Address, getAddress, type Hex, isAddress, parseEther } from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { findRepoRoot } from './repo-root';
+import { VARIABLES } from './variables';
+import { join, resolve } from 'node:path';
+
+export type TMode = 'MOCK' | 'REAL' | 'PRODUCTION';
+export type TRole = 'api' | 'worker' | 'all';
+export type TLogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export type TContractAddresses = {
+  sgeId: Address | null;
+  sgeClaim: Address | null;
+  payout: Address | null;
+  affiliateRegistry: Address | null;
+  usdc: Address | null;
+  usdt: Address | null;
+  sgeToken: Address | null;
+};
+
+export type TAdminKey = { name: string; key: string };
+
+export type TConfig = {
+  mode: TMode;
+  mockMode: boolean;
+  nodeEnv: 'development' | 'test' | 'production';
+  role: TRole;
+  dataDir: string;
+  http: {
+    port: number;
+    host: string;
+    appOrigins: string[];
+    trustProxy: boolean;
+    rateLimitPerIpPerMinute: number;
+    bodyLimitBytes: number;
+  };
+  database: { url: string | null; poolMax: number };
+  redis: { url: string | null; prefix: string };
+  chain: {
+    rpcUrl: string | null;
+    rpcBackupUrl: string | null;
+    expectedChainId: number | null;
+    rpcTimeoutMs: number;
+    explorerUrl: string | null;
+    deployerPrivateKey: Hex | null;
+    relayerPrivateKey: Hex;
+    treasuryAddress: Address | null;
+    balanceWarningWei: bigint;
+    balanceCriticalWei: bigint;
+  };
+  contracts: TContractAddresses;
+  admin: { keys: TAdminKey[] };
+  commerce: { apiKey: string | null; webhookSecret: string | null };
+  workers: {
+    concurrency: number;
+    sweepIntervalMs: number;
+    intentTimeoutMinutes: number;
+    shutdownTimeoutMs: number;
+  };
+  logLevel: TLogLevel;
+  sentryDsn: string | null;
+};
+
+export type TConfigProblem = { variable: string; problem: string; purpose: string };
+
+/** Startup configuration is wrong; `problems` lists every one, not just the first. */
+export class ConfigError extends Error {
+  readonly problems: TConfigProblem[];
+  constructor(problems: TConfigProblem[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.problem}. It is: ${p.purpose}.`).join('\n'),
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** The admin key Mock mode and local development use when none is configured. Refused in Production. */
+export const DEV_ADMIN_KEY = 'dev-admin-key';
+/** The Commerce webhook secret Mock mode's simulated checkout signs with. Refused in Production. */
+export const MOCK_COMMERCE_WEBHOOK_SECRET = 'mock-commerce-webhook-secret';
+
+/** Indexes of anvil's development accounts used by Mock mode. */
+const MOCK_DEPLOYER_INDEX = 0;
+const MOCK_RELAYER_INDEX = 1;
+const MOCK_TREASURY_INDEX = 2;
+/** How many of the published development accounts Production refuses (anvil and hardhat create 10 by default). */
+const DEV_ACCOUNTS_REFUSED_COUNT = 20;
+
+const purposeOf = new Map(VARIABLES.map((v) => [v.name, v.purpose]));
+
+/** Private key of a published development account (anvil/hardhat mnemonic). Public knowledge. */
+export function devPrivateKey(index: number): Hex {
+  const account = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index });
+  const key = account.getHdKey().privateKey;
+  if (!key) throw new Error('HD derivation returned no private key');
+  return `0x${Buffer.from(key).toString('hex')}`;
+}
+
+let devAddressesCache: Set<string> | null = null;
+function devAddresses(): Set<string> {
+  if (!devAddressesCache) {
+    devAddressesCache = new Set();
+    for (let index = 0; index < DEV_ACCOUNTS_REFUSED_COUNT; index++) {
+      devAddressesCache.add(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index }).address.toLowerCase());
+    }
+  }
+  return devAddressesCache;
+}
+
+/**
+ * Replaces `NAME_FILE=/path` with `NAME=<file contents>` (trailing newline trimmed). Reports a variable set
+ * both ways, or a file that cannot be read.
+ */
+export function resolveFileSecrets(
+  env: NodeJS.ProcessEnv,
+  problems: TConfigProblem[],
+): Record<string, string> {
+  const resolved: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined) resolved[name] = value;
+  }
+  for (const variable of VARIABLES) {
+    const filePath = env[`${variable.name}_FILE`];
+    if (!filePath) continue;
+    if (env[variable.name]) {
+      problems.push({
+        variable: `${variable.name}_FILE`,
+        problem: `both ${variable.name} and ${variable.name}_FILE are set; set only one`,
+        purpose: variable.purpose,
+      });
+      continue;
+    }
+    try {
+      resolved[variable.name] = readFileSync(filePath, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push({
+        variable: `${variable.name}_FILE`,
+        problem: `cannot read ${filePath} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        purpose: variable.purpose,
+      });
+    }
+  }
+  return resolved;
+}
+
+/**
+ * Reads and validates the whole configuration at once.
+ *
+ * @throws ConfigError naming every missing or malformed variable with what it is for.
+ * @example
+ * const config = loadConfig(process.env); // MOCK_MODE unset → Mock mode with embedded everything
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } = {}): TConfig {
+  const problems: TConfigProblem[] = [];
+  const vars = resolveFileSecrets(env, problems);
+  const problem = (variable: string, text: string) =>
+    problems.push({ variable, problem: text, purpose: purposeOf.get(variable) ?? variable });
+  const raw = (name: string): string | null => {
+    const value = vars[name]?.trim();
+    return value ? value : null;
+  };
+
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = raw(name);
+    if (value === null) return fallback;
+    if (/^(true|1|yes)$/i.test(value)) return true;
+    if (/^(false|0|no)$/i.test(value)) return false;
+    problem(name, `"${value}" is not true or false`);
+    return fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const value = raw(name);
+    if (value === null) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problem(name, `"${value}" is not a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(value);
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const value = raw(name);
+    if (value === null) return null;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        problem(name, `must be a ${protocols.join(' or ')} URL`);
+        return null;
+      }
+      return value;
+    } catch {
+      problem(name, 'is not a valid URL');
+      return null;
+    }
+  };
+  const address = (name: string): Address | null => {
+    const value = raw(name);
+    if (value === null) return null;
+    if (!isAddress(value, { strict: false })) {
+      problem(name, `"${value}" is not a 20-byte hex address`);
+      return null;
+    }
+    return getAddress(value);
+  };
+  const privateKey = (name: string): Hex | null => {
+    const value = raw(name);
+    if (value === null) return null;
+    const hex = value.startsWith('0x') ? value : `0x${value}`;
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) {
+      problem(name, 'is not a 32-byte hex private key');
+      return null;
+    }
+    return hex as Hex;
+  };
+  const eth = (name: string, fallback: string): bigint => {
+    const value = raw(name) ?? fallback;
+    if (!/^\d+(\.\d{1,18})?$/.test(value)) {
+      problem(name, `"${value}" is not an ETH amount like 0.1`);
+      return parseEther(fallback);
+    }
+    return parseEther(value);
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = raw(name);
+    if (value === null) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      problem(name, `"${value}" is not one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return value as T;
+  };
+
+  const mockMode = bool('MOCK_MODE', true);
+  const nodeEnv = oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const mode: TMode = mockMode ? 'MOCK' : nodeEnv === 'production' ? 'PRODUCTION' : 'REAL';
+  const roleFromEnv = oneOf('PROCESS_ROLE', ['api', 'worker', 'all'] as const, 'all');
+  const role: TRole = mockMode ? 'all' : (overrides.role ?? roleFromEnv);
+
+  const required = (name: string) => {
+    const variable = VARIABLES.find((v) => v.name === name);
+    if (!variable?.requiredIn) return;
+    const needed = variable.requiredIn.includes(mode as 'REAL' | 'PRODUCTION');
+    if (needed && raw(name) === null) {
+      const when = mode === 'PRODUCTION' ? 'in Production (NODE_ENV=production)' : 'when MOCK_MODE=false';
+      problem(name, `is required ${when}`);
+    }
+  };
+  for (const variable of VARIABLES) required(variable.name);
+
+  const dataDir = resolve(raw('DATA_DIR') ?? join(findRepoRoot(), '.data'));
+
+  // Keys: Mock mode uses anvil's published development accounts; Real and Production need real ones.
+  const relayerKey = privateKey('RELAYER_PRIVATE_KEY');
+  const deployerKey = privateKey('DEPLOYER_PRIVATE_KEY');
+  let treasury = address('TREASURY_ADDRESS');
+  if (mockMode && !treasury)
+    treasury = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: MOCK_TREASURY_INDEX }).address;
+
+  const adminKeys = parseAdminKeys(raw('ADMIN_API_KEYS'), raw('ADMIN_API_KEY'), problem);
+  if (adminKeys.length === 0 && mode !== 'PRODUCTION') adminKeys.push({ name: 'dev', key: DEV_ADMIN_KEY });
+  if (adminKeys.length === 0 && mode === 'PRODUCTION') {
+    problem('ADMIN_API_KEYS', 'is required in Production (NODE_ENV=production)');
+  }
+
+  const webhookSecret =
+    raw('COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET') ??
+    raw('COINBASE_COMMERCE_SECRET') ??
+    (mockMode ? MOCK_COMMERCE_WEBHOOK_SECRET : null);
+
+  const expectedChainIdRaw = raw('CHAIN_ID');
+  let expectedChainId: number | null = null;
+  if (expectedChainIdRaw !== null) {
+    if (/^\d+$/.test(expectedChainIdRaw) && Number(expectedChainIdRaw) > 0)
+      expectedChainId = Number(expectedChainIdRaw);
+    else problem('CHAIN_ID', `"${expectedChainIdRaw}" is not a positive whole number`);
+  }
+
+  const config: TConfig = {
+    mode,
+    mockMode,
+    nodeEnv,
+    role,
+    dataDir,
+    http: {
+      port: int('PORT', 3000, 0, 65535),
+      host: raw('HOST') ?? '0.0.0.0',
+      appOrigins: (raw('APP_ORIGIN') ?? 'http://localhost:5173')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+      trustProxy: bool('TRUST_PROXY', false),
+      rateLimitPerIpPerMinute: int('RATE_LIMIT_PER_IP_PER_MINUTE', 600, 1, 10_000_000),
+      bodyLimitBytes: int('BODY_LIMIT_BYTES', 65_536, 1_024, 10_485_760),
+    },
+    database: {
+      url: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+      poolMax: int('DATABASE_POOL_MAX', 20, 1, 500),
+    },
+    redis: { url: url('REDIS_URL', ['redis:', 'rediss:']), prefix: raw('REDIS_PREFIX') ?? 'sge' },
+    chain: {
+      rpcUrl: url('RPC_URL', ['http:', 'https:', 'ws:', 'wss:']),
+      rpcBackupUrl: url('RPC_BACKUP_URL', ['http:', 'https:', 'ws:', 'wss:']),
+      expectedChainId,
+      rpcTimeoutMs: int('RPC_TIMEOUT_MS', 10_000, 100, 600_000),
+      explorerUrl: url('EXPLORER_URL', ['http:', 'https:']),
+      deployerPrivateKey: deployerKey ?? (mockMode ? devPrivateKey(MOCK_DEPLOYER_INDEX) : null),
+      // In Real mode a missing key is reported above; the placeholder never signs anything.
+      relayerPrivateKey:
+        relayerKey ?? (mockMode ? devPrivateKey(MOCK_RELAYER_INDEX) : `0x${'00'.repeat(31)}01`),
+      treasuryAddress: treasury,
+      balanceWarningWei: eth('RELAYER_BALANCE_WARNING_ETH', '0.1'),
+      balanceCriticalWei: eth('RELAYER_BALANCE_CRITICAL_ETH', '0.05'),
+    },
+    contracts: {
+      sgeId: address('SGE_ID_ADDRESS'),
+      sgeClaim: address('SGE_CLAIM_ADDRESS'),
+      payout: address('PAYOUT_ADDRESS'),
+      affiliateRegistry: address('AFFILIATE_REGISTRY_ADDRESS'),
+      usdc: address('USDC_ADDRESS'),
+      usdt: address('USDT_ADDRESS'),
+      sgeToken: address('SGE_TOKEN_ADDRESS'),
+    },
+    admin: { keys: adminKeys },
+    commerce: { apiKey: raw('COINBASE_COMMERCE_API_KEY'), webhookSecret },
+    workers: {
+      concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
+      sweepIntervalMs: int('SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000),
+      intentTimeoutMinutes: int('INTENT_TIMEOUT_MINUTES', 10, 1, 10_080),
+      shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 30_000, 100, 600_000),
+    },
+    logLevel: oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    sentryDsn: url('SENTRY_DSN', ['http:', 'https:']),
+  };
+
+  if (config.chain.balanceCriticalWei > config.chain.balanceWarningWei) {
+    problem('RELAYER_BALANCE_CRITICAL_ETH', 'must not be above RELAYER_BALANCE_WARNING_ETH');
+  }
+  if (mode === 'PRODUCTION') checkProductionSecrets(config, relayerKey, deployerKey, problem);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parseAdminKeys(
+  list: string | null,
+  single: string | null,
+  problem: (variable: string, text: string) => void,
+): TAdminKey[] {
+  const keys: TAdminKey[] = [];
+  if (list) {
+    for (const [index, pair] of list.split(',').entries()) {
+      const match = /^\s*([A-Za-z0-9_.@-]{1,64}):(\S{8,})\s*$/.exec(pair);
+      if (!match) {
+        problem(
+          'ADMIN_API_KEYS',
+          `entry ${index + 1} is not name:key (name 1-64 of A-Z a-z 0-9 _ . @ -, key ≥ 8 chars)`,
+        );
+        continue;
+      }
+      keys.push({ name: match[1]!, key: match[2]! });
+    }
+  }
+  if (single) keys.push({ name: 'admin', key: single });
+  const names = new Set<string>();
+  const values = new Set<string>();
+  for (const { name, key } of keys) {
+    if (names.has(name)) problem('ADMIN_API_KEYS', `the name "${name}" is used twice`);
+    if (values.has(key)) problem('ADMIN_API_KEYS', `two admins share one key (names ${name} and another)`);
+    names.add(name);
+    values.add(key);
+  }
+  return keys;
+}
+
+/** SPEC §2: Production refuses well-known development secrets and a missing treasury. */
+function checkProductionSecrets(
+  config: TConfig,
+  relayerKey: Hex | null,
+  deployerKey: Hex | null,
+  problem: (variable: string, text: string) => void,
+) {
+  for (const { name, key } of config.admin.keys) {
+    if (key === DEV_ADMIN_KEY)
+      problem('ADMIN_API_KEYS', `admin "${name}" uses the development key; set a real one`);
+    else if (key.length < 24) problem('ADMIN_API_KEYS', `admin "${name}" key is shorter than 24 characters`);
+  }
+  const dev = devAddresses();
+  if (relayerKey && dev.has(privateKeyToAccount(relayerKey).address.toLowerCase())) {
+    problem(
+      'RELAYER_PRIVATE_KEY',
+      'is a published development key (anvil/hardhat test account); anyone can spend from it',
+    );
+  }
+  if (deployerKey && dev.has(privateKeyToAccount(deployerKey).address.toLowerCase())) {
+    problem('DEPLOYER_PRIVATE_KEY', 'is a published development key (anvil/hardhat test account)');
+  }
+  if (config.chain.treasuryAddress && dev.has(config.chain.treasuryAddress.toLowerCase())) {
+    problem('TREASURY_ADDRESS', 'is a published development account');
+  }
+  if (config.commerce.webhookSecret === MOCK_COMMERCE_WEBHOOK_SECRET) {
+    problem('COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET', 'is the Mock mode secret');
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * Every environment variable the platform reads, with what it is for. This table is the single source
+ * for validation (config/load-config.ts) and for `packages/api/.env.example` (a test keeps them in sync).
+ *
+ * `requiredIn` names the modes where the variable must be set: MOCK (MOCK_MODE=true), REAL
+ * (MOCK_MODE=false) and PRODUCTION (MOCK_MODE=false and NODE_ENV=production). Secrets may be given as
+ * `NAME_FILE=/path/to/file` instead of `NAME=value` (for secrets managers that mount files).
+ */
+export type TVariable = {
+  name: string;
+  group: string;
+  /** What the variable is for: shown in startup errors and in .env.example. */
+  purpose: string;
+  /** The value written in .env.example; undefined writes the line commented out. */
+  example?: string;
+  defaultText?: string;
+  requiredIn?: readonly ('REAL' | 'PRODUCTION')[];
+  secret?: boolean;
+};
+
+export const VARIABLES: readonly TVariable[] = [
+  // Mode and process
+  {
+    name: 'MOCK_MODE',
+    group: 'Mode',
+    purpose:
+      'true runs everything embedded (database, queue, local chain with contracts); false uses PostgreSQL, Redis and RPC_URL',
+    example: 'true',
+    defaultText: 'true',
+  },
+  {
+    name: 'NODE_ENV',
+    group: 'Mode',
+    purpose:
+      'development, test or production; production with MOCK_MODE=false is Production mode (strict checks)',
+    example: 'development',
+    defaultText: 'development',
+  },
+  {
+    name: 'PROCESS_ROLE',
+    group: 'Mode',
+    purpose: 'api, worker or all; the --role flag of main.ts overrides it; Mock mode always runs all',
+    defaultText: 'all',
+  },
+  {
+    name: 'DATA_DIR',
+    group: 'Mode',
+    purpose: 'Mock mode: directory of the embedded database and local chain state (survives restarts)',
+    defaultText: '<repo>/.data',
+  },
+  // HTTP
+  { name: 'PORT', group: 'HTTP', purpose: 'API listen port', example: '3000', defaultText: '3000' },
+  { name: 'HOST', group: 'HTTP', purpose: 'API listen address', defaultText: '0.0.0.0' },
+  {
+    name: 'APP_ORIGIN',
+    group: 'HTTP',
+    purpose: 'Web app origin(s) allowed by CORS, comma-separated; also used to build referral links',
+    example: 'http://localhost:5173',
+    defaultText: 'http://localhost:5173',
+  },
+  {
+    name: 'TRUST_PROXY',
+    group: 'HTTP',
+    purpose:
+      'true when the API runs behind a load balancer that sets X-Forwarded-For (client IPs for rate limits)',
+    defaultText: 'false',
+  },
+  {
+    name: 'RATE_LIMIT_PER_IP_PER_MINUTE',
+    group: 'HTTP',
+    purpose: 'Requests per minute one client IP may make to public endpoints (shared across API replicas)',
+    defaultText: '600',
+  },
+  {
+    name: 'BODY_LIMIT_BYTES',
+    group: 'HTTP',
+    purpose: 'Largest request body accepted; larger bodies get 413',
+    defaultText: '65536',
+  },
+  // Database and queue
+  {
+    name: 'DATABASE_URL',
+    group: 'Database and queue',
+    purpose: 'PostgreSQL connection string (the source of truth)',
+    example: 'postgresql://sge:sge@localhost:5432/sge',
+    requiredIn: ['REAL', 'PRODUCTION'],
+    secret: true,
+  },
+  {
+    name: 'DATABASE_POOL_MAX',
+    group: 'Database and queue',
+    purpose: 'Most PostgreSQL connections one process opens',
+    defaultText: '20',
+  },
+  {
+    name: 'REDIS_URL',
+    group: 'Database and queue',
+    purpose: 'Redis connection string (BullMQ queues, shared rate limits)',
+    example: 'redis://localhost:6379',
+    requiredIn: ['REAL', 'PRODUCTION'],
+    secret: true,
+  },
+  {
+    name: 'REDIS_PREFIX',
+    group: 'Database and queue',
+    purpose: 'Prefix of every Redis key this deployment writes (lets deployments share one Redis)',
+    defaultText: 'sge',
+  },
+  // Chain
+  {
+    name: 'RPC_URL',
+    group: 'Chain',
+    purpose: 'Ethereum JSON-RPC endpoint (primary)',
+    example: 'https://eth-mainnet.g.alchemy.com/v2/YOUR_KEY',
+    requiredIn: ['REAL', 'PRODUCTION'],
+    secret: true,
+  },
+  {
+    name: 'RPC_BACKUP_URL',
+    group: 'Chain',
+    purpose: 'Ethereum JSON-RPC endpoint used when the primary fails',
+    secret: true,
+  },
+  {
+    name: 'CHAIN_ID',
+    group: 'Chain',
+    purpose: 'Expected chain id; startup fails when the RPC reports another (1 = Ethereum mainnet)',
+    example: '1',
+  },
+  {
+    name: 'RPC_TIMEOUT_MS',
+    group: 'Chain',
+    purpose: 'Timeout of one JSON-RPC request before it counts as failed',
+    defaultText: '10000',
+  },
+  {
+    name: 'EXPLORER_URL',
+    group: 'Chain',
+    purpose: 'Block explorer base URL for links (default: Etherscan on chain 1, none on local chains)',
+  },
+  {
+    name: 'DEPLOYER_PRIVATE_KEY',
+    group: 'Chain',
+    purpose: 'Key that deploys contracts (deploy scripts only; keep it offline otherwise)',
+    secret: true,
+  },
+  {
+    name: 'RELAYER_PRIVATE_KEY',
+    group: 'Chain',
+    purpose: 'Hot wallet that mints SGE-IDs and sends payouts, paying the gas',
+    requiredIn: ['REAL', 'PRODUCTION'],
+    secret: true,
+  },
+  {
+    name: 'TREASURY_ADDRESS',
+    group: 'Chain',
+    purpose: 'Treasury (multi-sig) that receives claim fees and funds payouts',
+    requiredIn: ['PRODUCTION'],
+  },
+  {
+    name: 'RELAYER_BALANCE_WARNING_ETH',
+    group: 'Chain',
+    purpose: 'Relayer balance below which /status and fund-check warn',
+    defaultText: '0.1',
+  },
+  {
+    name: 'RELAYER_BALANCE_CRITICAL_ETH',
+    group: 'Chain',
+    purpose: 'Relayer balance below which the relayer is reported critical',
+    defaultText: '0.05',
+  },
+  // Contracts
+  { name: 'SGE_ID_ADDRESS', group: 'Contracts', purpose: 'SGEID identity token (ERC-721) contract' },
+  { name: 'SGE_CLAIM_ADDRESS', group: 'Contracts', purpose: 'SGEClaim contract (USDC/USDT → SGE)' },
+  { name: 'PAYOUT_ADDRESS', group: 'Contracts', purpose: 'SGEPayout contract (batched affiliate payouts)' },
+  {
+    name: 'AFFILIATE_REGISTRY_ADDRESS',
+    group: 'Contracts',
+    purpose: 'Optional on-chain affiliate referral registry',
+  },
+  { name: 'USDC_ADDRESS', group: 'Contracts', purpose: 'USDC token (6 decimals)' },
+  { name: 'USDT_ADDRESS', group: 'Contracts', purpose: 'USDT token (6 decimals)' },
+  { name: 'SGE_TOKEN_ADDRESS', group: 'Contracts', purpose: 'SGE token (18 decimals)' },
+  // Security
+  {
+    name: 'ADMIN_API_KEYS',
+    group: 'Security',
+    purpose: 'Named admin keys, name:key pairs separated by commas; the name is the actor in the audit log',
+    example: 'alice:change-me-long-random-key,bob:another-long-random-key',
+    defaultText: 'Mock/dev: dev:dev-admin-key',
+    secret: true,
+  },
+  {
+    name: 'ADMIN_API_KEY',
+    group: 'Security',
+    purpose: 'A single admin key (the seed guide); same as ADMIN_API_KEYS=admin:<key>',
+    secret: true,
+  },
+  {
+    name: 'COINBASE_COMMERCE_API_KEY',
+    group: 'Security',
+    purpose: 'Coinbase Commerce API key (creates charges in Real mode)',
+    secret: true,
+  },
+  {
+    name: 'COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET',
+    group: 'Security',
+    purpose: 'Coinbase Commerce webhook shared secret (verifies X-CC-Webhook-Signature)',
+    secret: true,
+  },
+  {
+    name: 'COINBASE_COMMERCE_SECRET',
+    group: 'Security',
+    purpose: 'Alias of COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET (the seed guide name)',
+    secret: true,
+  },
+  // Workers
+  {
+    name: 'WORKER_CONCURRENCY',
+    group: 'Workers',
+    purpose: 'Jobs one worker process runs at once per queue',
+    defaultText: '4',
+  },
+  {
+    name: 'SWEEP_INTERVAL_MS',
+    group: 'Workers',
+    purpose: 'How often workers look in the database for work whose queue job was lost',
+    defaultText: '5000',
+  },
+  {
+    name: 'INTENT_TIMEOUT_MINUTES',
+    group: 'Workers',
+    purpose: 'An intent PROCESSING longer than this is stuck: it is reclaimed and reported',
+    defaultText: '10',
+  },
+  {
+    name: 'SHUTDOWN_TIMEOUT_MS',
+    group: 'Workers',
+    purpose: 'On SIGTERM, how long in-flight requests and jobs may take to finish before exit',
+    defaultText: '30000',
+  },
+  // Monitoring
+  {
+    name: 'LOG_LEVEL',
+    group: 'Monitoring',
+    purpose: 'fatal, error, warn, info, debug, trace or silent',
+    example: 'info',
+    defaultText: 'info',
+  },
+  {
+    name: 'SENTRY_DSN',
+    group: 'Monitoring',
+    purpose: 'Sentry DSN; when set, unexpected errors are reported there',
+    secret: true,
+  },
+];
+
+/** Variables whose value must never be logged. */
+export const SECRET_VARIABLE_NAMES: ReadonlySet<string> = new Set(
+  VARIABLES.filter((variable) => variable.secret).map((variable) => variable.name),
+);

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as coreSchema from './0001-core-schema';
+
+/**
+ * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
+ * carries them. Names sort in application order; never rename or edit one that has shipped.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-core-schema': coreSchema,
+};

@@ -1,0 +1,276 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Kysely table types, mirroring the migrations in db/migrations. numeric columns (amounts, token ids)
+ * arrive as bigint and bigint (int8) columns as number: see the type parsers in db/client.ts.
+ */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
+type Amount = ColumnType<bigint, bigint | string | number, bigint | string | number>;
+
+export type TProgramStatus = 'ACTIVE' | 'PAUSED' | 'ARCHIVED';
+export type TIntentType = 'REGISTER' | 'CLAIM' | 'COMMERCE_PAYMENT' | 'PAYOUT';
+export type TIntentStatus = 'PENDING' | 'PROCESSING' | 'CONFIRMED' | 'FAILED';
+export type TCurrency = 'USD' | 'USDC' | 'USDT' | 'SGE' | 'ETH';
+
+export interface ProgramsTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  status: ColumnType<TProgramStatus, TProgramStatus | undefined, TProgramStatus>;
+  treasury_address: string | null;
+  sge_id_address: string | null;
+  sge_claim_address: string | null;
+  payout_address: string | null;
+  fee_micro_usd: ColumnType<bigint, bigint | string | undefined, bigint | string>;
+  claim_amount_wei: ColumnType<bigint, bigint | string | undefined, bigint | string>;
+  commission_levels_bps: ColumnType<number[], number[] | undefined, number[]>;
+  max_affiliate_depth: ColumnType<number, number | undefined, number>;
+  hold_period_seconds: ColumnType<number, number | undefined, number>;
+  min_payout_micro_usd: ColumnType<bigint, bigint | string | undefined, bigint | string>;
+  payment_required: ColumnType<boolean, boolean | undefined, boolean>;
+  kyc_required: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AffiliatesTable {
+  id: Generated<string>;
+  program_id: string;
+  wallet: string;
+  code: string;
+  parent_id: string | null;
+  depth: ColumnType<number, number | undefined, number>;
+  status: ColumnType<'PENDING' | 'ACTIVE' | 'SUSPENDED' | 'TERMINATED', string | undefined, string>;
+  terms_message: string | null;
+  terms_signature: string | null;
+  terms_signed_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  program_id: string;
+  wallet: string;
+  referred_by_affiliate_id: string | null;
+  referral_note: string | null;
+  token_id: bigint | null;
+  registered_at: Timestamp | null;
+  claim_status: ColumnType<
+    'UNCLAIMED' | 'CLAIMED',
+    'UNCLAIMED' | 'CLAIMED' | undefined,
+    'UNCLAIMED' | 'CLAIMED'
+  >;
+  claimed_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface IntentsTable {
+  id: Generated<string>;
+  program_id: string;
+  type: TIntentType;
+  idempotency_key: string;
+  wallet: string | null;
+  status: ColumnType<TIntentStatus, TIntentStatus | undefined, TIntentStatus>;
+  status_reason: string | null;
+  payload: Json<Record<string, unknown>>;
+  result: Json<Record<string, unknown>> | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  confirmed_at: Timestamp | null;
+}
+
+export interface IntentEventsTable {
+  id: Generated<number>;
+  intent_id: string;
+  from_status: TIntentStatus | null;
+  to_status: TIntentStatus;
+  reason: string | null;
+  at: CreatedAt;
+}
+
+export interface SettlementsTable {
+  id: Generated<string>;
+  program_id: string;
+  intent_id: string;
+  kind: TIntentType;
+  wallet: string | null;
+  tx_hash: string | null;
+  block_number: number | null;
+  block_hash: string | null;
+  log_index: number | null;
+  provider_ref: string | null;
+  amount: Amount;
+  currency: string;
+  details: Json<Record<string, unknown>>;
+  verified_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface LedgerTransactionsTable {
+  id: Generated<string>;
+  program_id: string;
+  reference: string;
+  kind: string;
+  description: string | null;
+  content_hash: string;
+  reverses_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  transaction_id: string;
+  program_id: string;
+  account: string;
+  currency: TCurrency;
+  amount: Amount;
+  created_at: CreatedAt;
+}
+
+export interface CommissionsTable {
+  id: Generated<string>;
+  program_id: string;
+  settlement_id: string;
+  affiliate_id: string;
+  level: number;
+  rate_bps: number;
+  base_amount: Amount;
+  amount: Amount;
+  currency: string;
+  status: ColumnType<'ACCRUED' | 'PAYABLE' | 'PAID' | 'CANCELLED', string | undefined, string>;
+  payable_at: Timestamp;
+  payout_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PayoutBatchesTable {
+  id: Generated<string>;
+  program_id: string;
+  status: ColumnType<
+    'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | 'EXECUTING' | 'COMPLETED' | 'FAILED',
+    string | undefined,
+    string
+  >;
+  currency: ColumnType<string, string | undefined, string>;
+  total: ColumnType<bigint, bigint | string | undefined, bigint | string>;
+  created_by: string;
+  approved_by: string | null;
+  rejected_by: string | null;
+  reason: string | null;
+  intent_id: string | null;
+  tx_hash: string | null;
+  created_at: CreatedAt;
+  approved_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface PayoutsTable {
+  id: Generated<string>;
+  batch_id: string;
+  program_id: string;
+  affiliate_id: string;
+  wallet: string;
+  amount: Amount;
+  currency: string;
+  status: ColumnType<'PENDING' | 'PAID' | 'CANCELLED', string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor: string;
+  action: string;
+  program_id: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  before: Json | null;
+  after: Json | null;
+  request_id: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: Json | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  provider: string;
+  type: string;
+  payload: Json;
+  status: ColumnType<'RECEIVED' | 'PROCESSED' | 'FAILED', string | undefined, string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  received_at: CreatedAt;
+  processed_at: Timestamp | null;
+}
+
+export interface CommerceChargesTable {
+  code: string;
+  program_id: string;
+  wallet: string;
+  email: string | null;
+  status: ColumnType<string, string | undefined, string>;
+  hosted_url: string;
+  amount: Amount;
+  currency: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface WorkerHeartbeatsTable {
+  worker_id: string;
+  role: string;
+  host: string;
+  pid: number;
+  started_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface ChainCursorsTable {
+  name: string;
+  block_number: number;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  programs: ProgramsTable;
+  affiliates: AffiliatesTable;
+  users: UsersTable;
+  intents: IntentsTable;
+  intent_events: IntentEventsTable;
+  settlements: SettlementsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
+  commissions: CommissionsTable;
+  payout_batches: PayoutBatchesTable;
+  payouts: PayoutsTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+  webhook_events: WebhookEventsTable;
+  commerce_charges: CommerceChargesTable;
+  worker_heartbeats: WorkerHeartbeatsTable;
+  chain_cursors: ChainCursorsTable;
+}
+
+export type TProgram = Selectable<ProgramsTable>;
+export type TIntent = Selectable<IntentsTable>;
+export type TNewIntent = Insertable<IntentsTable>;
+export type TIntentUpdate = Updateable<IntentsTable>;

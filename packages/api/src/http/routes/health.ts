@@ -1,0 +1,82 @@
+import type { TApp } from '../server';
+import { type THealthCheck, type THealthResponse, ZHealthResponse } from '@sge/shared';
+import { sql } from 'kysely';
+import type { TRuntime } from '../../runtime';
+
+/** Longest a dependency check may take before it counts as failed. */
+export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+async function timed(check: () => Promise<unknown>): Promise<THealthCheck> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer in ${HEALTH_CHECK_TIMEOUT_MS} ms`)),
+          HEALTH_CHECK_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (error) {
+    return {
+      ok: false,
+      latencyMs: null,
+      error: error instanceof Error ? error.message.split('\n')[0] : String(error),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The health of this process and its dependencies. `healthy` (and the 503) depends on what serving
+ * requests needs: database, queue and RPC. A relayer below the critical balance is reported in
+ * checks.relayer (and alerted on through sge_relayer_balance_eth) but does not take the API out of the
+ * load balancer: registrations are still accepted and settle once the relayer is funded.
+ */
+export async function readHealth(runtime: TRuntime): Promise<THealthResponse> {
+  const [db, queue, snapshot] = await Promise.all([
+    timed(() => sql`select 1`.execute(runtime.database.db)),
+    timed(() => runtime.queue.ping()),
+    runtime.chain.snapshot(),
+  ]);
+  const rpc: THealthCheck = snapshot.ok
+    ? { ok: true, latencyMs: snapshot.latencyMs }
+    : { ok: false, latencyMs: null, error: snapshot.error ?? 'unreachable' };
+  const balance = snapshot.relayerBalanceWei;
+  const relayer: THealthCheck =
+    balance === null
+      ? { ok: false, latencyMs: null, error: 'relayer balance unknown' }
+      : balance < runtime.config.chain.balanceCriticalWei
+        ? { ok: false, latencyMs: snapshot.latencyMs, error: 'relayer balance below the critical threshold' }
+        : { ok: true, latencyMs: snapshot.latencyMs };
+  const healthy = db.ok && queue.ok && rpc.ok;
+  return {
+    ok: healthy,
+    mode: runtime.config.mode,
+    chainId: runtime.chain.chainId,
+    blockNumber: snapshot.blockNumber,
+    healthy,
+    checks: { db, queue, rpc, relayer },
+  };
+}
+
+export function registerHealthRoutes(app: TApp, runtime: TRuntime) {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Health of the API and its dependencies (503 when unhealthy)',
+        response: { 200: ZHealthResponse, 503: ZHealthResponse },
+      },
+    },
+    async (_request, reply) => {
+      const health = await readHealth(runtime);
+      return reply.status(health.healthy ? 200 : 503).send(health);
+    },
+  );
+}

@@ -1,0 +1,3 @@
+export * from './bullmq-queue';
+export * from './job-queue';
+export * from './memory-queue';

@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import { type TAnvil, startAnvil } from '@sge/contracts';
+import { Redis } from 'ioredis';
+import { createTestClient, http, parseEther } from 'viem';
+import { connectChain, explorerUrlFor, type TChainConnection } from './chain/chain-connection';
+import type { TConfig, TContractAddresses } from './config';
+import { openDatabase, type TDatabase } from './db/client';
+import { appliedMigrations, migrateToLatest } from './db/migrate';
+import { MIGRATIONS } from './db/migrations';
+import type { Logger } from './logging/logger';
+import { createMetrics, type TMetrics } from './metrics/metrics';
+import { BullmqQueue, type JobQueue, MemoryQueue } from './queue';
+
+/** Mock mode's local chain id (anvil's default). */
+export const MOCK_CHAIN_ID = 31337;
+/** Mock mode keeps the relayer at least this rich (anvil accounts start with 10,000 ETH). */
+const MOCK_RELAYER_BALANCE_MIN_WEI = parseEther('100');
+/** Seconds between dumps of Mock mode's chain state (it is also dumped on a clean exit). */
+const MOCK_CHAIN_STATE_INTERVAL_SECONDS = 5;
+
+/**
+ * Everything a process needs, built once from the configuration: database, queue, chain connection,
+ * metrics, and in Mock mode the embedded chain. The same code path serves every mode; only the
+ * constructors differ.
+ */
+export type TRuntime = {
+  config: TConfig;
+  logger: Logger;
+  database: TDatabase;
+  queue: JobQueue;
+  /** Redis client shared by rate limits (null in Mock mode). */
+  redis: Redis | null;
+  chain: TChainConnection;
+  contracts: TContractAddresses;
+  explorerUrl: string | null;
+  metrics: TMetrics;
+  mockChain: TAnvil | null;
+  startedAt: Date;
+  close(): Promise<void>;
+};
+
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+export async function createRuntime(config: TConfig, logger: Logger): Promise<TRuntime> {
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn({ err: error }, 'error while closing');
+      }
+    }
+  };
+
+  try {
+    // Database: embedded PGlite in Mock mode (migrated automatically), PostgreSQL otherwise (migrations are
+    // an explicit deploy step: `npm run db:migrate`; a process refuses to run against an older schema).
+    const database = config.mockMode
+      ? await openDatabase({ kind: 'pglite', dataDir: join(config.dataDir, 'pglite') })
+      : await openDatabase({ kind: 'postgres', url: config.database.url!, poolMax: config.database.poolMax });
+    closers.push(() => database.close());
+    if (config.mockMode) {
+      await migrateToLatest(database.db);
+    } else {
+      let applied: string[];
+      try {
+        applied = await appliedMigrations(database.db);
+      } catch (cause) {
+        throw new StartupError(`cannot reach PostgreSQL at DATABASE_URL: ${(cause as Error).message}`, {
+          cause,
+        });
+      }
+      const pending = Object.keys(MIGRATIONS).filter((name) => !applied.includes(name));
+      if (pending.length > 0) {
+        throw new StartupError(
+          `database schema is behind (pending: ${pending.join(', ')}): run npm run db:migrate`,
+        );
+      }
+    }
+
+    // Queue.
+    const onJobError = (error: unknown, queue: string, jobId: string) =>
+      logger.warn({ err: error, queue, jobId }, 'job failed');
+    let queue: JobQueue;
+    let redis: Redis | null = null;
+    if (config.mockMode) {
+      queue = new MemoryQueue({ onError: onJobError });
+    } else {
+      redis = new Redis(config.redis.url!, {
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2_000,
+        enableOfflineQueue: false,
+      });
+      redis.on('error', () => {});
+      const redisClient = redis;
+      closers.push(async () => redisClient.disconnect());
+      queue = new BullmqQueue({ url: config.redis.url!, prefix: config.redis.prefix, onError: onJobError });
+    }
+    closers.push(() => queue.close(config.workers.shutdownTimeoutMs));
+
+    // Chain: Mock mode starts anvil with its state kept in DATA_DIR (so minted tokens survive restarts).
+    let mockChain: TAnvil | null = null;
+    let rpcUrl = config.chain.rpcUrl;
+    if (config.mockMode) {
+      mockChain = await startAnvil({
+        chainId: MOCK_CHAIN_ID,
+        statePath: join(config.dataDir, 'anvil-state.json'),
+        stateIntervalSeconds: MOCK_CHAIN_STATE_INTERVAL_SECONDS,
+      });
+      const anvil = mockChain;
+      closers.push(() => anvil.stop());
+      rpcUrl = mockChain.rpcUrl;
+    }
+    let chain: TChainConnection;
+    try {
+      chain = await connectChain({
+        rpcUrl: rpcUrl!,
+        rpcBackupUrl: config.mockMode ? null : config.chain.rpcBackupUrl,
+        timeoutMs: config.chain.rpcTimeoutMs,
+        relayerPrivateKey: config.chain.relayerPrivateKey,
+        expectedChainId: config.mockMode ? MOCK_CHAIN_ID : config.chain.expectedChainId,
+      });
+    } catch (cause) {
+      throw new StartupError(`cannot use the chain at RPC_URL: ${(cause as Error).message.split('\n')[0]}`, {
+        cause,
+      });
+    }
+    if (mockChain) await fundMockRelayer(chain, mockChain.rpcUrl);
+
+    const contracts = { ...config.contracts };
+    const metrics = createMetrics({
+      relayerBalanceWei: async () => (await chain.snapshot()).relayerBalanceWei,
+      queueDepths: () => queue.depth().catch(() => ({})),
+    });
+
+    return {
+      config,
+      logger,
+      database,
+      queue,
+      redis,
+      chain,
+      contracts,
+      explorerUrl: explorerUrlFor(chain.chainId, config.chain.explorerUrl),
+      metrics,
+      mockChain,
+      startedAt: new Date(),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** Mock mode: the relayer always has gas (anvil's setBalance, a development RPC method). */
+async function fundMockRelayer(chain: TChainConnection, rpcUrl: string) {
+  const balance = await chain.publicClient.getBalance({ address: chain.relayer.address });
+  if (balance >= MOCK_RELAYER_BALANCE_MIN_WEI) return;
+  const testClient = createTestClient({ mode: 'anvil', transport: http(rpcUrl) });
+  await testClient.setBalance({ address: chain.relayer.address, value: parseEther('10000') });
+}

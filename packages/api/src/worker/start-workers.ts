@@ -1,0 +1,50 @@
+import type { TRuntime } from '../runtime';
+import { startHeartbeat } from './heartbeat';
+import type { TIntentProcessor } from './intent-processor';
+import { PROCESSORS } from './processors';
+import { sweep } from './sweeper';
+
+/**
+ * Starts this process's workers: one consumer per intent processor's queue, the sweeper that recovers lost
+ * work from the database, and the heartbeat. Returns a stop function that drains running jobs.
+ */
+export async function startWorkers(
+  runtime: TRuntime,
+  workerId: string,
+  processors: readonly TIntentProcessor[] = PROCESSORS,
+): Promise<() => Promise<void>> {
+  const { logger, queue, config } = runtime;
+  for (const processor of processors) {
+    queue.process(
+      processor.queue,
+      (data, context) => processor.handle(runtime, data, { ...context, workerId }),
+      { concurrency: config.workers.concurrency },
+    );
+  }
+
+  let sweeping: Promise<void> | null = null;
+  const runSweep = () => {
+    sweeping ??= sweep(runtime, processors)
+      .then((result) => {
+        if (result.reclaimed > 0 || Object.keys(result.dispatched).length > 0) logger.info(result, 'sweep');
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'sweep failed'))
+      .finally(() => {
+        sweeping = null;
+      });
+  };
+  runSweep();
+  const sweepTimer = setInterval(runSweep, config.workers.sweepIntervalMs);
+  sweepTimer.unref();
+
+  const stopHeartbeat = startHeartbeat(runtime.database.db, workerId, config.role, (error) =>
+    logger.warn({ err: error }, 'heartbeat failed'),
+  );
+
+  return async () => {
+    clearInterval(sweepTimer);
+    await sweeping;
+    await queue.close(config.workers.shutdownTimeoutMs);
+    await stopHeartbeat();
+  };
+}

@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import type { TIntentType } from '../db/schema';
+import type { TRuntime } from '../runtime';
+import type { TIntentProcessor } from './intent-processor';
+
+/** Most intents one sweep hands out per type; the next sweep takes the rest. */
+export const SWEEP_BATCH_MAX = 5_000;
+
+export type TSweepResult = { reclaimed: number; dispatched: Record<string, number> };
+
+/**
+ * Finds work the queue lost and hands it out again. PostgreSQL is the source of truth:
+ * 1. an intent PROCESSING past its lease (its worker died) goes back to PENDING;
+ * 2. every PENDING intent whose next attempt is due is dispatched to its processor's queue.
+ * Safe to run in many processes at once: reclaiming is one atomic UPDATE, and dispatching an intent
+ * that is already queued is a no-op (deterministic job ids).
+ */
+export async function sweep(
+  runtime: TRuntime,
+  processors: readonly TIntentProcessor[],
+): Promise<TSweepResult> {
+  const { db } = runtime.database;
+  const reclaimed = await sql<{ id: string }>`
+    UPDATE intents
+       SET status = 'PENDING', status_reason = 'lease expired: its worker stopped before finishing',
+           locked_by = NULL, locked_until = NULL, next_attempt_at = now(), updated_at = now()
+     WHERE status = 'PROCESSING' AND locked_until < now()
+     RETURNING id`.execute(db);
+
+  const dispatched: Record<string, number> = {};
+  for (const processor of processors) {
+    const ready = await db
+      .selectFrom('intents')
+      .select('id')
+      .where('status', '=', 'PENDING')
+      .where('type', '=', processor.type satisfies TIntentType)
+      .where('next_attempt_at', '<=', new Date())
+      .orderBy('next_attempt_at')
+      .limit(SWEEP_BATCH_MAX)
+      .execute();
+    if (ready.length === 0) continue;
+    await processor.dispatch(
+      runtime,
+      ready.map((row) => row.id),
+    );
+    dispatched[processor.type] = ready.length;
+  }
+  return { reclaimed: reclaimed.rows.length, dispatched };
+}
