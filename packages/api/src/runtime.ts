@@ -1,15 +1,16 @@
 import { join } from 'node:path';
-import { type TAnvil, startAnvil } from '@sge/contracts';
+import { startAnvil, type TAnvil } from '@sge/contracts';
 import { Redis } from 'ioredis';
 import { createTestClient, http, parseEther } from 'viem';
 import { connectChain, explorerUrlFor, type TChainConnection } from './chain/chain-connection';
 import type { TConfig, TContractAddresses } from './config';
+import { acquireDataDirLock } from './config/data-dir-lock';
 import { openDatabase, type TDatabase } from './db/client';
 import { appliedMigrations, migrateToLatest } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
 import type { Logger } from './logging/logger';
 import { createMetrics, type TMetrics } from './metrics/metrics';
-import { BullmqQueue, type JobQueue, MemoryQueue } from './queue';
+import { BullmqQueue, type JobQueue, MemoryQueue, waitUntilReady } from './queue';
 
 /** Mock mode's local chain id (anvil's default). */
 export const MOCK_CHAIN_ID = 31337;
@@ -59,6 +60,15 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
   };
 
   try {
+    if (config.mockMode) {
+      let release: () => void;
+      try {
+        release = acquireDataDirLock(config.dataDir, `sge ${config.role}`);
+      } catch (cause) {
+        throw new StartupError((cause as Error).message, { cause });
+      }
+      closers.push(async () => release());
+    }
     // Database: embedded PGlite in Mock mode (migrated automatically), PostgreSQL otherwise (migrations are
     // an explicit deploy step: `npm run db:migrate`; a process refuses to run against an older schema).
     const database = config.mockMode
@@ -101,6 +111,11 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       const redisClient = redis;
       closers.push(async () => redisClient.disconnect());
       queue = new BullmqQueue({ url: config.redis.url!, prefix: config.redis.prefix, onError: onJobError });
+      try {
+        await Promise.all([waitUntilReady(redis, 5_000), queue.ping()]);
+      } catch (cause) {
+        throw new StartupError(`cannot reach Redis at REDIS_URL: ${(cause as Error).message}`, { cause });
+      }
     }
     closers.push(() => queue.close(config.workers.shutdownTimeoutMs));
 
@@ -127,6 +142,7 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
         expectedChainId: config.mockMode ? MOCK_CHAIN_ID : config.chain.expectedChainId,
       });
     } catch (cause) {
+      if (cause instanceof StartupError) throw cause;
       throw new StartupError(`cannot use the chain at RPC_URL: ${(cause as Error).message.split('\n')[0]}`, {
         cause,
       });

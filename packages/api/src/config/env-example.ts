@@ -22,7 +22,9 @@ export function renderEnvExample(): string {
     if (variable.defaultText) notes.push(`Default: ${variable.defaultText}.`);
     if (variable.secret) notes.push('Secret: may be given as NAME_FILE.');
     lines.push(`# ${notes.join(' ')}`);
-    lines.push(variable.example === undefined ? `# ${variable.name}=` : `${variable.name}=${variable.example}`);
+    lines.push(
+      variable.example === undefined ? `# ${variable.name}=` : `${variable.name}=${variable.example}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

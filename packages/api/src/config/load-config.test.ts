@@ -51,7 +51,9 @@ describe('loadConfig', () => {
       ['DATABASE_URL', 'REDIS_URL', 'RELAYER_PRIVATE_KEY', 'RPC_URL'].sort(),
     );
     // Each problem says what the variable is for.
-    expect(error.message).toContain('DATABASE_URL: is required when MOCK_MODE=false. It is: PostgreSQL connection string');
+    expect(error.message).toContain(
+      'DATABASE_URL: is required when MOCK_MODE=false. It is: PostgreSQL connection string',
+    );
     expect(error.message).toContain('RELAYER_PRIVATE_KEY: is required');
   });
 
@@ -66,12 +68,22 @@ describe('loadConfig', () => {
       MOCK_MODE: 'maybe',
     });
     expect(problems).toEqual(
-      expect.arrayContaining(['PORT', 'DATABASE_URL', 'RPC_URL', 'TREASURY_ADDRESS', 'LOG_LEVEL', 'MOCK_MODE']),
+      expect.arrayContaining([
+        'PORT',
+        'DATABASE_URL',
+        'RPC_URL',
+        'TREASURY_ADDRESS',
+        'LOG_LEVEL',
+        'MOCK_MODE',
+      ]),
     );
   });
 
   it('accepts a complete Real configuration and checksums addresses', () => {
-    const config = loadConfig({ ...REAL_ENV, TREASURY_ADDRESS: '0x8ba1f109551bd432803012645ac136ddd64dba72' });
+    const config = loadConfig({
+      ...REAL_ENV,
+      TREASURY_ADDRESS: '0x8ba1f109551bd432803012645ac136ddd64dba72',
+    });
     expect(config.mode).toBe('REAL');
     expect(config.chain.treasuryAddress).toBe('0x8ba1f109551bD432803012645Ac136ddd64DBA72');
     expect(config.chain.relayerPrivateKey).toBe(REAL_KEY);
@@ -84,7 +96,9 @@ describe('loadConfig', () => {
       writeFileSync(file, `${REAL_KEY}\n`);
       const { RELAYER_PRIVATE_KEY: _omitted, ...rest } = REAL_ENV;
       expect(loadConfig({ ...rest, RELAYER_PRIVATE_KEY_FILE: file }).chain.relayerPrivateKey).toBe(REAL_KEY);
-      expect(problemsOf({ ...REAL_ENV, RELAYER_PRIVATE_KEY_FILE: file })).toEqual(['RELAYER_PRIVATE_KEY_FILE']);
+      expect(problemsOf({ ...REAL_ENV, RELAYER_PRIVATE_KEY_FILE: file })).toEqual([
+        'RELAYER_PRIVATE_KEY_FILE',
+      ]);
       expect(problemsOf({ ...rest, RELAYER_PRIVATE_KEY_FILE: join(dir.path, 'missing') })).toEqual(
         expect.arrayContaining(['RELAYER_PRIVATE_KEY_FILE']),
       );
@@ -102,9 +116,20 @@ describe('loadConfig', () => {
       ADMIN_API_KEYS: `dev:${DEV_ADMIN_KEY}`,
     });
     expect(problems).toEqual(
-      expect.arrayContaining(['RELAYER_PRIVATE_KEY', 'DEPLOYER_PRIVATE_KEY', 'ADMIN_API_KEYS', 'TREASURY_ADDRESS']),
+      expect.arrayContaining([
+        'RELAYER_PRIVATE_KEY',
+        'DEPLOYER_PRIVATE_KEY',
+        'ADMIN_API_KEYS',
+        'TREASURY_ADDRESS',
+      ]),
     );
-    expect(problemsOf({ ...REAL_ENV, NODE_ENV: 'production', TREASURY_ADDRESS: '0x8ba1f109551bD432803012645Ac136ddd64DBA72' })).toEqual(['ADMIN_API_KEYS']);
+    expect(
+      problemsOf({
+        ...REAL_ENV,
+        NODE_ENV: 'production',
+        TREASURY_ADDRESS: '0x8ba1f109551bD432803012645Ac136ddd64DBA72',
+      }),
+    ).toEqual(['ADMIN_API_KEYS']);
   });
 
   it('accepts a clean Production configuration', () => {
@@ -122,9 +147,13 @@ describe('loadConfig', () => {
   });
 
   it('parses admin keys and refuses duplicate names or malformed pairs', () => {
-    expect(problemsOf({ ADMIN_API_KEYS: 'alice:key-one-long,alice:key-two-long' })).toEqual(['ADMIN_API_KEYS']);
+    expect(problemsOf({ ADMIN_API_KEYS: 'alice:key-one-long,alice:key-two-long' })).toEqual([
+      'ADMIN_API_KEYS',
+    ]);
     expect(problemsOf({ ADMIN_API_KEYS: 'no-colon-here' })).toEqual(['ADMIN_API_KEYS']);
-    expect(loadConfig({ ADMIN_API_KEY: 'single-key-123' }).admin.keys).toEqual([{ name: 'admin', key: 'single-key-123' }]);
+    expect(loadConfig({ ADMIN_API_KEY: 'single-key-123' }).admin.keys).toEqual([
+      { name: 'admin', key: 'single-key-123' },
+    ]);
   });
 });
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ANVIL_MNEMONIC } from '@sge/contracts';
 import { type Address, getAddress, type Hex, isAddress, parseEther } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { findRepoRoot } from './repo-root';
 import { VARIABLES } from './variables';
-import { join, resolve } from 'node:path';
 
 export type TMode = 'MOCK' | 'REAL' | 'PRODUCTION';
 export type TRole = 'api' | 'worker' | 'all';

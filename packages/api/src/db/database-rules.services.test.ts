@@ -1,5 +1,5 @@
-import { createTestPostgres } from '../../test/support/postgres';
 import { describeDatabaseRules } from '../../test/support/database-rules';
+import { createTestPostgres } from '../../test/support/postgres';
 import { openDatabase } from './client';
 
 describeDatabaseRules('PostgreSQL', async () => {

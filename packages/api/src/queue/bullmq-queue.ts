@@ -115,6 +115,7 @@ export class BullmqQueue implements JobQueue {
   }
 
   async ping() {
+    await waitUntilReady(this.#producer, 2_000);
     await this.#producer.ping();
   }
 
@@ -132,4 +133,20 @@ export class BullmqQueue implements JobQueue {
     this.#producer.disconnect();
     for (const connection of this.#workerConnections) connection.disconnect();
   }
+}
+
+/** Resolves when an ioredis client is connected (it fails commands fast while not, by our settings). */
+export async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis not reachable within ${timeoutMs} ms (status ${redis.status})`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
 }

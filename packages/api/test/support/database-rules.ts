@@ -9,7 +9,10 @@ import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
  * The database's own rules, run against both engines (PGlite in the unit suite, PostgreSQL in the
  * services suite) so Mock and Real mode are proven to enforce the same things.
  */
-export function describeDatabaseRules(engine: string, open: () => Promise<{ database: TDatabase; cleanup(): Promise<void> }>) {
+export function describeDatabaseRules(
+  engine: string,
+  open: () => Promise<{ database: TDatabase; cleanup(): Promise<void> }>,
+) {
   describe(`database rules on ${engine}`, () => {
     let database: TDatabase;
     let cleanup: () => Promise<void>;
@@ -23,7 +26,10 @@ export function describeDatabaseRules(engine: string, open: () => Promise<{ data
       await cleanup();
     });
 
-    const postTransaction = (reference: string, entries: { account: string; currency: 'USDC' | 'ETH'; amount: bigint }[]) =>
+    const postTransaction = (
+      reference: string,
+      entries: { account: string; currency: 'USDC' | 'ETH'; amount: bigint }[],
+    ) =>
       database.db.transaction().execute(async (tx) => {
         const header = await tx
           .insertInto('ledger_transactions')
@@ -32,13 +38,19 @@ export function describeDatabaseRules(engine: string, open: () => Promise<{ data
           .executeTakeFirstOrThrow();
         await tx
           .insertInto('ledger_entries')
-          .values(entries.map((entry) => ({ ...entry, transaction_id: header.id, program_id: DEFAULT_PROGRAM_ID })))
+          .values(
+            entries.map((entry) => ({ ...entry, transaction_id: header.id, program_id: DEFAULT_PROGRAM_ID })),
+          )
           .execute();
         return header.id;
       });
 
     it('creates the default program in the first migration', async () => {
-      const program = await database.db.selectFrom('programs').selectAll().where('slug', '=', 'default').executeTakeFirstOrThrow();
+      const program = await database.db
+        .selectFrom('programs')
+        .selectAll()
+        .where('slug', '=', 'default')
+        .executeTakeFirstOrThrow();
       expect(program.id).toBe(DEFAULT_PROGRAM_ID);
       expect(program.commission_levels_bps).toEqual([1000, 500]);
       expect(program.fee_micro_usd).toBe(100_000_000n);
@@ -53,7 +65,11 @@ export function describeDatabaseRules(engine: string, open: () => Promise<{ data
         { account: 'gas_expense', currency: 'ETH', amount: huge },
         { account: 'relayer', currency: 'ETH', amount: -huge },
       ]);
-      const entries = await database.db.selectFrom('ledger_entries').select(['amount']).where('transaction_id', '=', id).execute();
+      const entries = await database.db
+        .selectFrom('ledger_entries')
+        .select(['amount'])
+        .where('transaction_id', '=', id)
+        .execute();
       expect(entries.map((e) => e.amount)).toContain(huge);
     });
 
@@ -94,14 +110,18 @@ export function describeDatabaseRules(engine: string, open: () => Promise<{ data
         { account: 'revenue', currency: 'USDC', amount: -5n },
       ]);
       await expect(
-        database.db.updateTable('ledger_entries').set({ amount: 6n }).where('transaction_id', '=', id).execute(),
+        database.db
+          .updateTable('ledger_entries')
+          .set({ amount: 6n })
+          .where('transaction_id', '=', id)
+          .execute(),
       ).rejects.toThrow(/append-only/);
-      await expect(database.db.deleteFrom('ledger_entries').where('transaction_id', '=', id).execute()).rejects.toThrow(
-        /append-only/,
-      );
-      await expect(database.db.deleteFrom('ledger_transactions').where('id', '=', id).execute()).rejects.toThrow(
-        /append-only/,
-      );
+      await expect(
+        database.db.deleteFrom('ledger_entries').where('transaction_id', '=', id).execute(),
+      ).rejects.toThrow(/append-only/);
+      await expect(
+        database.db.deleteFrom('ledger_transactions').where('id', '=', id).execute(),
+      ).rejects.toThrow(/append-only/);
       await expect(sql`TRUNCATE ledger_entries CASCADE`.execute(database.db)).rejects.toThrow(/append-only/);
     });
 
@@ -112,20 +132,46 @@ export function describeDatabaseRules(engine: string, open: () => Promise<{ data
         .returning('id')
         .executeTakeFirstOrThrow();
       await expect(
-        database.db.updateTable('payout_batches').set({ approved_by: 'alice', status: 'APPROVED' }).where('id', '=', batch.id).execute(),
+        database.db
+          .updateTable('payout_batches')
+          .set({ approved_by: 'alice', status: 'APPROVED' })
+          .where('id', '=', batch.id)
+          .execute(),
       ).rejects.toThrow(/payout_batches_two_person/);
-      await database.db.updateTable('payout_batches').set({ approved_by: 'bob', status: 'APPROVED' }).where('id', '=', batch.id).execute();
+      await database.db
+        .updateTable('payout_batches')
+        .set({ approved_by: 'bob', status: 'APPROVED' })
+        .where('id', '=', batch.id)
+        .execute();
     });
 
     it('records every intent status change with its reason', async () => {
       const intent = await database.db
         .insertInto('intents')
-        .values({ program_id: DEFAULT_PROGRAM_ID, type: 'REGISTER', idempotency_key: 'register:test:1', payload: {} })
+        .values({
+          program_id: DEFAULT_PROGRAM_ID,
+          type: 'REGISTER',
+          idempotency_key: 'register:test:1',
+          payload: {},
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await database.db.updateTable('intents').set({ status: 'PROCESSING', status_reason: 'picked up' }).where('id', '=', intent.id).execute();
-      await database.db.updateTable('intents').set({ status: 'FAILED', status_reason: 'boom' }).where('id', '=', intent.id).execute();
-      const events = await database.db.selectFrom('intent_events').selectAll().where('intent_id', '=', intent.id).orderBy('id').execute();
+      await database.db
+        .updateTable('intents')
+        .set({ status: 'PROCESSING', status_reason: 'picked up' })
+        .where('id', '=', intent.id)
+        .execute();
+      await database.db
+        .updateTable('intents')
+        .set({ status: 'FAILED', status_reason: 'boom' })
+        .where('id', '=', intent.id)
+        .execute();
+      const events = await database.db
+        .selectFrom('intent_events')
+        .selectAll()
+        .where('intent_id', '=', intent.id)
+        .orderBy('id')
+        .execute();
       expect(events.map((e) => [e.from_status, e.to_status, e.reason])).toEqual([
         [null, 'PENDING', null],
         ['PENDING', 'PROCESSING', 'picked up'],
@@ -134,7 +180,12 @@ export function describeDatabaseRules(engine: string, open: () => Promise<{ data
       await expect(
         database.db
           .insertInto('intents')
-          .values({ program_id: DEFAULT_PROGRAM_ID, type: 'REGISTER', idempotency_key: 'register:test:1', payload: {} })
+          .values({
+            program_id: DEFAULT_PROGRAM_ID,
+            type: 'REGISTER',
+            idempotency_key: 'register:test:1',
+            payload: {},
+          })
           .execute(),
       ).rejects.toThrow(/duplicate key/);
     });
@@ -150,18 +201,26 @@ export function describeDatabaseRules(engine: string, open: () => Promise<{ data
       const b = await insert('TREEB', `0x${'b'.repeat(40)}`, a.id);
       const c = await insert('TREEC', `0x${'c'.repeat(40)}`, b.id);
       expect([a.depth, b.depth, c.depth]).toEqual([1, 2, 3]);
-      await expect(database.db.updateTable('affiliates').set({ parent_id: c.id }).where('id', '=', a.id).execute()).rejects.toThrow(
-        /cycle/,
-      );
+      await expect(
+        database.db.updateTable('affiliates').set({ parent_id: c.id }).where('id', '=', a.id).execute(),
+      ).rejects.toThrow(/cycle/);
       await expect(insert('treea', `0x${'d'.repeat(40)}`, null)).rejects.toThrow(/duplicate key/);
 
       const user = await database.db
         .insertInto('users')
-        .values({ program_id: DEFAULT_PROGRAM_ID, wallet: `0x${'e'.repeat(40)}`, referred_by_affiliate_id: a.id })
+        .values({
+          program_id: DEFAULT_PROGRAM_ID,
+          wallet: `0x${'e'.repeat(40)}`,
+          referred_by_affiliate_id: a.id,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await expect(
-        database.db.updateTable('users').set({ referred_by_affiliate_id: b.id }).where('id', '=', user.id).execute(),
+        database.db
+          .updateTable('users')
+          .set({ referred_by_affiliate_id: b.id })
+          .where('id', '=', user.id)
+          .execute(),
       ).rejects.toThrow(/locked/);
     });
 

@@ -15,6 +15,11 @@ export function tempDir(prefix = 'sge-test-'): { path: string; remove(): void } 
  * main.ts would. Mock mode by default: embedded PGlite in `dataDir`, a real anvil, the in-process queue.
  */
 export async function startTestPlatform(env: Record<string, string>): Promise<TPlatform> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
   return await startPlatform(config, createLogger({ level: config.logLevel }));
 }

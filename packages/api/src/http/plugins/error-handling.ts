@@ -1,9 +1,9 @@
-import type { TApp } from '../server';
 import type { TErrorCode, TErrorResponse } from '@sge/shared';
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../../domain/app-error';
 import { ERROR_STATUS } from '../error-status';
+import type { TApp } from '../server';
 
 /** Fastify's own error codes, translated into ours. */
 const FASTIFY_CODES: Record<string, TErrorCode> = {

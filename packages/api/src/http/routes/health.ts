@@ -1,7 +1,7 @@
-import type { TApp } from '../server';
 import { type THealthCheck, type THealthResponse, ZHealthResponse } from '@sge/shared';
 import { sql } from 'kysely';
 import type { TRuntime } from '../../runtime';
+import type { TApp } from '../server';
 
 /** Longest a dependency check may take before it counts as failed. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2_000;

@@ -1,5 +1,5 @@
-import type { TApp } from '../server';
 import type { TRuntime } from '../../runtime';
+import type { TApp } from '../server';
 
 export function registerMetricsRoute(app: TApp, runtime: TRuntime) {
   app.get(

@@ -1,7 +1,7 @@
-import type { TApp } from '../server';
 import { type TSystemStatus, ZSystemStatus } from '@sge/shared';
 import { formatEther } from 'viem';
 import type { TRuntime } from '../../runtime';
+import type { TApp } from '../server';
 
 /** What the /status page shows: mode, chain, RPC, relayer, contracts, queue. */
 export async function readSystemStatus(runtime: TRuntime): Promise<TSystemStatus> {

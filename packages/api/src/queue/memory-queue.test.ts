@@ -1,0 +1,4 @@
+import { describeQueueBehaviour } from '../../test/support/queue-behaviour';
+import { MemoryQueue } from './memory-queue';
+
+describeQueueBehaviour('in-process', async () => ({ queue: new MemoryQueue(), cleanup: async () => {} }));
