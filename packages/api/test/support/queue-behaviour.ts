@@ -61,7 +61,13 @@ export function describeQueueBehaviour(
     it('delays a job and counts it in the depth until it runs', async () => {
       const queue = await open();
       let ran = false;
-      queue.process('later', async () => void (ran = true), { concurrency: 1 });
+      queue.process(
+        'later',
+        async () => {
+          ran = true;
+        },
+        { concurrency: 1 },
+      );
       await queue.enqueue('later', 'later-1', {}, { delayMs: 400 });
       expect((await queue.depth()).later).toBe(1);
       expect(ran).toBe(false);

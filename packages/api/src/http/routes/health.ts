@@ -5,6 +5,11 @@ import type { TApp } from '../server';
 
 /** Longest a dependency check may take before it counts as failed. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+/**
+ * A health result is reused for this long, and concurrent requests share one check: load balancers and
+ * monitors polling many replicas then cost the database one query per replica per interval, not per probe.
+ */
+export const HEALTH_CACHE_MS = 250;
 
 async function timed(check: () => Promise<unknown>): Promise<THealthCheck> {
   const started = performance.now();
@@ -64,7 +69,25 @@ export async function readHealth(runtime: TRuntime): Promise<THealthResponse> {
   };
 }
 
+function cachedHealth(runtime: TRuntime): () => Promise<THealthResponse> {
+  let cached: { at: number; health: THealthResponse } | null = null;
+  let inFlight: Promise<THealthResponse> | null = null;
+  return async () => {
+    if (cached && performance.now() - cached.at < HEALTH_CACHE_MS) return cached.health;
+    inFlight ??= readHealth(runtime)
+      .then((health) => {
+        cached = { at: performance.now(), health };
+        return health;
+      })
+      .finally(() => {
+        inFlight = null;
+      });
+    return await inFlight;
+  };
+}
+
 export function registerHealthRoutes(app: TApp, runtime: TRuntime) {
+  const health = cachedHealth(runtime);
   app.get(
     '/healthz',
     {
@@ -75,8 +98,8 @@ export function registerHealthRoutes(app: TApp, runtime: TRuntime) {
       },
     },
     async (_request, reply) => {
-      const health = await readHealth(runtime);
-      return reply.status(health.healthy ? 200 : 503).send(health);
+      const current = await health();
+      return reply.status(current.healthy ? 200 : 503).send(current);
     },
   );
 }

@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { privateKeyToAccount } from 'viem/accounts';
+import { describe, expect, it } from 'vitest';
+
+describe('wallet:new', () => {
+  it('prints three fresh keys whose addresses match, different on every run', () => {
+    const run = () =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'packages/api/src/scripts/wallet-new.ts'], {
+        encoding: 'utf8',
+      }).stdout;
+    const first = run();
+    const key = (name: string, text: string) =>
+      new RegExp(`^#? ?${name}=(0x[0-9a-f]{64})$`, 'm').exec(text)?.[1] as `0x${string}`;
+    const address = (name: string, text: string) =>
+      new RegExp(`^#? ?${name}=(0x[0-9a-fA-F]{40})$`, 'm').exec(text)?.[1];
+    for (const role of ['DEPLOYER', 'RELAYER']) {
+      expect(privateKeyToAccount(key(`${role}_PRIVATE_KEY`, first)).address).toBe(
+        address(`${role}_ADDRESS`, first),
+      );
+    }
+    expect(privateKeyToAccount(key('TREASURY_PRIVATE_KEY', first)).address).toBe(
+      address('TREASURY_ADDRESS', first),
+    );
+    expect(key('RELAYER_PRIVATE_KEY', run())).not.toBe(key('RELAYER_PRIVATE_KEY', first));
+  });
+});
