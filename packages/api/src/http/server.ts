@@ -18,9 +18,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { TRuntime } from '../runtime';
 import { registerErrorHandling } from './plugins/error-handling';
-import { registerHealthRoutes } from './routes/health';
-import { registerMetricsRoute } from './routes/metrics';
-import { registerSystemRoutes } from './routes/system';
+import { ROUTE_MODULES } from './routes';
 
 /** A request id from the client is kept when it looks like one; otherwise we make one. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -118,9 +116,7 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
     transform: jsonSchemaTransform,
   });
 
-  registerHealthRoutes(app, runtime);
-  registerMetricsRoute(app, runtime);
-  registerSystemRoutes(app, runtime);
+  for (const registerRoutes of ROUTE_MODULES) await registerRoutes(app, runtime);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
