@@ -15,7 +15,9 @@ export function foundryBinPath(tool: 'anvil' | 'forge'): string {
   try {
     packageDir = dirname(require.resolve(`${platformPackage}/package.json`));
   } catch (cause) {
-    throw new Error(`${tool} binary not installed: ${platformPackage} is missing (run npm install)`, { cause });
+    throw new Error(`${tool} binary not installed: ${platformPackage} is missing (run npm install)`, {
+      cause,
+    });
   }
   const binPath = join(packageDir, 'bin', process.platform === 'win32' ? `${tool}.exe` : tool);
   if (!existsSync(binPath)) throw new Error(`${tool} binary not found at ${binPath}`);

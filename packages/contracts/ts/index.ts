@@ -1,2 +1,5 @@
+export * from '../generated/artifacts';
 export * from './anvil';
+export * from './deploy';
+export * from './deployment-file';
 export * from './foundry-bin';

@@ -1,0 +1,199 @@
+/**
+ * Gas benchmark of the hot paths, measured from real receipts on a fresh anvil:
+ * - mintSingleGas: `SGEID.mint` to a fresh wallet (receipt gasUsed, 21,000 base included);
+ * - mintBatchGasPerMint: `SGEID.mintBatch` of 100 fresh wallets, receipt gasUsed / 100;
+ * - payoutBatchGasPerRecipient: `SGEPayout.payBatch` of TestUSDC to 100 fresh recipients, gasUsed / 100;
+ * - claimGas / claimUsdtGas: one `claimWithUSDC` / `claimWithUSDT` (after approve).
+ *
+ * Prints ONE JSON object on stdout and exits 1 when a target is missed.
+ * Usage: `npm run bench:gas -w @sge/contracts`.
+ */
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hash,
+  http,
+  keccak256,
+  type PublicClient,
+  toHex,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { sgeClaimAbi, sgeIdAbi, sgePayoutAbi, testUsdcAbi, testUsdtAbi } from '../generated/artifacts';
+import { ANVIL_PRIVATE_KEYS, startAnvil } from '../ts/anvil';
+import { deployContracts } from '../ts/deploy';
+
+/** Hard targets (gas). */
+const TARGETS = {
+  mintSingleGasMax: 55_000,
+  mintBatchGasPerMintMax: 30_000,
+  payoutBatchGasPerRecipientMax: 35_000,
+} as const;
+/** Wallets per batch measured. */
+const BATCH_SIZE = 100;
+
+/** `count` fresh, deterministic addresses that have never been touched on the chain. */
+function freshAddresses(label: string, count: number): Address[] {
+  return Array.from(
+    { length: count },
+    (_, index) => `0x${keccak256(toHex(`sge-bench:${label}:${index}`)).slice(26)}` as Address,
+  );
+}
+
+async function gasUsed(publicClient: PublicClient, hash: Hash): Promise<bigint> {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') throw new Error(`benchmark transaction ${hash} reverted`);
+  return receipt.gasUsed;
+}
+
+async function main(): Promise<number> {
+  const anvil = await startAnvil({ chainId: foundry.id });
+  try {
+    const transport = http(anvil.rpcUrl);
+    const publicClient = createPublicClient({ chain: foundry, transport });
+    const [deployerKey, relayerKey, treasuryKey, claimantKey] = ANVIL_PRIVATE_KEYS;
+    const wallet = (key: `0x${string}`) =>
+      createWalletClient({ account: privateKeyToAccount(key), chain: foundry, transport });
+    const deployer = wallet(deployerKey);
+    const relayer = wallet(relayerKey);
+    const deployment = await deployContracts({
+      publicClient,
+      walletClient: deployer,
+      relayer: relayer.account.address,
+      treasury: privateKeyToAccount(treasuryKey).address,
+    });
+    const { sgeId, payout, sgeClaim, usdc, usdt } = deployment.contracts;
+
+    // Single mint to a fresh wallet.
+    const [singleWallet] = freshAddresses('single', 1);
+    const mintSingleGas = await gasUsed(
+      publicClient,
+      await relayer.writeContract({
+        address: sgeId,
+        abi: sgeIdAbi,
+        functionName: 'mint',
+        args: [singleWallet!],
+      }),
+    );
+
+    // Batch mint of fresh wallets.
+    const mintBatchGas = await gasUsed(
+      publicClient,
+      await relayer.writeContract({
+        address: sgeId,
+        abi: sgeIdAbi,
+        functionName: 'mintBatch',
+        args: [freshAddresses('batch', BATCH_SIZE)],
+      }),
+    );
+
+    // Payout batch of TestUSDC to fresh recipients, amounts 1..100 USDC.
+    const recipients = freshAddresses('payout', BATCH_SIZE);
+    const amounts = recipients.map((_, index) => BigInt(index + 1) * 1_000_000n);
+    const payoutTotal = amounts.reduce((sum, amount) => sum + amount, 0n);
+    await gasUsed(
+      publicClient,
+      await deployer.writeContract({
+        address: usdc,
+        abi: testUsdcAbi,
+        functionName: 'mint',
+        args: [payout, payoutTotal],
+      }),
+    );
+    const payoutGas = await gasUsed(
+      publicClient,
+      await relayer.writeContract({
+        address: payout,
+        abi: sgePayoutAbi,
+        functionName: 'payBatch',
+        args: [1n, usdc, recipients, amounts],
+      }),
+    );
+
+    // One USDC claim by a registered wallet, and one USDT claim by another.
+    const claimWith = async (claimKey: `0x${string}`, token: 'usdc' | 'usdt'): Promise<bigint> => {
+      const client = wallet(claimKey);
+      const holder = client.account.address;
+      await gasUsed(
+        publicClient,
+        await relayer.writeContract({ address: sgeId, abi: sgeIdAbi, functionName: 'mint', args: [holder] }),
+      );
+      const fee = deployment.feeMicroUsd;
+      if (token === 'usdc') {
+        await gasUsed(
+          publicClient,
+          await client.writeContract({
+            address: usdc,
+            abi: testUsdcAbi,
+            functionName: 'mint',
+            args: [holder, fee],
+          }),
+        );
+        await gasUsed(
+          publicClient,
+          await client.writeContract({
+            address: usdc,
+            abi: testUsdcAbi,
+            functionName: 'approve',
+            args: [sgeClaim, fee],
+          }),
+        );
+      } else {
+        await gasUsed(
+          publicClient,
+          await client.writeContract({
+            address: usdt,
+            abi: testUsdtAbi,
+            functionName: 'mint',
+            args: [holder, fee],
+          }),
+        );
+        await gasUsed(
+          publicClient,
+          await client.writeContract({
+            address: usdt,
+            abi: testUsdtAbi,
+            functionName: 'approve',
+            args: [sgeClaim, fee],
+          }),
+        );
+      }
+      return await gasUsed(
+        publicClient,
+        await client.writeContract({
+          address: sgeClaim,
+          abi: sgeClaimAbi,
+          functionName: token === 'usdc' ? 'claimWithUSDC' : 'claimWithUSDT',
+        }),
+      );
+    };
+    const claimGas = await claimWith(claimantKey, 'usdc');
+    const claimUsdtGas = await claimWith(ANVIL_PRIVATE_KEYS[4], 'usdt');
+
+    const result = {
+      mintSingleGas: Number(mintSingleGas),
+      mintBatchGasPerMint: Math.ceil(Number(mintBatchGas) / BATCH_SIZE),
+      payoutBatchGasPerRecipient: Math.ceil(Number(payoutGas) / BATCH_SIZE),
+      claimGas: Number(claimGas),
+      claimUsdtGas: Number(claimUsdtGas),
+      mintBatchGasTotal: Number(mintBatchGas),
+      payoutBatchGasTotal: Number(payoutGas),
+      batchSize: BATCH_SIZE,
+      targets: TARGETS,
+      pass: {
+        mintSingleGas: Number(mintSingleGas) <= TARGETS.mintSingleGasMax,
+        mintBatchGasPerMint: Number(mintBatchGas) / BATCH_SIZE <= TARGETS.mintBatchGasPerMintMax,
+        payoutBatchGasPerRecipient: Number(payoutGas) / BATCH_SIZE <= TARGETS.payoutBatchGasPerRecipientMax,
+      },
+      allPass: false,
+    };
+    result.allPass = Object.values(result.pass).every(Boolean);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return result.allPass ? 0 : 1;
+  } finally {
+    await anvil.stop();
+  }
+}
+
+process.exitCode = await main();

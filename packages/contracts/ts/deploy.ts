@@ -1,0 +1,325 @@
+import {
+  type Account,
+  type Address,
+  type Chain,
+  encodeDeployData,
+  encodeFunctionData,
+  getAddress,
+  getContractAddress,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+  zeroAddress,
+} from 'viem';
+import {
+  affiliateRegistryAbi,
+  affiliateRegistryBytecode,
+  sgeClaimAbi,
+  sgeClaimBytecode,
+  sgeIdAbi,
+  sgeIdBytecode,
+  sgePayoutAbi,
+  sgePayoutBytecode,
+  sgeTokenAbi,
+  sgeTokenBytecode,
+  testUsdcAbi,
+  testUsdcBytecode,
+  testUsdtAbi,
+  testUsdtBytecode,
+} from '../generated/artifacts';
+
+/** Claim fee: 100 USD in the 6-decimal stablecoins' smallest unit. */
+export const DEFAULT_FEE_MICRO_USD = 100_000_000n;
+/** SGE per claim: 1,000 SGE in wei (18 decimals). */
+export const DEFAULT_CLAIM_AMOUNT_WEI = 1_000n * 10n ** 18n;
+/** SGE minted into the claim vault when the test SGE token is deployed: 1,000 default claims. */
+export const DEFAULT_FUND_CLAIM_VAULT_WEI = 1_000n * DEFAULT_CLAIM_AMOUNT_WEI;
+/**
+ * Gas assumed for each post-deploy call (vault funding, ownership transfer) when estimating the cost
+ * before anything is deployed: those calls cannot be simulated against contracts that do not exist yet.
+ * Measured: about 70,000 for the SGE mint and 30,000 for the ownership transfer.
+ */
+export const CALL_STEP_GAS_ESTIMATE = 100_000n;
+
+/** Mainnet addresses of the stablecoins the claim contract accepts. */
+export const MAINNET_USDC_ADDRESS: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+export const MAINNET_USDT_ADDRESS: Address = '0xdAC17F958D2ee523a2206206994597C13D831ec7';
+
+export type TDeployedContracts = {
+  sgeId: Address;
+  sgeClaim: Address;
+  payout: Address;
+  affiliateRegistry: Address;
+  usdc: Address;
+  usdt: Address;
+  sgeToken: Address;
+};
+
+/** The result of a deployment; `deployments/<chainId>.json` holds the same fields. */
+export type TDeployment = {
+  chainId: number;
+  deployer: Address;
+  relayer: Address;
+  treasury: Address;
+  /** Owner of SGEID, SGEClaim, SGEPayout, AffiliateRegistry (and of the test SGE token). */
+  owner: Address;
+  /** Block of the first deployment transaction: where event scans of these contracts start. */
+  blockNumber: bigint;
+  feeMicroUsd: bigint;
+  claimAmountWei: bigint;
+  requireSgeId: boolean;
+  /** True when the test tokens (TestUSDC, TestUSDT, SGEToken) were deployed by this deployment. */
+  testTokens: boolean;
+  contracts: TDeployedContracts;
+};
+
+export type TExistingTokens = { usdc: Address; usdt: Address; sge: Address };
+
+export type TDeployContractsParams = {
+  publicClient: PublicClient;
+  /** Signs and pays for every transaction: the deployer. */
+  walletClient: WalletClient<Transport, Chain | undefined, Account>;
+  /** Hot wallet granted the relayer role on SGEID, SGEPayout and AffiliateRegistry. */
+  relayer: Address;
+  /** Receiver of claim fees. */
+  treasury: Address;
+  /** Owner of the contracts; defaults to the deployer. */
+  owner?: Address;
+  /** Claim fee in 6-decimal units; default 100 USD. */
+  feeMicroUsd?: bigint;
+  /** SGE per claim in wei; default 1,000 SGE. */
+  claimAmountWei?: bigint;
+  /** Existing tokens (mainnet). When absent, TestUSDC, TestUSDT and SGEToken are deployed. */
+  tokens?: TExistingTokens;
+  /** SGE wei minted into the claim vault; only when the test SGE token is deployed. Default 1,000 claims. */
+  fundClaimVaultWei?: bigint;
+  /** Whether claiming requires an SGE-ID; default true. */
+  requireSgeId?: boolean;
+  /** SGE-ID base URI (token id in decimal is appended); default empty. */
+  sgeIdBaseUri?: string;
+  /** Progress messages (one per transaction), e.g. to stderr. */
+  onProgress?: (message: string) => void;
+};
+
+type TStep =
+  | { kind: 'deploy'; label: string; data: Hex; address: Address }
+  | { kind: 'call'; label: string; to: Address; data: Hex };
+
+type TPlan = {
+  steps: TStep[];
+  deployment: Omit<TDeployment, 'blockNumber' | 'chainId'>;
+};
+
+/**
+ * Lays out every transaction of a deployment with the contract addresses it will produce, computed from
+ * the deployer's address and nonces (CREATE addresses), so that later constructors can reference earlier
+ * contracts before anything is mined.
+ */
+export function planDeployment(
+  params: Omit<TDeployContractsParams, 'publicClient' | 'walletClient' | 'onProgress'>,
+  deployer: Address,
+  startNonce: number,
+): TPlan {
+  const owner = getAddress(params.owner ?? deployer);
+  const relayer = getAddress(params.relayer);
+  const treasury = getAddress(params.treasury);
+  const feeMicroUsd = params.feeMicroUsd ?? DEFAULT_FEE_MICRO_USD;
+  const claimAmountWei = params.claimAmountWei ?? DEFAULT_CLAIM_AMOUNT_WEI;
+  const requireSgeId = params.requireSgeId ?? true;
+  const fundClaimVaultWei = params.fundClaimVaultWei ?? DEFAULT_FUND_CLAIM_VAULT_WEI;
+  if (feeMicroUsd < 0n) throw new Error(`feeMicroUsd must not be negative (got ${feeMicroUsd})`);
+  if (claimAmountWei <= 0n) throw new Error(`claimAmountWei must be positive (got ${claimAmountWei})`);
+
+  const steps: TStep[] = [];
+  const nextAddress = () => getContractAddress({ from: deployer, nonce: BigInt(startNonce + steps.length) });
+  const deploy = (label: string, data: Hex): Address => {
+    const address = nextAddress();
+    steps.push({ kind: 'deploy', label, data, address });
+    return address;
+  };
+
+  let tokens: TExistingTokens;
+  if (params.tokens) {
+    tokens = {
+      usdc: getAddress(params.tokens.usdc),
+      usdt: getAddress(params.tokens.usdt),
+      sge: getAddress(params.tokens.sge),
+    };
+  } else {
+    tokens = {
+      usdc: deploy('TestUSDC', encodeDeployData({ abi: testUsdcAbi, bytecode: testUsdcBytecode })),
+      usdt: deploy('TestUSDT', encodeDeployData({ abi: testUsdtAbi, bytecode: testUsdtBytecode })),
+      // The deployer owns the test SGE token until the vault is funded, then hands it to the owner.
+      sge: deploy(
+        'SGEToken',
+        encodeDeployData({ abi: sgeTokenAbi, bytecode: sgeTokenBytecode, args: [deployer] }),
+      ),
+    };
+  }
+  const sgeId = deploy(
+    'SGEID',
+    encodeDeployData({
+      abi: sgeIdAbi,
+      bytecode: sgeIdBytecode,
+      args: [owner, relayer, params.sgeIdBaseUri ?? ''],
+    }),
+  );
+  const sgeClaim = deploy(
+    'SGEClaim',
+    encodeDeployData({
+      abi: sgeClaimAbi,
+      bytecode: sgeClaimBytecode,
+      args: [
+        owner,
+        requireSgeId ? sgeId : zeroAddress,
+        tokens.usdc,
+        tokens.usdt,
+        tokens.sge,
+        treasury,
+        feeMicroUsd,
+        claimAmountWei,
+      ],
+    }),
+  );
+  const payout = deploy(
+    'SGEPayout',
+    encodeDeployData({ abi: sgePayoutAbi, bytecode: sgePayoutBytecode, args: [owner, relayer] }),
+  );
+  const affiliateRegistry = deploy(
+    'AffiliateRegistry',
+    encodeDeployData({
+      abi: affiliateRegistryAbi,
+      bytecode: affiliateRegistryBytecode,
+      args: [owner, relayer],
+    }),
+  );
+  if (!params.tokens) {
+    if (fundClaimVaultWei > 0n) {
+      steps.push({
+        kind: 'call',
+        label: `SGEToken.mint(SGEClaim, ${fundClaimVaultWei})`,
+        to: tokens.sge,
+        data: encodeFunctionData({
+          abi: sgeTokenAbi,
+          functionName: 'mint',
+          args: [sgeClaim, fundClaimVaultWei],
+        }),
+      });
+    }
+    if (owner !== getAddress(deployer)) {
+      steps.push({
+        kind: 'call',
+        label: `SGEToken.transferOwnership(${owner})`,
+        to: tokens.sge,
+        data: encodeFunctionData({ abi: sgeTokenAbi, functionName: 'transferOwnership', args: [owner] }),
+      });
+    }
+  }
+
+  return {
+    steps,
+    deployment: {
+      deployer: getAddress(deployer),
+      relayer,
+      treasury,
+      owner,
+      feeMicroUsd,
+      claimAmountWei,
+      requireSgeId,
+      testTokens: !params.tokens,
+      contracts: {
+        sgeId,
+        sgeClaim,
+        payout,
+        affiliateRegistry,
+        usdc: tokens.usdc,
+        usdt: tokens.usdt,
+        sgeToken: tokens.sge,
+      },
+    },
+  };
+}
+
+export type TDeploymentCostEstimate = {
+  transactionCount: number;
+  gas: bigint;
+  maxFeePerGasWei: bigint;
+  /** gas × maxFeePerGas: the most the deployment can cost at the current fee level. */
+  costWei: bigint;
+};
+
+/**
+ * Estimates the gas and the worst-case cost of `deployContracts` with the same parameters, without
+ * sending anything. Deployments are estimated by the node; later calls use `CALL_STEP_GAS_ESTIMATE`.
+ */
+export async function estimateDeploymentCost(
+  params: Omit<TDeployContractsParams, 'onProgress'>,
+): Promise<TDeploymentCostEstimate> {
+  const deployer = params.walletClient.account.address;
+  const nonce = await params.publicClient.getTransactionCount({ address: deployer, blockTag: 'pending' });
+  const { steps } = planDeployment(params, deployer, nonce);
+  let gas = 0n;
+  for (const step of steps) {
+    gas +=
+      step.kind === 'deploy'
+        ? await params.publicClient.estimateGas({ account: deployer, data: step.data })
+        : CALL_STEP_GAS_ESTIMATE;
+  }
+  const fees = await params.publicClient.estimateFeesPerGas();
+  const maxFeePerGasWei = fees.maxFeePerGas ?? fees.gasPrice ?? 0n;
+  return { transactionCount: steps.length, gas, maxFeePerGasWei, costWei: gas * maxFeePerGasWei };
+}
+
+/**
+ * Deploys SGEID, SGEClaim, SGEPayout and AffiliateRegistry (plus TestUSDC, TestUSDT and SGEToken when no
+ * `tokens` are given), with the relayer role granted at construction, the claim vault funded with test
+ * SGE, and every contract owned by `owner` (default: the deployer).
+ *
+ * Transactions go out one by one with explicit nonces, each waited for, so a failure stops the
+ * deployment at the failing step (on an automining anvil every receipt is immediate).
+ *
+ * @example
+ * const deployment = await deployContracts({ publicClient, walletClient, relayer, treasury });
+ * console.log(deployment.contracts.sgeId);
+ */
+export async function deployContracts(params: TDeployContractsParams): Promise<TDeployment> {
+  const { publicClient, walletClient } = params;
+  const account = walletClient.account;
+  const chainId = await publicClient.getChainId();
+  let nonce = await publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' });
+  const plan = planDeployment(params, account.address, nonce);
+
+  let firstBlock: bigint | undefined;
+  for (const step of plan.steps) {
+    const hash = await walletClient.sendTransaction({
+      account,
+      chain: walletClient.chain ?? null,
+      nonce,
+      data: step.data,
+      ...(step.kind === 'call' ? { to: step.to } : {}),
+    });
+    nonce += 1;
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') {
+      throw new Error(`deployment step "${step.label}" reverted (transaction ${hash})`);
+    }
+    if (
+      step.kind === 'deploy' &&
+      receipt.contractAddress &&
+      getAddress(receipt.contractAddress) !== step.address
+    ) {
+      throw new Error(
+        `deployment step "${step.label}" created ${receipt.contractAddress}, expected ${step.address} (nonce moved?)`,
+      );
+    }
+    firstBlock ??= receipt.blockNumber;
+    params.onProgress?.(
+      step.kind === 'deploy'
+        ? `deployed ${step.label} at ${step.address} (gas ${receipt.gasUsed})`
+        : `called ${step.label} (gas ${receipt.gasUsed})`,
+    );
+  }
+
+  return { chainId, blockNumber: firstBlock ?? (await publicClient.getBlockNumber()), ...plan.deployment };
+}
