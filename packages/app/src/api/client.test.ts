@@ -1,0 +1,168 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemStatusFixture } from '../../test/fixtures/system-status';
+import { ApiError } from './api-error';
+import { createApiClient } from './client';
+
+/**
+ * The client against a real HTTP server on localhost: each test picks how the server answers by the
+ * handler it installs, so the client's fetch, body reading, timeout and parsing all run for real.
+ */
+type THandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+let server: Server;
+let baseUrl: string;
+let handler: THandler = (_request, response) => response.end();
+const requests: IncomingMessage[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    requests.push(request);
+    handler(request, response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function answer(status: number, body: string, headers: Record<string, string> = {}): THandler {
+  return (_request, response) => {
+    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    response.end(body);
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the request to fail');
+    },
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
+}
+
+describe('createApiClient().getSystemStatus', () => {
+  it('returns the parsed status and asks for JSON at /api/system/status', async () => {
+    handler = answer(200, JSON.stringify(systemStatusFixture()));
+    const status = await createApiClient({ baseUrl }).getSystemStatus();
+    expect(status).toEqual(systemStatusFixture());
+    const request = requests.at(-1);
+    expect(request?.method).toBe('GET');
+    expect(request?.url).toBe('/api/system/status');
+    expect(request?.headers.accept).toBe('application/json');
+  });
+
+  it("turns the API's error shape into an api failure with code, status, details and request id", async () => {
+    handler = answer(
+      503,
+      JSON.stringify({
+        error: 'DEPENDENCY_UNAVAILABLE',
+        message: 'RPC unreachable',
+        details: { rpc: 'timeout' },
+      }),
+      { 'x-request-id': 'req-7' },
+    );
+    const error = await failure(createApiClient({ baseUrl }).getSystemStatus());
+    expect(error.failure).toEqual({
+      kind: 'api',
+      status: 503,
+      code: 'DEPENDENCY_UNAVAILABLE',
+      details: { rpc: 'timeout' },
+    });
+    expect(error.message).toBe('RPC unreachable');
+    expect(error.requestId).toBe('req-7');
+    expect(error.method).toBe('GET');
+    expect(error.path).toBe('/api/system/status');
+  });
+
+  it('reports a non-2xx answer without the error shape (a proxy page) as an http failure', async () => {
+    handler = (_request, response) => {
+      response.writeHead(502, 'Bad Gateway', { 'content-type': 'text/html' });
+      response.end('<html>bad gateway</html>');
+    };
+    const error = await failure(createApiClient({ baseUrl }).getSystemStatus());
+    expect(error.failure).toEqual({ kind: 'http', status: 502, statusText: 'Bad Gateway' });
+    expect(error.requestId).toBeNull();
+  });
+
+  it('rejects a 2xx body that is not JSON', async () => {
+    handler = answer(200, 'not json');
+    const error = await failure(createApiClient({ baseUrl }).getSystemStatus());
+    expect(error.failure).toEqual({
+      kind: 'invalid-response',
+      status: 200,
+      issues: ['the body is not JSON'],
+    });
+  });
+
+  it('rejects a 2xx body that does not match the shared schema, naming the fields', async () => {
+    const body = { ...systemStatusFixture(), mode: 'STAGING', chainId: '31337' };
+    handler = answer(200, JSON.stringify(body));
+    const error = await failure(createApiClient({ baseUrl }).getSystemStatus());
+    expect(error.failure.kind).toBe('invalid-response');
+    const issues = error.failure.kind === 'invalid-response' ? error.failure.issues : [];
+    expect(issues.some((issue) => issue.startsWith('mode:'))).toBe(true);
+    expect(issues.some((issue) => issue.startsWith('chainId:'))).toBe(true);
+  });
+
+  it('quotes at most five schema problems and counts the rest', async () => {
+    handler = answer(200, JSON.stringify({}));
+    const error = await failure(createApiClient({ baseUrl }).getSystemStatus());
+    const issues = error.failure.kind === 'invalid-response' ? error.failure.issues : [];
+    expect(issues).toHaveLength(6);
+    expect(issues.at(-1)).toMatch(/^and \d+ more$/);
+  });
+
+  it('reports a refused connection as a network failure', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await failure(createApiClient({ baseUrl: `http://127.0.0.1:${port}` }).getSystemStatus());
+    expect(error.failure).toEqual({ kind: 'network' });
+  });
+
+  it('gives up after the timeout when the API does not answer', async () => {
+    handler = () => {};
+    const error = await failure(createApiClient({ baseUrl, timeoutMs: 150 }).getSystemStatus());
+    expect(error.failure).toEqual({ kind: 'timeout', timeoutMs: 150 });
+  });
+
+  it('times out when the headers arrive but the body stalls', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"mode":');
+    };
+    const error = await failure(createApiClient({ baseUrl, timeoutMs: 150 }).getSystemStatus());
+    expect(error.failure).toEqual({ kind: 'timeout', timeoutMs: 150 });
+  });
+
+  it('rejects with the caller’s abort reason, not an ApiError, when the caller cancels', async () => {
+    handler = () => {};
+    const controller = new AbortController();
+    const request = createApiClient({ baseUrl }).getSystemStatus({ signal: controller.signal });
+    const reason = new Error('page left');
+    controller.abort(reason);
+    await expect(request).rejects.toBe(reason);
+  });
+
+  it('sends requests to the configured base URL, path appended', async () => {
+    const seen: string[] = [];
+    const status = await createApiClient({
+      baseUrl: 'https://api.example.com',
+      fetch: async (input) => {
+        seen.push(String(input));
+        return new Response(JSON.stringify(systemStatusFixture()), { status: 200 });
+      },
+    }).getSystemStatus();
+    expect(seen).toEqual(['https://api.example.com/api/system/status']);
+    expect(status.chainId).toBe(31337);
+  });
+});

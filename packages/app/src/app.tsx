@@ -1,0 +1,37 @@
+import { createBrowserRouter } from 'react-router';
+import { RouterProvider } from 'react-router/dom';
+import { Layout } from './components/layout';
+import { HomePage } from './pages/home-page';
+import { NotFoundPage } from './pages/not-found-page';
+import { RouteErrorPage } from './pages/route-error-page';
+import { StatusPage } from './pages/status-page';
+
+/**
+ * The routes. The layout route renders the navigation; the pathless route inside it catches render errors
+ * of any page, so that a broken page still leaves the navigation working.
+ */
+const router = createBrowserRouter([
+  {
+    path: '/',
+    element: <Layout />,
+    errorElement: (
+      <Layout>
+        <RouteErrorPage />
+      </Layout>
+    ),
+    children: [
+      {
+        errorElement: <RouteErrorPage />,
+        children: [
+          { index: true, element: <HomePage /> },
+          { path: 'status', element: <StatusPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
+
+export function App() {
+  return <RouterProvider router={router} />;
+}

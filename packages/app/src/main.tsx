@@ -1,0 +1,23 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import './styles.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // One quick retry for one-off reads; pages that poll (status) turn retries off and let the poll retry.
+    queries: { retry: 1 },
+  },
+});
+
+const container = document.getElementById('root');
+if (container === null) throw new Error('index.html must contain an element with id "root"');
+
+createRoot(container).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
+  </StrictMode>,
+);
