@@ -17,7 +17,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/ts/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/ts/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/*.services.test.ts', '**/*.browser.test.ts'],
         },
       },

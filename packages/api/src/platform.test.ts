@@ -12,6 +12,10 @@ describe('Mock mode persistence', () => {
         .values({ slug: 'kept-across-restarts', name: 'Kept' })
         .execute();
       const { chain } = first.runtime;
+      const firstContracts = first.runtime.contracts;
+      expect(await chain.publicClient.getCode({ address: firstContracts.sgeId! })).toMatch(
+        /^0x[0-9a-f]{100,}/,
+      );
       const hash = await chain.walletClient.sendTransaction({ to: `0x${'42'.repeat(20)}`, value: 12_345n });
       await chain.publicClient.waitForTransactionReceipt({ hash });
       await first.stop();
@@ -28,6 +32,8 @@ describe('Mock mode persistence', () => {
           address: `0x${'42'.repeat(20)}`,
         });
         expect(balance).toBe(12_345n);
+        // The contracts deployed at the first start are reused, not deployed again.
+        expect(second.runtime.contracts).toEqual(firstContracts);
       } finally {
         await second.stop();
       }

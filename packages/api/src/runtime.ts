@@ -3,6 +3,8 @@ import { startAnvil, type TAnvil } from '@sge/contracts';
 import { Redis } from 'ioredis';
 import { createTestClient, http, parseEther } from 'viem';
 import { connectChain, explorerUrlFor, type TChainConnection } from './chain/chain-connection';
+import { ensureMockDeployment, resolveContractAddresses } from './chain/contract-deployment';
+import { Relayer } from './chain/relayer';
 import type { TConfig, TContractAddresses } from './config';
 import { acquireDataDirLock } from './config/data-dir-lock';
 import { openDatabase, type TDatabase } from './db/client';
@@ -32,6 +34,7 @@ export type TRuntime = {
   /** Redis client shared by rate limits (null in Mock mode). */
   redis: Redis | null;
   chain: TChainConnection;
+  relayer: Relayer;
   contracts: TContractAddresses;
   explorerUrl: string | null;
   metrics: TMetrics;
@@ -149,7 +152,22 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
     }
     if (mockChain) await fundMockRelayer(chain, mockChain.rpcUrl);
 
-    const contracts = { ...config.contracts };
+    let contracts: TContractAddresses;
+    if (mockChain) {
+      const deployment = await ensureMockDeployment({
+        chain,
+        rpcUrl: mockChain.rpcUrl,
+        dataDir: config.dataDir,
+        deployerPrivateKey: config.chain.deployerPrivateKey!,
+        treasury: config.chain.treasuryAddress!,
+        logger,
+      });
+      contracts = { ...deployment.contracts, ...withoutNulls(config.contracts) };
+    } else {
+      const resolved = resolveContractAddresses(config.contracts, chain.chainId);
+      contracts = resolved.contracts;
+      logger.info({ contracts, source: resolved.source }, 'contract addresses');
+    }
     const metrics = createMetrics({
       relayerBalanceWei: async () => (await chain.snapshot()).relayerBalanceWei,
       queueDepths: () => queue.depth().catch(() => ({})),
@@ -162,6 +180,7 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       queue,
       redis,
       chain,
+      relayer: new Relayer({ db: database.db, chain, settings: config.relayer, logger }),
       contracts,
       explorerUrl: explorerUrlFor(chain.chainId, config.chain.explorerUrl),
       metrics,
@@ -173,6 +192,10 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
     await closeAll();
     throw error;
   }
+}
+
+function withoutNulls(addresses: TContractAddresses): Partial<TContractAddresses> {
+  return Object.fromEntries(Object.entries(addresses).filter(([, address]) => address !== null));
 }
 
 /** Mock mode: the relayer always has gas (anvil's setBalance, a development RPC method). */

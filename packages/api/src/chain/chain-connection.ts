@@ -14,6 +14,11 @@ import {
 } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
 import { mainnet } from 'viem/chains';
+import { type TCircuitState, withCircuitBreaker } from './circuit-breaker';
+
+/** Consecutive endpoint failures that open an endpoint's circuit, and how long it then stays skipped. */
+export const RPC_BREAKER_FAILURES = 3;
+export const RPC_BREAKER_COOLDOWN_MS = 30_000;
 
 /** How long a chain read (block number, relayer balance) is reused before asking the RPC again. */
 export const CHAIN_READ_CACHE_MS = 2_000;
@@ -40,6 +45,8 @@ export type TChainConnection = {
   snapshot(options?: { fresh?: boolean }): Promise<TChainSnapshot>;
   /** Which endpoint answered the last request. */
   lastEndpoint(): TEndpoint | null;
+  /** Circuit state of each configured endpoint. */
+  circuits(): Partial<Record<TEndpoint, TCircuitState>>;
 };
 
 function transportFor(url: string, key: TEndpoint, timeoutMs: number): Transport {
@@ -73,9 +80,23 @@ export async function connectChain(options: {
   timeoutMs: number;
   relayerPrivateKey: Hex;
   expectedChainId?: number | null;
+  breakerCooldownMs?: number;
 }): Promise<TChainConnection> {
-  const transports = [transportFor(options.rpcUrl, 'primary', options.timeoutMs)];
-  if (options.rpcBackupUrl) transports.push(transportFor(options.rpcBackupUrl, 'backup', options.timeoutMs));
+  const breakerOptions = {
+    failureThreshold: RPC_BREAKER_FAILURES,
+    cooldownMs: options.breakerCooldownMs ?? RPC_BREAKER_COOLDOWN_MS,
+  };
+  const transports: Transport[] = [];
+  const circuits: Partial<Record<TEndpoint, () => TCircuitState>> = {};
+  const primaryTransport = transportFor(options.rpcUrl, 'primary', options.timeoutMs);
+  if (options.rpcBackupUrl) {
+    const primary = withCircuitBreaker(primaryTransport, 'primary', breakerOptions);
+    circuits.primary = primary.state;
+    // The backup has no breaker: with nowhere else to go, requests should still try it.
+    transports.push(primary.transport, transportFor(options.rpcBackupUrl, 'backup', options.timeoutMs));
+  } else {
+    transports.push(primaryTransport);
+  }
   // Reads fail over to the backup. Writes are safe to repeat: the relayer only sends signed raw
   // transactions, and sending the same signed bytes twice yields the same hash, never a second transaction.
   const transport = fallback(transports, { retryCount: 1, retryDelay: 100 });
@@ -144,6 +165,7 @@ export async function connectChain(options: {
     walletClient,
     relayer,
     lastEndpoint: () => lastEndpoint,
+    circuits: () => Object.fromEntries(Object.entries(circuits).map(([name, state]) => [name, state()])),
     async snapshot(snapshotOptions = {}) {
       if (!snapshotOptions.fresh && cached && Date.now() - cached.readAt < CHAIN_READ_CACHE_MS) return cached;
       inFlight ??= read().finally(() => {

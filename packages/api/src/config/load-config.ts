@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ANVIL_MNEMONIC } from '@sge/contracts';
-import { type Address, getAddress, type Hex, isAddress, parseEther } from 'viem';
+import { type Address, getAddress, type Hex, isAddress, parseEther, parseGwei } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import type { TRelayerSettings } from '../chain/relayer';
 import { findRepoRoot } from './repo-root';
 import { VARIABLES } from './variables';
 
@@ -50,6 +51,7 @@ export type TConfig = {
     balanceWarningWei: bigint;
     balanceCriticalWei: bigint;
   };
+  relayer: TRelayerSettings;
   contracts: TContractAddresses;
   admin: { keys: TAdminKey[] };
   commerce: { apiKey: string | null; webhookSecret: string | null };
@@ -223,6 +225,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     }
     return parseEther(value);
   };
+  const gwei = (name: string, fallback: string): bigint => {
+    const value = raw(name) ?? fallback;
+    if (!/^\d+(\.\d{1,9})?$/.test(value)) {
+      problem(name, `"${value}" is not a gwei amount like 1.5`);
+      return parseGwei(fallback);
+    }
+    return parseGwei(value);
+  };
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const value = raw(name);
     if (value === null) return fallback;
@@ -314,6 +324,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       balanceWarningWei: eth('RELAYER_BALANCE_WARNING_ETH', '0.1'),
       balanceCriticalWei: eth('RELAYER_BALANCE_CRITICAL_ETH', '0.05'),
     },
+    relayer: {
+      priorityFeeWei: gwei('RELAYER_PRIORITY_FEE_GWEI', '0'),
+      maxFeeWei: gwei('RELAYER_MAX_FEE_GWEI', '300'),
+      replaceAfterMs: int('RELAYER_REPLACE_AFTER_SECONDS', 60, 1, 86_400) * 1000,
+      feeBumpPercent: int('RELAYER_FEE_BUMP_PERCENT', 15, 10, 500),
+      minBalanceWei: eth('RELAYER_MIN_BALANCE_ETH', '0.01'),
+      confirmations: int('RELAYER_CONFIRMATIONS', 1, 1, 100),
+      pollIntervalMs: int('RELAYER_POLL_INTERVAL_MS', 1000, 50, 60_000),
+      rebroadcastAfterMs: int('RELAYER_REBROADCAST_SECONDS', 30, 1, 86_400) * 1000,
+      gasLimitMarginPercent: 20,
+    },
     contracts: {
       sgeId: address('SGE_ID_ADDRESS'),
       sgeClaim: address('SGE_CLAIM_ADDRESS'),
@@ -341,6 +362,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
 
   if (config.chain.balanceCriticalWei > config.chain.balanceWarningWei) {
     problem('RELAYER_BALANCE_CRITICAL_ETH', 'must not be above RELAYER_BALANCE_WARNING_ETH');
+  }
+  if (config.relayer.priorityFeeWei > config.relayer.maxFeeWei) {
+    problem('RELAYER_PRIORITY_FEE_GWEI', 'must not be above RELAYER_MAX_FEE_GWEI');
   }
   if (mode === 'PRODUCTION') checkProductionSecrets(config, relayerKey, deployerKey, problem);
 

@@ -250,7 +250,61 @@ export interface ChainCursorsTable {
   updated_at: Timestamp;
 }
 
+export type TRelayerTxStatus =
+  | 'SIGNED'
+  | 'BROADCAST'
+  | 'MINED'
+  | 'CONFIRMED'
+  | 'REVERTED'
+  | 'CANCELLED'
+  | 'NONCE_CONFLICT';
+
+export interface RelayerAccountsTable {
+  chain_id: number;
+  address: string;
+  next_nonce: number;
+  updated_at: Timestamp;
+}
+
+export interface RelayerTransactionsTable {
+  id: Generated<string>;
+  chain_id: number;
+  from_address: string;
+  nonce: number;
+  purpose: string;
+  reference: string;
+  to_address: string;
+  data: string;
+  value_wei: ColumnType<bigint, bigint | string | undefined, bigint | string>;
+  gas_limit: Amount;
+  status: ColumnType<TRelayerTxStatus, TRelayerTxStatus | undefined, TRelayerTxStatus>;
+  last_error: string | null;
+  mined_hash: string | null;
+  block_number: number | null;
+  block_hash: string | null;
+  gas_used: bigint | null;
+  effective_gas_price_wei: bigint | null;
+  broadcast_count: ColumnType<number, number | undefined, number>;
+  last_broadcast_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface RelayerAttemptsTable {
+  id: Generated<number>;
+  transaction_id: string;
+  tx_hash: string;
+  raw_tx: string;
+  max_fee_per_gas_wei: Amount;
+  max_priority_fee_per_gas_wei: Amount;
+  is_cancellation: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  relayer_accounts: RelayerAccountsTable;
+  relayer_transactions: RelayerTransactionsTable;
+  relayer_attempts: RelayerAttemptsTable;
   programs: ProgramsTable;
   affiliates: AffiliatesTable;
   users: UsersTable;
@@ -274,3 +328,4 @@ export type TProgram = Selectable<ProgramsTable>;
 export type TIntent = Selectable<IntentsTable>;
 export type TNewIntent = Insertable<IntentsTable>;
 export type TIntentUpdate = Updateable<IntentsTable>;
+export type TRelayerTransaction = Selectable<RelayerTransactionsTable>;

@@ -36,6 +36,10 @@ describe('HTTP API in Mock mode', () => {
     expect(BigInt(body.relayer.balanceWei!)).toBe(onChain);
     expect(body.relayer.low).toBe(false);
     expect(body.queue.depth).toBe(0);
+    // Mock mode starts with the contracts deployed on its local chain.
+    for (const name of ['sgeId', 'sgeClaim', 'payout', 'affiliateRegistry', 'usdc', 'usdt', 'sgeToken']) {
+      expect(body.contracts[name]).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    }
   });
 
   it('GET /metrics serves Prometheus text with process metrics, the relayer balance and queue depth', async () => {

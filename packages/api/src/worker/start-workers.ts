@@ -37,6 +37,9 @@ export async function startWorkers(
   const sweepTimer = setInterval(runSweep, config.workers.sweepIntervalMs);
   sweepTimer.unref();
 
+  // Confirms, re-sends and replaces the relayer's transactions even when no job is waiting on them.
+  const stopRelayerMonitor = runtime.relayer.startMonitor();
+
   const stopHeartbeat = startHeartbeat(runtime.database.db, workerId, config.role, (error) =>
     logger.warn({ err: error }, 'heartbeat failed'),
   );
@@ -45,6 +48,7 @@ export async function startWorkers(
     clearInterval(sweepTimer);
     await sweeping;
     await queue.close(config.workers.shutdownTimeoutMs);
+    await stopRelayerMonitor();
     await stopHeartbeat();
   };
 }

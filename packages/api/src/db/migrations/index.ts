@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as coreSchema from './0001-core-schema';
+import * as relayer from './0002-relayer';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -7,4 +8,5 @@ import * as coreSchema from './0001-core-schema';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-core-schema': coreSchema,
+  '0002-relayer': relayer,
 };
