@@ -10,6 +10,7 @@ import { acquireDataDirLock } from './config/data-dir-lock';
 import { openDatabase, type TDatabase } from './db/client';
 import { appliedMigrations, migrateToLatest } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
+import { seedDemoAffiliates } from './domain/affiliates/seed-demo-affiliates';
 import type { Logger } from './logging/logger';
 import { createMetrics, type TMetrics } from './metrics/metrics';
 import { BullmqQueue, type JobQueue, MemoryQueue, waitUntilReady } from './queue';
@@ -80,6 +81,9 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
     closers.push(() => database.close());
     if (config.mockMode) {
       await migrateToLatest(database.db);
+      // Demo affiliates ALPHA > BETA > GAMMA, so referral codes work at once.
+      const seeded = await seedDemoAffiliates(database.db);
+      for (const skipped of seeded.skipped) logger.warn(skipped, 'demo affiliate not seeded');
     } else {
       let applied: string[];
       try {

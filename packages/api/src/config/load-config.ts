@@ -35,6 +35,7 @@ export type TConfig = {
     appOrigins: string[];
     trustProxy: boolean;
     rateLimitPerIpPerMinute: number;
+    registerRateLimitPerWalletPerMinute: number;
     bodyLimitBytes: number;
   };
   database: { url: string | null; poolMax: number };
@@ -59,6 +60,7 @@ export type TConfig = {
     concurrency: number;
     sweepIntervalMs: number;
     intentTimeoutMinutes: number;
+    mintBatchLeaseMs: number;
     shutdownTimeoutMs: number;
   };
   logLevel: TLogLevel;
@@ -303,6 +305,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
         .filter(Boolean),
       trustProxy: bool('TRUST_PROXY', false),
       rateLimitPerIpPerMinute: int('RATE_LIMIT_PER_IP_PER_MINUTE', 600, 1, 10_000_000),
+      registerRateLimitPerWalletPerMinute: int(
+        'REGISTER_RATE_LIMIT_PER_WALLET_PER_MINUTE',
+        20,
+        1,
+        10_000_000,
+      ),
       bodyLimitBytes: int('BODY_LIMIT_BYTES', 65_536, 1_024, 10_485_760),
     },
     database: {
@@ -350,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
       sweepIntervalMs: int('SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000),
       intentTimeoutMinutes: int('INTENT_TIMEOUT_MINUTES', 10, 1, 10_080),
+      mintBatchLeaseMs: int('MINT_BATCH_LEASE_SECONDS', 120, 1, 86_400) * 1000,
       shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 30_000, 100, 600_000),
     },
     logLevel: oneOf(

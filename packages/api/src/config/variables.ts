@@ -72,6 +72,12 @@ export const VARIABLES: readonly TVariable[] = [
     defaultText: '600',
   },
   {
+    name: 'REGISTER_RATE_LIMIT_PER_WALLET_PER_MINUTE',
+    group: 'HTTP',
+    purpose: 'POST /api/register requests per minute for one wallet (shared across API replicas)',
+    defaultText: '20',
+  },
+  {
     name: 'BODY_LIMIT_BYTES',
     group: 'HTTP',
     purpose: 'Largest request body accepted; larger bodies get 413',
@@ -280,6 +286,13 @@ export const VARIABLES: readonly TVariable[] = [
     group: 'Workers',
     purpose: 'An intent PROCESSING longer than this is stuck: it is reclaimed and reported',
     defaultText: '10',
+  },
+  {
+    name: 'MINT_BATCH_LEASE_SECONDS',
+    group: 'Workers',
+    purpose:
+      'A worker that stops renewing its mint batch for this long is presumed dead; another resumes the batch',
+    defaultText: '120',
   },
   {
     name: 'SHUTDOWN_TIMEOUT_MS',

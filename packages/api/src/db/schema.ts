@@ -87,6 +87,7 @@ export interface IntentsTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   confirmed_at: Timestamp | null;
+  batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IntentEventsTable {
@@ -114,6 +115,8 @@ export interface SettlementsTable {
   details: Json<Record<string, unknown>>;
   verified_at: Timestamp | null;
   created_at: CreatedAt;
+  /** 0003-money: set once, when the settlement's commissions were accrued. */
+  commissions_accrued_at: Timestamp | null;
 }
 
 export interface LedgerTransactionsTable {
@@ -301,7 +304,79 @@ export interface RelayerAttemptsTable {
   created_at: CreatedAt;
 }
 
+export interface ProgramApiKeysTable {
+  id: Generated<string>;
+  program_id: string;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  created_by: string;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
+export interface SiweNoncesTable {
+  nonce: string;
+  program_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface AffiliateSessionsTable {
+  id: Generated<string>;
+  token_hash: string;
+  program_id: string;
+  wallet: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface SettlementRefundsTable {
+  settlement_id: string;
+  program_id: string;
+  reason: string;
+  ledger_transaction_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CommissionClawbacksTable {
+  id: Generated<string>;
+  program_id: string;
+  commission_id: string;
+  affiliate_id: string;
+  amount: Amount;
+  currency: string;
+  status: ColumnType<'OPEN' | 'SETTLED', 'OPEN' | 'SETTLED' | undefined, 'OPEN' | 'SETTLED'>;
+  payout_id: string | null;
+  reason: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MintBatchesTable {
+  id: Generated<string>;
+  program_id: string;
+  contract_address: string;
+  status: ColumnType<
+    'CREATED' | 'SENT' | 'SETTLED' | 'FAILED',
+    'CREATED' | 'SENT' | 'SETTLED' | 'FAILED' | undefined,
+    'CREATED' | 'SENT' | 'SETTLED' | 'FAILED'
+  >;
+  size: number;
+  relayer_transaction_id: string | null;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  settled_at: Timestamp | null;
+}
+
 export interface Database {
+  mint_batches: MintBatchesTable;
   relayer_accounts: RelayerAccountsTable;
   relayer_transactions: RelayerTransactionsTable;
   relayer_attempts: RelayerAttemptsTable;
@@ -322,6 +397,11 @@ export interface Database {
   commerce_charges: CommerceChargesTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   chain_cursors: ChainCursorsTable;
+  program_api_keys: ProgramApiKeysTable;
+  siwe_nonces: SiweNoncesTable;
+  affiliate_sessions: AffiliateSessionsTable;
+  settlement_refunds: SettlementRefundsTable;
+  commission_clawbacks: CommissionClawbacksTable;
 }
 
 export type TProgram = Selectable<ProgramsTable>;

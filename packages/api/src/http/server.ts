@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, {
@@ -16,8 +15,10 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import helmet from 'helmet';
 import type { TRuntime } from '../runtime';
 import { registerErrorHandling } from './plugins/error-handling';
+import { registerIdempotency } from './plugins/idempotency';
 import { ROUTE_MODULES } from './routes';
 
 /** A request id from the client is kept when it looks like one; otherwise we make one. */
@@ -78,10 +79,14 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
     }
   });
 
-  await app.register(helmet, {
-    // The API serves JSON (and the OpenAPI document); a strict CSP is right for it.
+  // Security headers from helmet, built once: the JSON API gets a strict CSP. (@fastify/helmet would build a
+  // new helmet middleware, re-parsing the CSP, on every request.)
+  const securityHeaders = helmet({
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   await app.register(cors, {
     origin: config.http.appOrigins,
@@ -116,6 +121,7 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
     transform: jsonSchemaTransform,
   });
 
+  registerIdempotency(app, runtime);
   for (const registerRoutes of ROUTE_MODULES) await registerRoutes(app, runtime);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

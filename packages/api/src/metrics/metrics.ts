@@ -59,5 +59,19 @@ export function createMetrics(sources: TMetricSources) {
     registers: [registry],
   });
 
-  return { registry, httpRequestDuration, intentsTotal };
+  const registrationsTotal = new Counter({
+    name: 'sge_registrations_total',
+    help: 'SGE-IDs settled (registrations confirmed)',
+    registers: [registry],
+  });
+
+  const settlementDuration = new Histogram({
+    name: 'sge_settlement_duration_seconds',
+    help: 'Time from an intent being accepted to its settlement being confirmed, by intent type',
+    labelNames: ['type'] as const,
+    buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
+    registers: [registry],
+  });
+
+  return { registry, httpRequestDuration, intentsTotal, registrationsTotal, settlementDuration };
 }

@@ -3,8 +3,9 @@
  * (Mock mode). Jobs only dispatch work: PostgreSQL holds the truth, so a lost job (Redis flushed, process
  * killed) is found again by the sweeper (worker/sweeper.ts) and re-enqueued under the same job id.
  *
- * Job ids are deterministic (`<kind>:<id>`, written down by each queue's enqueue module); enqueueing an id
- * that is already waiting or running is a no-op in both implementations.
+ * Job ids are deterministic (`<kind>-<id>`, written down by each queue's enqueue module; BullMQ forbids ':'
+ * in them, and the in-process queue refuses it too so Mock mode cannot hide a bad id); enqueueing an id that
+ * is already waiting or running is a no-op in both implementations.
  */
 export type TJobContext = { jobId: string; attempt: number };
 export type TJobHandler = (data: Record<string, unknown>, context: TJobContext) => Promise<void>;
@@ -45,3 +46,9 @@ export type TQueueName = (typeof QUEUE_NAMES)[number];
 /** Attempts a job gets from the queue itself before the sweeper takes over; retries in 1 s, 2 s. */
 export const JOB_ATTEMPTS_MAX = 3;
 export const JOB_RETRY_DELAY_MS = 1_000;
+
+/** BullMQ's rule for custom job ids, enforced by both implementations. */
+export function assertJobId(jobId: string): void {
+  if (jobId.length === 0 || jobId.includes(':'))
+    throw new Error(`invalid job id "${jobId}": non-empty, no ':'`);
+}

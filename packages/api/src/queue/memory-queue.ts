@@ -1,4 +1,5 @@
 import {
+  assertJobId,
   JOB_ATTEMPTS_MAX,
   JOB_RETRY_DELAY_MS,
   type JobQueue,
@@ -55,6 +56,7 @@ export class MemoryQueue implements JobQueue {
     data: Record<string, unknown>,
     options: { delayMs?: number } = {},
   ) {
+    assertJobId(jobId);
     if (this.#closing) return;
     const lane = this.#lane(queue);
     if (lane.active.has(jobId) || lane.delayed.has(jobId) || lane.waiting.some((job) => job.id === jobId))

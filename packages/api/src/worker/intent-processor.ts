@@ -17,4 +17,9 @@ export type TIntentProcessor = {
     data: Record<string, unknown>,
     context: TJobContext & { workerId: string },
   ): Promise<void>;
+  /**
+   * Called by every sweep: finds work of this type the generic PENDING scan cannot see (e.g. a mint batch
+   * whose worker died) and dispatches it. Returns how many items it found.
+   */
+  recover?(runtime: TRuntime): Promise<number>;
 };

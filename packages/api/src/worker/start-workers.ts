@@ -26,7 +26,10 @@ export async function startWorkers(
   const runSweep = () => {
     sweeping ??= sweep(runtime, processors)
       .then((result) => {
-        if (result.reclaimed > 0 || Object.keys(result.dispatched).length > 0) logger.info(result, 'sweep');
+        const busy =
+          result.reclaimed > 0 ||
+          Object.keys(result.dispatched).length + Object.keys(result.recovered).length > 0;
+        if (busy) logger.info(result, 'sweep');
       })
       .catch((error: unknown) => logger.warn({ err: error }, 'sweep failed'))
       .finally(() => {

@@ -6,7 +6,11 @@ import type { TIntentProcessor } from './intent-processor';
 /** Most intents one sweep hands out per type; the next sweep takes the rest. */
 export const SWEEP_BATCH_MAX = 5_000;
 
-export type TSweepResult = { reclaimed: number; dispatched: Record<string, number> };
+export type TSweepResult = {
+  reclaimed: number;
+  dispatched: Record<string, number>;
+  recovered: Record<string, number>;
+};
 
 /**
  * Finds work the queue lost and hands it out again. PostgreSQL is the source of truth:
@@ -28,14 +32,17 @@ export async function sweep(
      RETURNING id`.execute(db);
 
   const dispatched: Record<string, number> = {};
+  const recovered: Record<string, number> = {};
   for (const processor of processors) {
+    const found = (await processor.recover?.(runtime)) ?? 0;
+    if (found > 0) recovered[processor.type] = found;
     const ready = await db
       .selectFrom('intents')
       .select('id')
       .where('status', '=', 'PENDING')
       .where('type', '=', processor.type satisfies TIntentType)
       .where('next_attempt_at', '<=', new Date())
-      .orderBy('next_attempt_at')
+      .orderBy('created_at')
       .limit(SWEEP_BATCH_MAX)
       .execute();
     if (ready.length === 0) continue;
@@ -45,5 +52,5 @@ export async function sweep(
     );
     dispatched[processor.type] = ready.length;
   }
-  return { reclaimed: reclaimed.rows.length, dispatched };
+  return { reclaimed: reclaimed.rows.length, dispatched, recovered };
 }

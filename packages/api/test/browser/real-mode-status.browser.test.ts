@@ -31,8 +31,12 @@ describe('/status in Real mode', () => {
       const page = await browser.newPage();
       await page.goto(`${app.url}/status`);
       await expectModeBanner(page, 'REAL');
-      await expect.poll(() => page.getByTestId('chain-id').textContent(), { timeout: 30_000 }).toContain('31337');
-      await expect.poll(() => page.getByTestId('relayer-balance').textContent(), { timeout: 30_000 }).toMatch(/10000(\.0+)?\s*ETH/);
+      await expect
+        .poll(() => page.getByTestId('chain-id').textContent(), { timeout: 30_000 })
+        .toContain('31337');
+      await expect
+        .poll(() => page.getByTestId('relayer-balance').textContent(), { timeout: 30_000 })
+        .toMatch(/10000(\.0+)?\s*ETH/);
     } finally {
       await browser.close();
     }

@@ -24,18 +24,22 @@ export async function spawnPlatformProcess(options: {
   startTimeoutMs?: number;
 }): Promise<TPlatformProcess> {
   const port = options.role === 'worker' ? 0 : await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/api/src/main.ts', '--role', options.role], {
-    cwd: findRepoRoot(),
-    env: {
-      ...process.env,
-      ENV_FILE: '/nonexistent',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'packages/api/src/main.ts', '--role', options.role],
+    {
+      cwd: findRepoRoot(),
+      env: {
+        ...process.env,
+        ENV_FILE: '/nonexistent',
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   );
@@ -44,7 +48,10 @@ export async function spawnPlatformProcess(options: {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const started = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${options.role} did not start in time: ${stderr}`)), options.startTimeoutMs ?? 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${options.role} did not start in time: ${stderr}`)),
+      options.startTimeoutMs ?? 120_000,
+    );
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (line.includes('SGE platform started')) {

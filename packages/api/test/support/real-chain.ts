@@ -21,7 +21,9 @@ export type TRealStack = {
  * A Real-mode stack on this machine: a fresh PostgreSQL database (migrated), a Redis key prefix, an anvil
  * chain with the contracts deployed, and the relayer key that holds the relayer role.
  */
-export async function startRealStack(options: { blockTimeSeconds?: number; relayerKeyIndex?: number } = {}): Promise<TRealStack> {
+export async function startRealStack(
+  options: { blockTimeSeconds?: number; relayerKeyIndex?: number } = {},
+): Promise<TRealStack> {
   const anvil = await startAnvil({ blockTimeSeconds: options.blockTimeSeconds });
   const relayerKey = devPrivateKey(options.relayerKeyIndex ?? 1);
   const deployer = privateKeyToAccount(devPrivateKey(0));

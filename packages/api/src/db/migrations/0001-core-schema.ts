@@ -141,9 +141,10 @@ CREATE TABLE intents (
   updated_at timestamptz NOT NULL DEFAULT now(),
   confirmed_at timestamptz
 );
-CREATE INDEX intents_ready_idx ON intents (type, next_attempt_at) WHERE status = 'PENDING';
+-- Few indexes on purpose: every one is paid on each accepted request (POST /api/register is the hot path).
+-- Lookups by (program, wallet) go through idempotency_key, whose format embeds both.
+CREATE INDEX intents_pending_idx ON intents (type, created_at) WHERE status = 'PENDING';
 CREATE INDEX intents_processing_idx ON intents (type, locked_until) WHERE status = 'PROCESSING';
-CREATE INDEX intents_program_wallet_idx ON intents (program_id, wallet);
 CREATE INDEX intents_status_created_idx ON intents (status, created_at);
 
 CREATE TABLE intent_events (
@@ -156,19 +157,17 @@ CREATE TABLE intent_events (
 );
 CREATE INDEX intent_events_intent_idx ON intent_events (intent_id, id);
 
--- Every state change of an intent is recorded, with the reason written in the same statement.
+-- Every state change of an intent is recorded, with the reason written in the same statement. Creation
+-- is not a change (intents.created_at and the initial status record it), so accepting costs no extra row.
 CREATE FUNCTION intents_record_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO intent_events (intent_id, from_status, to_status, reason)
-      VALUES (NEW.id, NULL, NEW.status, NEW.status_reason);
-  ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
+  IF NEW.status IS DISTINCT FROM OLD.status THEN
     INSERT INTO intent_events (intent_id, from_status, to_status, reason)
       VALUES (NEW.id, OLD.status, NEW.status, NEW.status_reason);
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER intents_events AFTER INSERT OR UPDATE OF status ON intents
+CREATE TRIGGER intents_events AFTER UPDATE OF status ON intents
   FOR EACH ROW EXECUTE FUNCTION intents_record_event();
 
 CREATE TABLE settlements (

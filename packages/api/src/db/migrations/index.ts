@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as coreSchema from './0001-core-schema';
 import * as relayer from './0002-relayer';
+import * as money from './0003-money';
+import * as registration from './0004-registration';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -9,4 +11,6 @@ import * as relayer from './0002-relayer';
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-core-schema': coreSchema,
   '0002-relayer': relayer,
+  '0003-money': money,
+  '0004-registration': registration,
 };

@@ -1,4 +1,5 @@
 import type { TIntentProcessor } from '../intent-processor';
+import { registerProcessor } from './register';
 
 /** Every intent processor the workers run. */
-export const PROCESSORS: readonly TIntentProcessor[] = [];
+export const PROCESSORS: readonly TIntentProcessor[] = [registerProcessor];

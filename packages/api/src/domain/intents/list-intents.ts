@@ -1,0 +1,83 @@
+import type { ZAdminIntent, ZAdminIntentDetail } from '@sge/shared';
+import type { z } from 'zod';
+import type { TIntent, TIntentStatus, TIntentType } from '../../db/schema';
+import { AppError } from '../app-error';
+import type { TDbExecutor } from '../in-transaction';
+import { afterCreatedCursor, createdMicros, type TPage, toCreatedPage } from '../pagination';
+
+export type TAdminIntent = z.infer<typeof ZAdminIntent>;
+export type TAdminIntentDetail = z.infer<typeof ZAdminIntentDetail>;
+
+export function toAdminIntent(row: TIntent): TAdminIntent {
+  return {
+    id: row.id,
+    programId: row.program_id,
+    type: row.type,
+    idempotencyKey: row.idempotency_key,
+    wallet: row.wallet,
+    status: row.status,
+    statusReason: row.status_reason,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    confirmedAt: row.confirmed_at?.toISOString() ?? null,
+  };
+}
+
+/** Intents, newest first, filtered by program, type, status and wallet. */
+export async function listIntents(
+  db: TDbExecutor,
+  query: {
+    programId: string | null;
+    type?: TIntentType | undefined;
+    status?: TIntentStatus | undefined;
+    wallet?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+): Promise<TPage<TAdminIntent>> {
+  let select = db.selectFrom('intents').selectAll().select(createdMicros().as('cursor_us'));
+  if (query.programId) select = select.where('program_id', '=', query.programId);
+  if (query.type) select = select.where('type', '=', query.type);
+  if (query.status) select = select.where('status', '=', query.status);
+  if (query.wallet) select = select.where('wallet', '=', query.wallet);
+  const rows = await select
+    .where(afterCreatedCursor(query.cursor))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
+  return toCreatedPage(rows, query.limit, toAdminIntent);
+}
+
+/** One intent with its payload, result and every recorded status change. */
+export async function getIntentDetail(
+  db: TDbExecutor,
+  intentId: string,
+  programScope: string | null,
+): Promise<TAdminIntentDetail> {
+  let select = db.selectFrom('intents').selectAll().where('id', '=', intentId);
+  if (programScope) select = select.where('program_id', '=', programScope);
+  const intent = await select.executeTakeFirst();
+  if (!intent) throw new AppError('NOT_FOUND', `intent ${intentId} not found`);
+  const events = await db
+    .selectFrom('intent_events')
+    .selectAll()
+    .where('intent_id', '=', intent.id)
+    .orderBy('id')
+    .execute();
+  return {
+    ...toAdminIntent(intent),
+    payload: intent.payload,
+    result: intent.result,
+    events: events.map((event) => ({
+      fromStatus: event.from_status,
+      toStatus: event.to_status,
+      reason: event.reason,
+      at: event.at.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,294 @@
+import type { Address, Hex } from 'viem';
+import { getAddress } from 'viem';
+import { AppError } from '../app-error';
+import { writeAudit } from '../audit/write-audit';
+import { inTransaction, type TDbExecutor } from '../in-transaction';
+import { ACCOUNTS, affiliatePayableAccount, COMMISSION_CURRENCY, PAYOUT_CURRENCY } from '../ledger/accounts';
+import { postLedgerTransaction, type TLedgerEntryInput } from '../ledger/post-ledger-transaction';
+import { invalidBatchState, lockPayoutBatch, type TPayoutBatchRow } from './load-payout-batch';
+
+/** What the chain boundary is asked to do: pay every recipient of one batch in one transaction. */
+export type TPayoutTransactionRequest = {
+  batchId: string;
+  /** The batch id the payout contract records (uint256): the batch uuid's 128 bits. */
+  onChainBatchId: bigint;
+  programId: string;
+  /** The program's payout contract, or null for the platform's (PAYOUT_ADDRESS). */
+  payoutContract: Address | null;
+  /** The ERC-20 paid (USDC). */
+  token: Address;
+  recipients: Address[];
+  /** Smallest units of the token, one per recipient, all positive. */
+  amounts: bigint[];
+  total: bigint;
+};
+
+export type TPayoutTransactionReceipt = { txHash: Hex; blockNumber: bigint };
+
+/**
+ * The chain boundary of payouts (the relayer implements it). It returns only once the transaction that
+ * pays the batch is confirmed, or throws. It must be safe to call again for the same batch at any time —
+ * after a crash, a timeout, or a successful payment whose confirmation was never recorded: it first asks
+ * the payout contract whether `onChainBatchId` was paid (`batchPaidBlock`) and, if so, returns that
+ * payment's transaction instead of paying again. The contract refuses a second payment of a batch id
+ * anyway (SGEPayoutBatchAlreadyPaid), so nothing can be paid twice.
+ */
+export type TSendPayoutTransaction = (
+  request: TPayoutTransactionRequest,
+) => Promise<TPayoutTransactionReceipt>;
+
+export type TExecutePayoutBatchDeps = {
+  sendPayoutTransaction: TSendPayoutTransaction;
+  /** Address of the USDC token payouts are made in. */
+  usdcAddress: Address;
+};
+
+export type TExecutePayoutBatchResult = {
+  batch: TPayoutBatchRow;
+  txHash: string;
+  /** False when the batch was COMPLETED already (nothing was sent or written). */
+  completed: boolean;
+};
+
+/** The uint256 the payout contract records for a batch: its uuid read as a 128-bit number. */
+export function onChainBatchId(batchId: string): bigint {
+  const hex = batchId.replaceAll('-', '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`batch id ${batchId} is not a uuid`);
+  return BigInt(`0x${hex}`);
+}
+
+/**
+ * Executes an EXECUTING batch (see startPayoutBatchExecution): pays it on-chain through
+ * `sendPayoutTransaction` and, once the transaction is confirmed, records everything in ONE database
+ * transaction: batch COMPLETED (with the tx hash), payouts PAID, their commissions PAID, their clawbacks
+ * SETTLED, the PAYOUT intent CONFIRMED with its settlement, and the ledger transaction `payout:<batchId>`:
+ *
+ *   debit  affiliate:<id>:payable  USD   (each payout's net amount)
+ *   credit payout_clearing         USD   (total)
+ *   debit  payout_clearing         USDC  (total)
+ *   credit treasury                USDC  (total)
+ *
+ * Crash-safe and idempotent: nothing is recorded before the chain confirms; a crash (or an error) anywhere
+ * leaves the batch EXECUTING, and running this again asks the sender, which finds the earlier payment on
+ * the chain instead of paying again; a COMPLETED batch returns at once. Errors of the sender propagate
+ * (the worker retries, or records a terminal failure with failPayoutBatch).
+ *
+ * @example
+ * await executePayoutBatch(db, batchId, { sendPayoutTransaction: relayer.sendPayout, usdcAddress });
+ */
+export async function executePayoutBatch(
+  db: TDbExecutor,
+  batchId: string,
+  deps: TExecutePayoutBatchDeps,
+): Promise<TExecutePayoutBatchResult> {
+  const batch = await db
+    .selectFrom('payout_batches')
+    .selectAll()
+    .where('id', '=', batchId)
+    .executeTakeFirst();
+  if (!batch) throw new AppError('NOT_FOUND', `payout batch ${batchId} not found`);
+  if (batch.status === 'COMPLETED') return { batch, txHash: batch.tx_hash!, completed: false };
+  if (batch.status !== 'EXECUTING') throw invalidBatchState(batch, 'paid', ['EXECUTING']);
+  const program = await db
+    .selectFrom('programs')
+    .select('payout_address')
+    .where('id', '=', batch.program_id)
+    .executeTakeFirstOrThrow();
+  const payouts = await db
+    .selectFrom('payouts')
+    .select(['id', 'wallet', 'amount'])
+    .where('batch_id', '=', batch.id)
+    .orderBy('id')
+    .execute();
+  const total = payouts.reduce((sum, payout) => sum + payout.amount, 0n);
+  if (payouts.length === 0 || total !== batch.total) {
+    throw new Error(`payout batch ${batch.id}: payouts sum to ${total}, batch total is ${batch.total}`);
+  }
+  const receipt = await deps.sendPayoutTransaction({
+    batchId: batch.id,
+    onChainBatchId: onChainBatchId(batch.id),
+    programId: batch.program_id,
+    payoutContract: program.payout_address ? getAddress(program.payout_address) : null,
+    token: deps.usdcAddress,
+    recipients: payouts.map((payout) => getAddress(payout.wallet)),
+    amounts: payouts.map((payout) => payout.amount),
+    total,
+  });
+  return await completePayoutBatch(db, batch.id, receipt);
+}
+
+/**
+ * Records the confirmed payment of a batch (the second half of executePayoutBatch), in one transaction.
+ * Idempotent: a batch already COMPLETED is returned as it is.
+ */
+export async function completePayoutBatch(
+  db: TDbExecutor,
+  batchId: string,
+  receipt: TPayoutTransactionReceipt,
+): Promise<TExecutePayoutBatchResult> {
+  return await inTransaction(db, async (tx) => {
+    const batch = await lockPayoutBatch(tx, batchId, null);
+    if (batch.status === 'COMPLETED') return { batch, txHash: batch.tx_hash!, completed: false };
+    if (batch.status !== 'EXECUTING' && batch.status !== 'FAILED') {
+      throw invalidBatchState(batch, 'completed', ['EXECUTING', 'FAILED']);
+    }
+    const now = new Date();
+    const payouts = await tx
+      .updateTable('payouts')
+      .set({ status: 'PAID' })
+      .where('batch_id', '=', batch.id)
+      .where('status', '=', 'PENDING')
+      .returning(['id', 'affiliate_id', 'amount'])
+      .execute();
+    const payoutIds = payouts.map((payout) => payout.id);
+    const commissions = await tx
+      .updateTable('commissions')
+      .set({ status: 'PAID', updated_at: now })
+      .where('payout_id', 'in', payoutIds)
+      .where('status', '=', 'PAYABLE')
+      .returning(['payout_id', 'amount'])
+      .execute();
+    const clawbacks = await tx
+      .updateTable('commission_clawbacks')
+      .set({ status: 'SETTLED', updated_at: now })
+      .where('payout_id', 'in', payoutIds)
+      .where('status', '=', 'OPEN')
+      .returning(['payout_id', 'amount'])
+      .execute();
+    // Each payout pays exactly its commissions net of its clawbacks (as the batch was created).
+    for (const payout of payouts) {
+      const gross = commissions
+        .filter((row) => row.payout_id === payout.id)
+        .reduce((s, row) => s + row.amount, 0n);
+      const clawed = clawbacks
+        .filter((row) => row.payout_id === payout.id)
+        .reduce((s, row) => s + row.amount, 0n);
+      if (gross - clawed !== payout.amount) {
+        throw new Error(
+          `payout ${payout.id} pays ${payout.amount} but its commissions net of clawbacks are ${gross - clawed}`,
+        );
+      }
+    }
+    const total = payouts.reduce((sum, payout) => sum + payout.amount, 0n);
+    if (total !== batch.total)
+      throw new Error(`payout batch ${batch.id} pays ${total}, its total is ${batch.total}`);
+
+    const entries: TLedgerEntryInput[] = [
+      ...payouts.map((payout) => ({
+        account: affiliatePayableAccount(payout.affiliate_id),
+        currency: COMMISSION_CURRENCY,
+        amount: payout.amount,
+      })),
+      { account: ACCOUNTS.payoutClearing, currency: COMMISSION_CURRENCY, amount: -total },
+      { account: ACCOUNTS.payoutClearing, currency: PAYOUT_CURRENCY, amount: total },
+      { account: ACCOUNTS.treasury, currency: PAYOUT_CURRENCY, amount: -total },
+    ];
+    await postLedgerTransaction(tx, {
+      programId: batch.program_id,
+      reference: `payout:${batch.id}`,
+      kind: 'payout',
+      description: `payout batch ${batch.id}: ${payouts.length} affiliates paid in ${receipt.txHash}`,
+      entries,
+    });
+
+    const intentId = batch.intent_id;
+    if (intentId) {
+      await tx
+        .insertInto('settlements')
+        .values({
+          program_id: batch.program_id,
+          intent_id: intentId,
+          kind: 'PAYOUT',
+          tx_hash: receipt.txHash.toLowerCase(),
+          block_number: Number(receipt.blockNumber),
+          amount: total,
+          currency: PAYOUT_CURRENCY,
+          details: { batchId: batch.id, recipients: payouts.length },
+        })
+        .onConflict((oc) => oc.column('intent_id').doNothing())
+        .execute();
+      await tx
+        .updateTable('intents')
+        .set({
+          status: 'CONFIRMED',
+          status_reason: `paid in ${receipt.txHash}`,
+          result: { txHash: receipt.txHash, blockNumber: Number(receipt.blockNumber) },
+          confirmed_at: now,
+          locked_by: null,
+          locked_until: null,
+          updated_at: now,
+        })
+        .where('id', '=', intentId)
+        .execute();
+    }
+    const completed = await tx
+      .updateTable('payout_batches')
+      .set({ status: 'COMPLETED', tx_hash: receipt.txHash.toLowerCase(), completed_at: now, updated_at: now })
+      .where('id', '=', batch.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(
+      tx,
+      { actor: 'system:payout', requestId: null },
+      {
+        action: 'payout_batch.complete',
+        programId: batch.program_id,
+        subjectType: 'payout_batch',
+        subjectId: batch.id,
+        before: { status: batch.status },
+        after: { status: completed.status, txHash: receipt.txHash, blockNumber: receipt.blockNumber, total },
+      },
+    );
+    return { batch: completed, txHash: completed.tx_hash!, completed: true };
+  });
+}
+
+/**
+ * Records a terminal failure of a batch's execution (the worker decides it is terminal, e.g. the payout
+ * contract lacks funds): batch FAILED, intent FAILED with the reason. An admin restarts it with
+ * startPayoutBatchExecution, which is safe: executePayoutBatch asks the chain before paying.
+ */
+export async function failPayoutBatch(
+  db: TDbExecutor,
+  batchId: string,
+  reason: string,
+): Promise<TPayoutBatchRow> {
+  return await inTransaction(db, async (tx) => {
+    const batch = await lockPayoutBatch(tx, batchId, null);
+    if (batch.status !== 'EXECUTING') throw invalidBatchState(batch, 'marked failed', ['EXECUTING']);
+    const now = new Date();
+    const failed = await tx
+      .updateTable('payout_batches')
+      .set({ status: 'FAILED', reason, updated_at: now })
+      .where('id', '=', batch.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (batch.intent_id) {
+      await tx
+        .updateTable('intents')
+        .set({
+          status: 'FAILED',
+          status_reason: reason,
+          last_error: reason,
+          locked_by: null,
+          locked_until: null,
+          updated_at: now,
+        })
+        .where('id', '=', batch.intent_id)
+        .execute();
+    }
+    await writeAudit(
+      tx,
+      { actor: 'system:payout', requestId: null },
+      {
+        action: 'payout_batch.fail',
+        programId: batch.program_id,
+        subjectType: 'payout_batch',
+        subjectId: batch.id,
+        before: { status: batch.status },
+        after: { status: failed.status, reason },
+      },
+    );
+    return failed;
+  });
+}

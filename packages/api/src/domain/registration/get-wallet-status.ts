@@ -1,0 +1,146 @@
+import type { TIntentView, TWalletStatus } from '@sge/shared';
+import type { Address } from 'viem';
+import type { TDb } from '../../db/client';
+import type { TProgram } from '../../db/schema';
+import { hasPaid } from '../payments/has-paid';
+import { registerIntentKey } from './write-registrations';
+
+/** Explorer links, or null on chains without an explorer (local chains). */
+export function explorerLinks(explorerUrl: string | null) {
+  return {
+    tx: (hash: string | null) => (explorerUrl && hash ? `${explorerUrl}/tx/${hash}` : null),
+    token: (contract: string | null, tokenId: bigint | null) =>
+      explorerUrl && contract && tokenId !== null ? `${explorerUrl}/nft/${contract}/${tokenId}` : null,
+  };
+}
+
+/** Everything about one wallet in one program: registration, payment gate, claim (SPEC §6 GET /api/status). */
+export async function getWalletStatus(
+  db: TDb,
+  program: TProgram,
+  wallet: Address,
+  options: { explorerUrl: string | null; sgeIdAddress: string | null },
+): Promise<TWalletStatus> {
+  const key = registerIntentKey(program.id, wallet);
+  const [intent, user] = await Promise.all([
+    db
+      .selectFrom('intents as i')
+      .leftJoin('settlements as s', 's.intent_id', 'i.id')
+      .select(['i.id', 'i.status', 'i.last_error', 'i.payload', 's.tx_hash'])
+      .where('i.idempotency_key', '=', key)
+      .executeTakeFirst(),
+    db
+      .selectFrom('users as u')
+      .leftJoin('affiliates as a', 'a.id', 'u.referred_by_affiliate_id')
+      .select(['u.token_id', 'u.claim_status', 'u.claimed_at', 'a.code as referred_by'])
+      .where('u.program_id', '=', program.id)
+      .where('u.wallet', '=', wallet)
+      .executeTakeFirst(),
+  ]);
+  // Before the mint, the referrer is the one decided at acceptance (kept in the intent).
+  let referredBy = user?.referred_by ?? null;
+  const pendingAffiliateId = (intent?.payload as { affiliateId?: string | null } | undefined)?.affiliateId;
+  if (!user && pendingAffiliateId) {
+    const affiliate = await db
+      .selectFrom('affiliates')
+      .select('code')
+      .where('id', '=', pendingAffiliateId)
+      .executeTakeFirst();
+    referredBy = affiliate?.code ?? null;
+  }
+  const row = intent
+    ? {
+        intent_id: intent.id,
+        intent_status: intent.status,
+        last_error: intent.last_error,
+        tx_hash: intent.tx_hash,
+        token_id: user?.token_id ?? null,
+        claim_status: user?.claim_status,
+        claimed_at: user?.claimed_at,
+        referred_by: referredBy,
+      }
+    : user
+      ? {
+          intent_id: null,
+          intent_status: undefined,
+          last_error: null,
+          tx_hash: null,
+          token_id: null,
+          claim_status: user.claim_status,
+          claimed_at: user.claimed_at,
+          referred_by: referredBy,
+        }
+      : undefined;
+  const links = explorerLinks(options.explorerUrl);
+  const confirmed = row?.intent_status === 'CONFIRMED';
+  const tokenId = confirmed ? (row?.token_id ?? null) : null;
+  return {
+    wallet,
+    programId: program.id,
+    registration: {
+      status: row?.intent_status ?? 'NOT_REGISTERED',
+      intentId: row?.intent_id ?? null,
+      tokenId: tokenId === null ? null : tokenId.toString(),
+      txHash: confirmed ? (row?.tx_hash ?? null) : null,
+      explorerTxUrl: confirmed ? links.tx(row?.tx_hash ?? null) : null,
+      explorerTokenUrl: links.token(program.sge_id_address ?? options.sgeIdAddress, tokenId),
+      referredBy: row?.referred_by ?? null,
+      reason: row?.intent_status === 'FAILED' ? (row.last_error ?? null) : null,
+    },
+    payment: {
+      required: program.payment_required,
+      paid: program.payment_required ? await hasPaid(db, program.id, wallet) : false,
+    },
+    claim: {
+      status: row?.claim_status ?? 'UNCLAIMED',
+      claimedAt: row?.claimed_at ? new Date(row.claimed_at).toISOString() : null,
+    },
+  };
+}
+
+/** One intent as the public sees it (its id is an unguessable UUID handed to the requester). */
+export async function getIntentView(
+  db: TDb,
+  intentId: string,
+  explorerUrl: string | null,
+): Promise<TIntentView | null> {
+  const row = await db
+    .selectFrom('intents as i')
+    .leftJoin('settlements as s', 's.intent_id', 'i.id')
+    .leftJoin('users as u', (join) =>
+      join.onRef('u.program_id', '=', 'i.program_id').onRef('u.wallet', '=', 'i.wallet'),
+    )
+    .select([
+      'i.id',
+      'i.type',
+      'i.program_id',
+      'i.wallet',
+      'i.status',
+      'i.attempts',
+      'i.last_error',
+      'i.created_at',
+      'i.updated_at',
+      'i.confirmed_at',
+      's.tx_hash',
+      'u.token_id',
+    ])
+    .where('i.id', '=', intentId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const confirmed = row.status === 'CONFIRMED';
+  return {
+    id: row.id,
+    type: row.type,
+    programId: row.program_id,
+    wallet: row.wallet,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    confirmedAt: row.confirmed_at ? new Date(row.confirmed_at).toISOString() : null,
+    txHash: confirmed ? row.tx_hash : null,
+    tokenId: confirmed && row.type === 'REGISTER' && row.token_id !== null ? row.token_id.toString() : null,
+    explorerTxUrl: confirmed ? explorerLinks(explorerUrl).tx(row.tx_hash) : null,
+  };
+}

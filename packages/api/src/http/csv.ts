@@ -1,0 +1,38 @@
+/**
+ * CSV (RFC 4180) for exports. Text cells that a spreadsheet would read as a formula (starting with = + - @
+ * or a tab / carriage return) are prefixed with a quote, so an export never runs anything when opened;
+ * amounts are passed as `bigint` or number and written as they are, signs included.
+ */
+export type TCsvCell = string | number | bigint | boolean | null;
+
+function cell(value: TCsvCell): string {
+  if (value === null) return '';
+  if (typeof value !== 'string') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function toCsv(header: readonly string[], rows: readonly (readonly TCsvCell[])[]): string {
+  return [header.map(cell).join(','), ...rows.map((row) => row.map(cell).join(','))].join('\r\n') + '\r\n';
+}
+
+/**
+ * Sends a CSV download. A string body with a text content type is sent as is (the route's JSON response
+ * schema, which documents the JSON form of the same data, does not apply to it).
+ */
+export function sendCsv(
+  reply: {
+    type(contentType: string): unknown;
+    header(name: string, value: string): unknown;
+    send(payload?: unknown): unknown;
+  },
+  filename: string,
+  csv: string,
+): void {
+  reply.type('text/csv; charset=utf-8');
+  reply.header(
+    'content-disposition',
+    `attachment; filename="${filename.replaceAll(/[^A-Za-z0-9._-]/g, '_')}"`,
+  );
+  reply.send(csv);
+}

@@ -1,0 +1,22 @@
+import type { TRuntime } from '../../../runtime';
+import type { TApp } from '../../server';
+import { registerAdminAffiliateRoutes } from './affiliates';
+import { registerAdminAuditLogRoutes } from './audit-log';
+import { registerAdminCommissionRoutes } from './commissions';
+import { registerAdminLedgerRoutes } from './ledger';
+import { registerAdminPayoutBatchRoutes } from './payout-batches';
+import { registerAdminProgramRoutes } from './programs';
+import { registerAdminSettlementRoutes } from './settlements';
+import { registerAdminUserAndIntentRoutes } from './users-and-intents';
+
+/** Every /api/admin route (admin keys and program-scoped keys; see http/plugins/auth.ts). */
+export function registerAdminRoutes(app: TApp, runtime: TRuntime) {
+  registerAdminProgramRoutes(app, runtime);
+  registerAdminAffiliateRoutes(app, runtime);
+  registerAdminUserAndIntentRoutes(app, runtime);
+  registerAdminSettlementRoutes(app, runtime);
+  registerAdminLedgerRoutes(app, runtime);
+  registerAdminCommissionRoutes(app, runtime);
+  registerAdminPayoutBatchRoutes(app, runtime);
+  registerAdminAuditLogRoutes(app, runtime);
+}

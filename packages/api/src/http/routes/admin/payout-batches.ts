@@ -1,0 +1,167 @@
+import {
+  ZCreatePayoutBatchRequest,
+  ZPage,
+  ZPageQuery,
+  ZPayoutBatch,
+  ZPayoutBatchDetail,
+  ZPayoutBatchIdParams,
+  ZPayoutBatchListQuery,
+  ZPayoutBatchReasonRequest,
+} from '@sge/shared';
+import { z } from 'zod';
+import { approvePayoutBatch } from '../../../domain/payouts/approve-payout-batch';
+import { createPayoutBatch } from '../../../domain/payouts/create-payout-batch';
+import { getPayoutBatchDetail, listPayoutBatches } from '../../../domain/payouts/payout-batch-views';
+import { releasePayoutBatch } from '../../../domain/payouts/release-payout-batch';
+import { startPayoutBatchExecution } from '../../../domain/payouts/start-payout-batch-execution';
+import type { TRuntime } from '../../../runtime';
+import { actorOf, adminOf, authGuards, programFilterOf, programOf, programScopeOf } from '../../plugins/auth';
+import type { TApp } from '../../server';
+
+const security = [{ adminKey: [] }];
+
+/**
+ * Payout batches: one admin creates, a different one approves (or anyone rejects / cancels before
+ * execution), then execution is started and a worker pays the batch on-chain.
+ */
+export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
+  const guards = authGuards(runtime);
+  const { db } = runtime.database;
+  const detail = (batchId: string, scope: string | null) =>
+    getPayoutBatchDetail(db, batchId, scope, runtime.explorerUrl);
+
+  app.post(
+    '/api/admin/payout-batches',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a payout batch from PAYABLE commissions at or above the minimum payout (audited)',
+        security,
+        body: ZCreatePayoutBatchRequest,
+        response: { 201: ZPayoutBatchDetail },
+      },
+    },
+    async (request, reply) => {
+      const principal = adminOf(request);
+      const programId = programOf(principal, request.body.programId);
+      const { batch } = await createPayoutBatch(db, actorOf(request), { programId });
+      return reply.status(201).send(await detail(batch.id, programScopeOf(principal)));
+    },
+  );
+
+  app.get(
+    '/api/admin/payout-batches',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'List payout batches (newest first)',
+        security,
+        querystring: ZPayoutBatchListQuery.extend(ZPageQuery.shape),
+        response: { 200: ZPage(ZPayoutBatch) },
+      },
+    },
+    async (request) =>
+      await listPayoutBatches(
+        db,
+        { ...request.query, programId: programFilterOf(adminOf(request), request.query.programId) },
+        runtime.explorerUrl,
+      ),
+  );
+
+  app.get(
+    '/api/admin/payout-batches/:batchId',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Get a payout batch with its payouts',
+        security,
+        params: ZPayoutBatchIdParams,
+        response: { 200: ZPayoutBatchDetail },
+      },
+    },
+    async (request) => await detail(request.params.batchId, programScopeOf(adminOf(request))),
+  );
+
+  app.post(
+    '/api/admin/payout-batches/:batchId/approve',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Approve a batch; the approver must not be its creator (403 PAYOUT_SELF_APPROVAL) (audited)',
+        security,
+        params: ZPayoutBatchIdParams,
+        response: { 200: ZPayoutBatchDetail },
+      },
+    },
+    async (request) => {
+      const scope = programScopeOf(adminOf(request));
+      await approvePayoutBatch(db, actorOf(request), {
+        batchId: request.params.batchId,
+        programScope: scope,
+      });
+      return await detail(request.params.batchId, scope);
+    },
+  );
+
+  for (const [verb, outcome] of [
+    ['reject', 'REJECTED'],
+    ['cancel', 'CANCELLED'],
+  ] as const) {
+    app.post(
+      `/api/admin/payout-batches/:batchId/${verb}`,
+      {
+        onRequest: guards.admin,
+        schema: {
+          tags: ['admin'],
+          summary:
+            verb === 'reject'
+              ? 'Reject a batch awaiting approval; its commissions return to PAYABLE (audited)'
+              : 'Cancel a batch before execution; its commissions return to PAYABLE (audited)',
+          security,
+          params: ZPayoutBatchIdParams,
+          body: ZPayoutBatchReasonRequest,
+          response: { 200: ZPayoutBatchDetail },
+        },
+      },
+      async (request) => {
+        const scope = programScopeOf(adminOf(request));
+        await releasePayoutBatch(db, actorOf(request), {
+          batchId: request.params.batchId,
+          programScope: scope,
+          outcome,
+          reason: request.body.reason,
+        });
+        return await detail(request.params.batchId, scope);
+      },
+    );
+  }
+
+  app.post(
+    '/api/admin/payout-batches/:batchId/execute',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Start paying an APPROVED batch on-chain: EXECUTING, with a PAYOUT intent a worker runs (202) (audited)',
+        security,
+        params: ZPayoutBatchIdParams,
+        response: { 202: z.object({ batch: ZPayoutBatchDetail, intentId: z.uuid() }) },
+      },
+    },
+    async (request, reply) => {
+      const scope = programScopeOf(adminOf(request));
+      const { intent } = await startPayoutBatchExecution(db, actorOf(request), {
+        batchId: request.params.batchId,
+        programScope: scope,
+      });
+      return reply
+        .status(202)
+        .send({ batch: await detail(request.params.batchId, scope), intentId: intent.id });
+    },
+  );
+}

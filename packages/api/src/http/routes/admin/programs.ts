@@ -1,0 +1,244 @@
+import {
+  ZApiKey,
+  ZCreateApiKeyRequest,
+  ZCreatedApiKey,
+  ZCreateProgramRequest,
+  ZIdParams,
+  ZPage,
+  ZPageQuery,
+  ZProgram,
+  ZProgramIdParams,
+  ZProgramStats,
+  ZUpdateProgramRequest,
+} from '@sge/shared';
+import { z } from 'zod';
+import { createProgramApiKey, revokeProgramApiKey } from '../../../domain/auth/program-api-keys';
+import { afterCreatedCursor, createdMicros, toCreatedPage } from '../../../domain/pagination';
+import { createProgram } from '../../../domain/programs/create-program';
+import { getProgram } from '../../../domain/programs/get-program';
+import { programStats } from '../../../domain/programs/program-stats';
+import { toProgramView } from '../../../domain/programs/program-view';
+import { updateProgram } from '../../../domain/programs/update-program';
+import type { TRuntime } from '../../../runtime';
+import { actorOf, adminOf, authGuards, programOf, programScopeOf } from '../../plugins/auth';
+import type { TApp } from '../../server';
+
+const security = [{ adminKey: [] }];
+
+function toApiKeyView(row: {
+  id: string;
+  program_id: string;
+  name: string;
+  key_prefix: string;
+  created_by: string;
+  created_at: Date;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+}) {
+  return {
+    id: row.id,
+    programId: row.program_id,
+    name: row.name,
+    keyPrefix: row.key_prefix,
+    createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    revokedBy: row.revoked_by,
+  };
+}
+
+/** Programs (CRUD, pause/resume, stats) and their program-scoped API keys. */
+export function registerAdminProgramRoutes(app: TApp, runtime: TRuntime) {
+  const guards = authGuards(runtime);
+  const { db } = runtime.database;
+
+  app.post(
+    '/api/admin/programs',
+    {
+      onRequest: guards.globalAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a program (admin keys only)',
+        security,
+        body: ZCreateProgramRequest,
+        response: { 201: ZProgram },
+      },
+    },
+    async (request, reply) => {
+      const program = await createProgram(db, actorOf(request), request.body);
+      return reply.status(201).send(toProgramView(program));
+    },
+  );
+
+  app.get(
+    '/api/admin/programs',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'List programs (a program key sees only its own)',
+        security,
+        querystring: ZPageQuery,
+        response: { 200: ZPage(ZProgram) },
+      },
+    },
+    async (request) => {
+      const scope = programScopeOf(adminOf(request));
+      let select = db.selectFrom('programs').selectAll().select(createdMicros().as('cursor_us'));
+      if (scope) select = select.where('id', '=', scope);
+      const rows = await select
+        .where(afterCreatedCursor(request.query.cursor))
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(request.query.limit + 1)
+        .execute();
+      return toCreatedPage(rows, request.query.limit, toProgramView);
+    },
+  );
+
+  app.get(
+    '/api/admin/programs/:programId',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Get a program',
+        security,
+        params: ZProgramIdParams,
+        response: { 200: ZProgram },
+      },
+    },
+    async (request) => {
+      const programId = programOf(adminOf(request), request.params.programId);
+      return toProgramView(await getProgram(db, programId));
+    },
+  );
+
+  app.patch(
+    '/api/admin/programs/:programId',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Update whitelisted fields of a program (audited)',
+        security,
+        params: ZProgramIdParams,
+        body: ZUpdateProgramRequest,
+        response: { 200: ZProgram },
+      },
+    },
+    async (request) => {
+      const programId = programOf(adminOf(request), request.params.programId);
+      return toProgramView(await updateProgram(db, actorOf(request), programId, request.body));
+    },
+  );
+
+  for (const [verb, status] of [
+    ['pause', 'PAUSED'],
+    ['resume', 'ACTIVE'],
+  ] as const) {
+    app.post(
+      `/api/admin/programs/:programId/${verb}`,
+      {
+        onRequest: guards.admin,
+        schema: {
+          tags: ['admin'],
+          summary:
+            verb === 'pause'
+              ? 'Pause a program: it accepts no new intents until resumed (audited)'
+              : 'Resume a paused program (audited)',
+          security,
+          params: ZProgramIdParams,
+          response: { 200: ZProgram },
+        },
+      },
+      async (request) => {
+        const programId = programOf(adminOf(request), request.params.programId);
+        return toProgramView(
+          await updateProgram(db, actorOf(request), programId, { status }, `program.${verb}`),
+        );
+      },
+    );
+  }
+
+  app.get(
+    '/api/admin/programs/:programId/stats',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Users, registrations, claims, revenue and commissions of a program',
+        security,
+        params: ZProgramIdParams,
+        response: { 200: ZProgramStats },
+      },
+    },
+    async (request) => {
+      const programId = programOf(adminOf(request), request.params.programId);
+      await getProgram(db, programId);
+      return await programStats(db, programId);
+    },
+  );
+
+  app.post(
+    '/api/admin/programs/:programId/api-keys',
+    {
+      onRequest: guards.globalAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a program-scoped API key; the key is in this response only (admin keys only)',
+        security,
+        params: ZProgramIdParams,
+        body: ZCreateApiKeyRequest,
+        response: { 201: ZCreatedApiKey },
+      },
+    },
+    async (request, reply) => {
+      const { apiKey, key } = await createProgramApiKey(db, actorOf(request), {
+        programId: request.params.programId,
+        name: request.body.name,
+      });
+      return reply.status(201).send({ ...toApiKeyView(apiKey), key });
+    },
+  );
+
+  app.get(
+    '/api/admin/programs/:programId/api-keys',
+    {
+      onRequest: guards.globalAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'List the API keys of a program (admin keys only)',
+        security,
+        params: ZProgramIdParams,
+        response: { 200: z.object({ items: z.array(ZApiKey) }) },
+      },
+    },
+    async (request) => {
+      await getProgram(db, request.params.programId);
+      const rows = await db
+        .selectFrom('program_api_keys')
+        .selectAll()
+        .where('program_id', '=', request.params.programId)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return { items: rows.map(toApiKeyView) };
+    },
+  );
+
+  app.post(
+    '/api/admin/api-keys/:id/revoke',
+    {
+      onRequest: guards.globalAdmin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke a program-scoped API key (admin keys only)',
+        security,
+        params: ZIdParams,
+        response: { 200: ZApiKey },
+      },
+    },
+    async (request) =>
+      toApiKeyView(await revokeProgramApiKey(db, actorOf(request), { keyId: request.params.id })),
+  );
+}

@@ -1,0 +1,121 @@
+import {
+  EXPORT_ROWS_MAX,
+  ZAdminSettlement,
+  ZIdParams,
+  ZPage,
+  ZPageQuery,
+  ZReasonRequest,
+  ZSettlementsQuery,
+} from '@sge/shared';
+import { getAddress } from 'viem';
+import { z } from 'zod';
+import { AppError } from '../../../domain/app-error';
+import { refundSettlement } from '../../../domain/commissions/refund-settlement';
+import { listSettlements } from '../../../domain/settlements/list-settlements';
+import type { TRuntime } from '../../../runtime';
+import { sendCsv, toCsv } from '../../csv';
+import { actorOf, adminOf, authGuards, programFilterOf, programScopeOf } from '../../plugins/auth';
+import type { TApp } from '../../server';
+
+const security = [{ adminKey: [] }];
+
+/** Settlements: list (JSON pages or a CSV export of the whole filtered range) and refunds. */
+export function registerAdminSettlementRoutes(app: TApp, runtime: TRuntime) {
+  const guards = authGuards(runtime);
+  const { db } = runtime.database;
+
+  app.get(
+    '/api/admin/settlements',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: `List settlements (newest first); format=csv exports the whole filtered range (at most ${EXPORT_ROWS_MAX} rows)`,
+        security,
+        querystring: ZSettlementsQuery.extend(ZPageQuery.shape),
+        response: { 200: ZPage(ZAdminSettlement) },
+      },
+    },
+    async (request, reply) => {
+      const { query } = request;
+      const filter = {
+        programId: programFilterOf(adminOf(request), query.programId),
+        kind: query.kind,
+        wallet: query.wallet ? getAddress(query.wallet) : undefined,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      };
+      if (query.format === 'json')
+        return await listSettlements(db, { ...filter, limit: query.limit, cursor: query.cursor });
+      const page = await listSettlements(db, { ...filter, limit: EXPORT_ROWS_MAX });
+      if (page.nextCursor) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `querystring.from: more than ${EXPORT_ROWS_MAX} settlements match; narrow the range with from/to`,
+          { details: { field: 'querystring.from' } },
+        );
+      }
+      const csv = toCsv(
+        [
+          'id',
+          'program_id',
+          'intent_id',
+          'kind',
+          'wallet',
+          'tx_hash',
+          'block_number',
+          'provider_ref',
+          'amount',
+          'currency',
+          'refunded',
+          'verified_at',
+          'created_at',
+        ],
+        page.items.map((s) => [
+          s.id,
+          s.programId,
+          s.intentId,
+          s.kind,
+          s.wallet,
+          s.txHash,
+          s.blockNumber,
+          s.providerRef,
+          BigInt(s.amount),
+          s.currency,
+          s.refunded,
+          s.verifiedAt,
+          s.createdAt,
+        ]),
+      );
+      return sendCsv(reply, 'settlements.csv', csv);
+    },
+  );
+
+  app.post(
+    '/api/admin/settlements/:id/refund',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Refund a revenue settlement: reverses its revenue, cancels unpaid commissions, claws back paid ones (audited)',
+        security,
+        params: ZIdParams,
+        body: ZReasonRequest,
+        response: {
+          200: z.object({
+            settlementId: z.uuid(),
+            created: z.boolean(),
+            cancelled: z.array(z.uuid()),
+            clawedBack: z.array(z.uuid()),
+          }),
+        },
+      },
+    },
+    async (request) =>
+      await refundSettlement(db, request.params.id, request.body.reason, {
+        who: actorOf(request),
+        programScope: programScopeOf(adminOf(request)),
+      }),
+  );
+}

@@ -1,0 +1,86 @@
+import { privateKeyToAccount } from 'viem/accounts';
+import { z } from 'zod';
+import { devPrivateKey } from '../../config';
+import { AppError } from '../../domain/app-error';
+import type { TRuntime } from '../../runtime';
+import type { TApp } from '../server';
+
+/** Mock mode's browser dev wallet: anvil development account #9 (a published key; local chain only). */
+export const DEV_WALLET_ACCOUNT_INDEX = 9;
+/** JSON-RPC methods the dev wallet needs; nothing that administers the node (anvil_*, evm_*) passes. */
+const DEV_RPC_METHODS = new Set([
+  'eth_chainId',
+  'eth_blockNumber',
+  'eth_getBalance',
+  'eth_call',
+  'eth_estimateGas',
+  'eth_gasPrice',
+  'eth_maxPriorityFeePerGas',
+  'eth_feeHistory',
+  'eth_getBlockByNumber',
+  'eth_getTransactionCount',
+  'eth_getTransactionByHash',
+  'eth_getTransactionReceipt',
+  'eth_sendRawTransaction',
+  'eth_getCode',
+  'eth_getLogs',
+  'net_version',
+]);
+
+const ZRpcRequest = z.object({
+  jsonrpc: z.literal('2.0'),
+  id: z.union([z.number(), z.string(), z.null()]),
+  method: z.string().max(64),
+  params: z.array(z.unknown()).max(16).optional(),
+});
+
+/**
+ * Mock mode only (404 otherwise): the dev wallet the web app uses in place of a browser extension, and a
+ * JSON-RPC proxy to the embedded chain (whose port is random) so the app can sign and send from it.
+ */
+export function registerDevRoutes(app: TApp, runtime: TRuntime) {
+  if (!runtime.mockChain) return;
+  const rpcUrl = runtime.mockChain.rpcUrl;
+  const devKey = devPrivateKey(DEV_WALLET_ACCOUNT_INDEX);
+
+  app.get(
+    '/api/dev/wallet',
+    {
+      schema: {
+        tags: ['mock'],
+        summary: 'Mock mode: the dev wallet (a published anvil key)',
+        response: { 200: z.object({ address: z.string(), privateKey: z.string(), chainId: z.number() }) },
+      },
+    },
+    async () => ({
+      address: privateKeyToAccount(devKey).address,
+      privateKey: devKey,
+      chainId: runtime.chain.chainId,
+    }),
+  );
+
+  app.post(
+    '/api/dev/rpc',
+    {
+      schema: {
+        tags: ['mock'],
+        summary: 'Mock mode: JSON-RPC to the embedded chain (read and send methods only)',
+        body: ZRpcRequest,
+      },
+    },
+    async (request) => {
+      if (!DEV_RPC_METHODS.has(request.body.method)) {
+        throw new AppError(
+          'FORBIDDEN',
+          `JSON-RPC method ${request.body.method} is not available to the dev wallet`,
+        );
+      }
+      const response = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request.body),
+      });
+      return await response.json();
+    },
+  );
+}

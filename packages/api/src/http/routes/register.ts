@@ -1,0 +1,178 @@
+import {
+  type TRegisterResponse,
+  ZErrorResponse,
+  ZIntentView,
+  ZRegisterRequest,
+  ZRegisterResponse,
+  ZWalletInput,
+  ZWalletStatus,
+} from '@sge/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Address, getAddress, isAddress } from 'viem';
+import { z } from 'zod';
+import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
+import { AppError } from '../../domain/app-error';
+import { hasPaid } from '../../domain/payments/has-paid';
+import { assertProgramAcceptsIntents } from '../../domain/programs/assert-program-accepts-intents';
+import { ProgramCache } from '../../domain/programs/program-cache';
+import { getIntentView, getWalletStatus } from '../../domain/registration/get-wallet-status';
+import { RegistrationWriter } from '../../domain/registration/registration-writer';
+import type { TRegistrationOutcome } from '../../domain/registration/write-registrations';
+import type { TRuntime } from '../../runtime';
+import { wakeRegisterWorkers } from '../../worker/processors/register';
+import type { TApp } from '../server';
+
+const ZProgramQuery = z.object({ programId: z.uuid().optional() });
+const ZProgramParams = z.object({ programId: z.uuid() });
+
+/**
+ * Registration (SPEC §6): POST /api/register (default program, or ?programId=) and its program-aware twin
+ * POST /api/v2/programs/:programId/register; GET /api/status?wallet=; GET /api/intents/:id.
+ * Rate limits: per client IP (global) and per wallet (REGISTER_RATE_LIMIT_PER_WALLET_PER_MINUTE), both in
+ * Redis in Real mode so they hold across replicas.
+ */
+export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
+  const { db } = runtime.database;
+  const programs = new ProgramCache(db);
+  const writer = new RegistrationWriter(db, () => {
+    wakeRegisterWorkers(runtime).catch((error: unknown) =>
+      // Committed anyway: the sweeper dispatches it within SWEEP_INTERVAL_MS.
+      runtime.logger.warn({ err: error }, 'could not wake the mint workers; the sweeper will'),
+    );
+  });
+  // Graceful stop: accepted requests finish writing before the database is closed.
+  app.addHook('onClose', async () => writer.drain());
+  // The per-wallet limit runs beside the global per-IP one. (`app.rateLimit()` would skip itself once the
+  // global hook has run for the request; createRateLimit returns the bare check.)
+  const walletLimit = app.createRateLimit({
+    max: runtime.config.http.registerRateLimitPerWalletPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => {
+      const body = request.body as { wallet?: string } | undefined;
+      return `register-wallet:${typeof body?.wallet === 'string' ? body.wallet.toLowerCase() : 'none'}`;
+    },
+  });
+  const perWalletLimit = async (request: FastifyRequest, reply: FastifyReply) => {
+    const limit = await walletLimit(request);
+    if (limit.isAllowed || !limit.isExceeded) return;
+    reply.header('retry-after', String(limit.ttlInSeconds));
+    throw new AppError(
+      'RATE_LIMITED',
+      `too many registrations for this wallet; retry in ${limit.ttlInSeconds} s`,
+      {
+        details: { field: 'body.wallet', retryAfterSeconds: limit.ttlInSeconds },
+      },
+    );
+  };
+
+  const register = async (programId: string, body: z.infer<typeof ZRegisterRequest>) => {
+    const wallet = getAddress(body.wallet);
+    const program = await programs.get(programId);
+    assertProgramAcceptsIntents(program);
+    if (program.payment_required && !(await hasPaid(db, program.id, wallet))) {
+      throw new AppError(
+        'PAYMENT_REQUIRED',
+        `program "${program.slug}" requires a payment before registration`,
+        {
+          details: { programId: program.id, wallet },
+        },
+      );
+    }
+    const ref =
+      body.ref === undefined
+        ? null
+        : isAddress(body.ref, { strict: false })
+          ? getAddress(body.ref)
+          : body.ref;
+    const outcome = await writer.submit({ programId: program.id, wallet, ref });
+    if (outcome.created) runtime.metrics.intentsTotal.inc({ type: 'REGISTER', status: 'PENDING' });
+    return outcome;
+  };
+
+  const respond = (outcome: TRegistrationOutcome): { code: 200 | 202; body: TRegisterResponse } => {
+    const body: TRegisterResponse = {
+      intentId: outcome.intentId,
+      status: outcome.status,
+      wallet: outcome.wallet,
+    };
+    if (outcome.tokenId !== null) body.tokenId = outcome.tokenId.toString();
+    if (outcome.txHash) body.txHash = outcome.txHash;
+    if (outcome.reason) body.reason = outcome.reason;
+    const final = outcome.status === 'CONFIRMED' || outcome.status === 'FAILED';
+    return { code: final ? 200 : 202, body };
+  };
+
+  const schema = {
+    tags: ['public'],
+    summary: 'Register a wallet for an SGE-ID (gasless mint by the relayer)',
+    description:
+      '202 with the intent once it is committed; 200 with tokenId and txHash when the wallet already has its SGE-ID. ' +
+      'Idempotent per (program, wallet); honours Idempotency-Key.',
+    body: ZRegisterRequest,
+    response: { 200: ZRegisterResponse, 202: ZRegisterResponse, 402: ZErrorResponse, 409: ZErrorResponse },
+  };
+
+  app.post(
+    '/api/register',
+    {
+      schema: { ...schema, querystring: ZProgramQuery },
+      config: { idempotency: true },
+      preHandler: perWalletLimit,
+    },
+    async (request, reply) => {
+      const { code, body } = respond(
+        await register(request.query.programId ?? DEFAULT_PROGRAM_ID, request.body),
+      );
+      return reply.status(code).send(body);
+    },
+  );
+
+  app.post(
+    '/api/v2/programs/:programId/register',
+    {
+      schema: { ...schema, params: ZProgramParams },
+      config: { idempotency: true },
+      preHandler: perWalletLimit,
+    },
+    async (request, reply) => {
+      const { code, body } = respond(await register(request.params.programId, request.body));
+      return reply.status(code).send(body);
+    },
+  );
+
+  app.get(
+    '/api/status',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Registration, payment and claim state of a wallet',
+        querystring: z.object({ wallet: ZWalletInput, programId: z.uuid().optional() }),
+        response: { 200: ZWalletStatus },
+      },
+    },
+    async (request) => {
+      const program = await programs.get(request.query.programId ?? DEFAULT_PROGRAM_ID);
+      return await getWalletStatus(db, program, getAddress(request.query.wallet) as Address, {
+        explorerUrl: runtime.explorerUrl,
+        sgeIdAddress: runtime.contracts.sgeId,
+      });
+    },
+  );
+
+  app.get(
+    '/api/intents/:intentId',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'An intent by id (as returned by POST /api/register)',
+        params: z.object({ intentId: z.uuid() }),
+        response: { 200: ZIntentView },
+      },
+    },
+    async (request) => {
+      const intent = await getIntentView(db, request.params.intentId, runtime.explorerUrl);
+      if (!intent) throw new AppError('NOT_FOUND', `intent ${request.params.intentId} not found`);
+      return intent;
+    },
+  );
+}

@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import {
+  claimMintBatch,
+  MINT_BATCH_SIZE_MAX,
+  processMintBatch,
+} from '../../domain/registration/mint-registrations';
+import type { TRuntime } from '../../runtime';
+import { HEARTBEAT_STALE_MS } from '../heartbeat';
+import type { TIntentProcessor } from '../intent-processor';
+
+/**
+ * REGISTER intents are minted in batches, so their queue jobs are wake-ups, not one job per intent:
+ * job ids `register-wake-<250 ms time bucket>` (the API after writing registrations, the sweeper) and
+ * `register-wake-after-<batchId>` (a worker that took a full batch wakes another to take the next in
+ * parallel). A wake that finds nothing to claim just ends.
+ */
+const WAKE_BUCKET_MS = 250;
+
+export async function wakeRegisterWorkers(runtime: TRuntime): Promise<void> {
+  await runtime.queue.enqueue('register', `register-wake-${Math.floor(Date.now() / WAKE_BUCKET_MS)}`, {});
+}
+
+export const registerProcessor: TIntentProcessor = {
+  type: 'REGISTER',
+  queue: 'register',
+  async dispatch(runtime) {
+    await wakeRegisterWorkers(runtime);
+  },
+  async handle(runtime, _data, { workerId }) {
+    for (;;) {
+      const batch = await claimMintBatch(runtime, workerId);
+      if (!batch) return;
+      // A full batch suggests more work waiting: let another worker slot take it while this one mints.
+      if (batch.size >= MINT_BATCH_SIZE_MAX) {
+        await runtime.queue.enqueue('register', `register-wake-after-${batch.id}`, {}).catch(() => {});
+      }
+      const outcome = await processMintBatch(runtime, batch, workerId);
+      runtime.logger.info(outcome, 'mint batch');
+      if (outcome.status === 'RETRY_LATER') return;
+    }
+  },
+  async recover(runtime) {
+    const abandoned = await sql<{ n: number }>`
+      SELECT count(*)::int8 AS n FROM mint_batches b
+       WHERE b.status IN ('CREATED', 'SENT')
+         AND (b.locked_until IS NULL OR b.locked_until < now()
+              OR NOT EXISTS (SELECT 1 FROM worker_heartbeats h
+                              WHERE h.worker_id = b.locked_by
+                                AND h.last_seen_at > now() - ${`${HEARTBEAT_STALE_MS} milliseconds`}::interval))`.execute(
+      runtime.database.db,
+    );
+    const count = abandoned.rows[0]?.n ?? 0;
+    if (count > 0) await wakeRegisterWorkers(runtime);
+    return count;
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * Every page size, batch size, time window and count limit of the money features (programs, affiliates,
+ * ledger, commissions, payouts, admin lists), in one place. The API enforces them; the app reads the page
+ * sizes from here. The relationships between them are checked when this module loads (TIGER_STYLE): a
+ * wrong edit fails at startup, not in production traffic.
+ */
+
+/** Rows a list endpoint returns when the client does not ask for a number. */
+export const PAGE_SIZE_DEFAULT = 50;
+/** Most rows one page of any list endpoint returns; larger `limit` values are a 400. */
+export const PAGE_SIZE_MAX = 200;
+/** Most rows a CSV export (settlements, affiliate statement) contains; a wider range is a 400 naming it. */
+export const EXPORT_ROWS_MAX = 50_000;
+
+/**
+ * Most affiliates paid by one payout batch. Equal to SGEPayout.PAY_BATCH_SIZE_MAX (one on-chain transaction
+ * pays the whole batch and the contract refuses more); affiliates beyond it wait for the next batch.
+ */
+export const PAYOUT_BATCH_AFFILIATES_MAX = 300;
+/** Commissions moved from ACCRUED to PAYABLE per statement by the maturity job; it loops until done. */
+export const COMMISSION_MATURITY_BATCH_SIZE = 1_000;
+/** Most maturity statements in one run of the maturity job (so one run is bounded: 1,000 × 1,000 rows). */
+export const COMMISSION_MATURITY_ROUNDS_MAX = 1_000;
+
+/** Most entries in one ledger transaction: a full payout batch is one entry per affiliate plus three. */
+export const LEDGER_ENTRIES_PER_TRANSACTION_MAX = 1_000;
+/** Longest ledger transaction reference (e.g. `commission:<uuid>`, `payout:<uuid>`). */
+export const LEDGER_REFERENCE_LENGTH_MAX = 200;
+/** Transactions listed as evidence when a ledger verification finds a problem. */
+export const LEDGER_VERIFY_PROBLEMS_MAX = 100;
+
+/** Commission levels a program may have (the database CHECK allows 10). */
+export const COMMISSION_LEVELS_MAX = 10;
+/** Deepest affiliate tree a program may allow (the database CHECK allows 20). */
+export const AFFILIATE_DEPTH_MAX = 20;
+/** Most affiliates returned in one downline tree (the tree is cut, and says so, beyond it). */
+export const DOWNLINE_NODES_MAX = 2_000;
+
+/** Longest date range of an affiliate's daily stats series, in days. */
+export const STATS_RANGE_DAYS_MAX = 366;
+/** Longest date range of an affiliate statement, in days. */
+export const STATEMENT_RANGE_DAYS_MAX = 731;
+
+/** A Sign-In with Ethereum nonce is valid this long after it is issued (and once). */
+export const SIWE_NONCE_TTL_SECONDS = 10 * 60;
+/** An affiliate session lasts this long after sign-in; then the affiliate signs in again. */
+export const AFFILIATE_SESSION_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** Longest signature accepted, in hex characters (ERC-6492 signatures carry a wallet's deployment call). */
+export const SIGNATURE_HEX_LENGTH_MAX = 20_000;
+/** Longest SIWE message the API parses. */
+export const SIWE_MESSAGE_LENGTH_MAX = 4_096;
+
+/** Active (not revoked) API keys one program may have. */
+export const PROGRAM_API_KEYS_MAX = 50;
+/** Longest free-text reason (reject, cancel, suspend, retry, refund). */
+export const REASON_LENGTH_MAX = 500;
+
+function check(condition: boolean, message: string) {
+  if (!condition) throw new Error(`limits: ${message}`);
+}
+check(
+  PAGE_SIZE_DEFAULT >= 1 && PAGE_SIZE_DEFAULT <= PAGE_SIZE_MAX,
+  'PAGE_SIZE_DEFAULT must be 1..PAGE_SIZE_MAX',
+);
+check(EXPORT_ROWS_MAX >= PAGE_SIZE_MAX, 'an export must hold at least one page');
+check(
+  LEDGER_ENTRIES_PER_TRANSACTION_MAX >= PAYOUT_BATCH_AFFILIATES_MAX + 3,
+  'a payout batch (one entry per affiliate + 3) must fit in one ledger transaction',
+);
+check(
+  COMMISSION_MATURITY_BATCH_SIZE >= 1 && COMMISSION_MATURITY_ROUNDS_MAX >= 1,
+  'maturity must make progress',
+);
+check(SIWE_NONCE_TTL_SECONDS < AFFILIATE_SESSION_TTL_SECONDS, 'a nonce must expire before a session');
+check(DOWNLINE_NODES_MAX >= AFFILIATE_DEPTH_MAX, 'a downline must hold at least one full branch');

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { AFFILIATE_DEPTH_MAX, COMMISSION_LEVELS_MAX } from './limits';
+import { ZTimestamp, ZUnsignedAmountString } from './pagination';
+import { ZAddress } from './status';
+
+export const ZProgramStatus = z.enum(['ACTIVE', 'PAUSED', 'ARCHIVED']);
+export type TProgramStatus = z.infer<typeof ZProgramStatus>;
+
+/** Longest hold period of commissions: one year. */
+export const HOLD_PERIOD_SECONDS_MAX = 366 * 24 * 60 * 60;
+
+/** One basis point is 0.01%; 10,000 bps = 100%. */
+export const BPS_DENOMINATOR = 10_000;
+
+export const ZCommissionLevelsBps = z
+  .array(z.number().int().min(0).max(BPS_DENOMINATOR))
+  .max(COMMISSION_LEVELS_MAX, `at most ${COMMISSION_LEVELS_MAX} levels`)
+  .refine(
+    (levels) => levels.reduce((sum, level) => sum + level, 0) <= BPS_DENOMINATOR,
+    'the levels add up to more than 10000 bps (100%)',
+  );
+
+/** Every field of a program an admin may set (the whitelist of updates). */
+export const ZProgramSettings = z.object({
+  name: z.string().trim().min(1).max(200),
+  treasuryAddress: ZAddress.nullable(),
+  sgeIdAddress: ZAddress.nullable(),
+  sgeClaimAddress: ZAddress.nullable(),
+  payoutAddress: ZAddress.nullable(),
+  /** Claim fee in micro-USD (6 decimals): 100 USD = "100000000". */
+  feeMicroUsd: ZUnsignedAmountString,
+  /** SGE per claim in wei (18 decimals). */
+  claimAmountWei: ZUnsignedAmountString,
+  /** Level 1 (the user's referrer) first; default [1000, 500] = 10% direct, 5% to the parent. */
+  commissionLevelsBps: ZCommissionLevelsBps,
+  maxAffiliateDepth: z.number().int().min(1).max(AFFILIATE_DEPTH_MAX),
+  holdPeriodSeconds: z.number().int().min(0).max(HOLD_PERIOD_SECONDS_MAX),
+  /** Smallest net payable (micro-USD) an affiliate must reach to be put in a payout batch. */
+  minPayoutMicroUsd: ZUnsignedAmountString,
+  paymentRequired: z.boolean(),
+  kycRequired: z.boolean(),
+});
+export type TProgramSettings = z.infer<typeof ZProgramSettings>;
+
+export const ZProgram = ZProgramSettings.extend({
+  id: z.uuid(),
+  slug: z.string(),
+  status: ZProgramStatus,
+  createdAt: ZTimestamp,
+  updatedAt: ZTimestamp,
+});
+export type TProgram = z.infer<typeof ZProgram>;
+
+export const ZCreateProgramRequest = ZProgramSettings.partial()
+  .extend({
+    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes (1-63)'),
+    name: z.string().trim().min(1).max(200),
+  })
+  .strict();
+export type TCreateProgramRequest = z.infer<typeof ZCreateProgramRequest>;
+
+/** Only these fields can change; anything else in the body is a 400 naming it. */
+export const ZUpdateProgramRequest = ZProgramSettings.partial()
+  .extend({ status: ZProgramStatus.optional() })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+export type TUpdateProgramRequest = z.infer<typeof ZUpdateProgramRequest>;
+
+export const ZProgramIdParams = z.object({ programId: z.uuid() });
+
+export const ZProgramStats = z.object({
+  programId: z.uuid(),
+  users: z.number().int(),
+  registrations: z.number().int(),
+  claims: z.number().int(),
+  affiliates: z.number().int(),
+  /** Revenue recognised (net of refunds) per currency, from the ledger's revenue account. */
+  revenue: z.array(z.object({ currency: z.string(), amount: ZUnsignedAmountString })),
+  commissions: z.array(
+    z.object({
+      status: z.enum(['ACCRUED', 'PAYABLE', 'PAID', 'CANCELLED']),
+      count: z.number().int(),
+      amount: ZUnsignedAmountString,
+    }),
+  ),
+  payoutBatches: z.array(z.object({ status: z.string(), count: z.number().int() })),
+});
+export type TProgramStats = z.infer<typeof ZProgramStats>;
