@@ -1,8 +1,8 @@
 import { createBrowserRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { Layout } from './components/layout';
-import { HomePage } from './pages/home-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { RegisterPage } from './pages/register-page';
 import { RouteErrorPage } from './pages/route-error-page';
 import { StatusPage } from './pages/status-page';
 
@@ -23,7 +23,7 @@ const router = createBrowserRouter([
       {
         errorElement: <RouteErrorPage />,
         children: [
-          { index: true, element: <HomePage /> },
+          { index: true, element: <RegisterPage /> },
           { path: 'status', element: <StatusPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

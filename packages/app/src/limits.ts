@@ -21,6 +21,45 @@ export const COPY_CONFIRMATION_MS = 2_000;
 /** At most this many schema problems are quoted when the API answers with a body the app does not understand. */
 export const SCHEMA_ISSUES_SHOWN_MAX = 5;
 
+/**
+ * While an SGE-ID is being minted, the Register page asks GET /api/status this often. Polls are sequential
+ * (the next one is scheduled when the previous answer or failure arrives), so they never overlap.
+ */
+export const REGISTRATION_POLL_INTERVAL_MS = 1_000;
+
+/**
+ * After a failed poll the next one waits longer: 2 s, 4 s, 8 s, then every 15 s (the interval doubled per
+ * consecutive failure, capped here), so that an API in trouble is not hammered by every open page.
+ */
+export const REGISTRATION_POLL_BACKOFF_MAX_MS = 15_000;
+
+/**
+ * The Register page stops polling after this long without a final answer and offers "Check again": the
+ * mint goes on in the background (the intent is committed), and a forgotten tab should not poll forever.
+ */
+export const REGISTRATION_POLL_DURATION_MAX_MS = 5 * 60_000;
+
+/**
+ * Used when a 429 carries no usable Retry-After header: the API's rate-limit windows are one minute long.
+ */
+export const RATE_LIMIT_RETRY_DEFAULT_MS = 60_000;
+
+/** The API's chain id and mode (which wallets to offer, which network to require) are re-read this often. */
+export const CHAIN_SETTINGS_STALE_MS = 60_000;
+
+/**
+ * A returning visitor whose browser wallet was connected is reconnected once the wallet has injected itself;
+ * some extensions do that only after the page has loaded (announced with `ethereum#initialized`). After
+ * this long without a wallet, the app stops waiting and shows the connect buttons.
+ */
+export const INJECTED_PROVIDER_WAIT_MS = 3_000;
+
+/** waitForReceipt asks the chain for the receipt this often (the local chain mines at once; mainnet every 12 s). */
+export const RECEIPT_POLL_INTERVAL_MS = 1_000;
+
+/** How long waitForReceipt waits for a transaction to be mined before it gives up. */
+export const TRANSACTION_RECEIPT_TIMEOUT_MS = 3 * 60_000;
+
 function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(`limits.ts: ${message}`);
 }
@@ -36,3 +75,18 @@ check(
 );
 check(COPY_CONFIRMATION_MS > 0, 'COPY_CONFIRMATION_MS must be positive');
 check(SCHEMA_ISSUES_SHOWN_MAX >= 1, 'SCHEMA_ISSUES_SHOWN_MAX must be at least 1');
+check(
+  REGISTRATION_POLL_INTERVAL_MS > 0 && REGISTRATION_POLL_INTERVAL_MS <= REGISTRATION_POLL_BACKOFF_MAX_MS,
+  'REGISTRATION_POLL_INTERVAL_MS must be positive and at most REGISTRATION_POLL_BACKOFF_MAX_MS',
+);
+check(
+  REGISTRATION_POLL_DURATION_MAX_MS >= 10 * REGISTRATION_POLL_BACKOFF_MAX_MS,
+  'REGISTRATION_POLL_DURATION_MAX_MS must leave room for several backed-off polls',
+);
+check(RATE_LIMIT_RETRY_DEFAULT_MS > 0, 'RATE_LIMIT_RETRY_DEFAULT_MS must be positive');
+check(INJECTED_PROVIDER_WAIT_MS > 0, 'INJECTED_PROVIDER_WAIT_MS must be positive');
+check(CHAIN_SETTINGS_STALE_MS > 0, 'CHAIN_SETTINGS_STALE_MS must be positive');
+check(
+  RECEIPT_POLL_INTERVAL_MS > 0 && RECEIPT_POLL_INTERVAL_MS < TRANSACTION_RECEIPT_TIMEOUT_MS,
+  'RECEIPT_POLL_INTERVAL_MS must be positive and shorter than TRANSACTION_RECEIPT_TIMEOUT_MS',
+);

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { WalletProvider } from './wallet/wallet-provider';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -17,7 +18,9 @@ if (container === null) throw new Error('index.html must contain an element with
 createRoot(container).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <WalletProvider>
+        <App />
+      </WalletProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

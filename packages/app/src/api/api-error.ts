@@ -25,9 +25,18 @@ export class ApiError extends Error {
   readonly path: string;
   /** The API's correlation id (`x-request-id`) when the response carried one; quote it when reporting a problem. */
   readonly requestId: string | null;
+  /** How long the answer asked the client to wait before trying again (`Retry-After`), or null. */
+  readonly retryAfterMs: number | null;
 
   constructor(
-    args: { failure: TApiFailure; method: string; path: string; message: string; requestId?: string | null },
+    args: {
+      failure: TApiFailure;
+      method: string;
+      path: string;
+      message: string;
+      requestId?: string | null;
+      retryAfterMs?: number | null;
+    },
     options?: { cause?: unknown },
   ) {
     super(args.message, options);
@@ -35,7 +44,17 @@ export class ApiError extends Error {
     this.method = args.method;
     this.path = args.path;
     this.requestId = args.requestId ?? null;
+    this.retryAfterMs = args.retryAfterMs ?? null;
   }
+}
+
+/**
+ * The API's error code when `error` is an ApiError carrying the API's error shape, else null.
+ *
+ * @example apiErrorCode(error) === 'RATE_LIMITED'
+ */
+export function apiErrorCode(error: unknown): string | null {
+  return error instanceof ApiError && error.failure.kind === 'api' ? error.failure.code : null;
 }
 
 export interface TApiErrorDescription {

@@ -166,3 +166,82 @@ describe('createApiClient().getSystemStatus', () => {
     expect(status.chainId).toBe(31337);
   });
 });
+
+describe('createApiClient() registration calls', () => {
+  const WALLET = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+  const INTENT_ID = '4b9d6f0e-3c1a-4f5e-9a8b-2c7d1e0f3a4b';
+
+  function readBody(request: IncomingMessage): Promise<string> {
+    return new Promise((resolve) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      request.on('end', () => resolve(body));
+    });
+  }
+
+  it('POSTs the registration as JSON with the Idempotency-Key and parses the 202', async () => {
+    // Only POST bodies: a request aborted by an earlier test can still reach the server late.
+    const bodies: string[] = [];
+    handler = (request, response) => {
+      void readBody(request).then((body) => {
+        if (request.method === 'POST') bodies.push(body);
+        response.writeHead(202, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ intentId: INTENT_ID, status: 'PENDING', wallet: WALLET }));
+      });
+    };
+    const answer = await createApiClient({ baseUrl }).register(
+      { wallet: WALLET, ref: 'alpha' },
+      { idempotencyKey: 'register-0123' },
+    );
+    expect(answer).toEqual({ intentId: INTENT_ID, status: 'PENDING', wallet: WALLET });
+    const request = requests.findLast((candidate) => candidate.method === 'POST');
+    expect(request?.url).toBe('/api/register');
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(request?.headers['idempotency-key']).toBe('register-0123');
+    expect(JSON.parse(bodies[0] ?? '')).toEqual({ wallet: WALLET, ref: 'alpha' });
+  });
+
+  it('sends no Idempotency-Key unless given one', async () => {
+    handler = answer(
+      200,
+      JSON.stringify({ intentId: INTENT_ID, status: 'CONFIRMED', wallet: WALLET, tokenId: '1' }),
+    );
+    await createApiClient({ baseUrl }).register({ wallet: WALLET });
+    expect(
+      requests.findLast((request) => request.method === 'POST')?.headers['idempotency-key'],
+    ).toBeUndefined();
+  });
+
+  it('carries the wait of a 429 from its Retry-After header', async () => {
+    handler = answer(
+      429,
+      JSON.stringify({
+        error: 'RATE_LIMITED',
+        message: 'Too many requests; retry after the time in the Retry-After header',
+      }),
+      { 'retry-after': '17' },
+    );
+    const error = await failure(createApiClient({ baseUrl }).register({ wallet: WALLET }));
+    expect(error.failure).toMatchObject({ kind: 'api', status: 429, code: 'RATE_LIMITED' });
+    expect(error.retryAfterMs).toBe(17_000);
+  });
+
+  it('asks for a wallet status and an affiliate code with the values URL-encoded', async () => {
+    handler = answer(404, JSON.stringify({ error: 'NOT_FOUND', message: 'no affiliate has the code "a&b"' }));
+    const error = await failure(createApiClient({ baseUrl }).lookupAffiliate('a&b'));
+    expect(error.failure).toMatchObject({ kind: 'api', status: 404, code: 'NOT_FOUND' });
+    expect(requests.at(-1)?.url).toBe('/api/affiliates/lookup?code=a%26b');
+
+    handler = answer(400, JSON.stringify({ error: 'VALIDATION_FAILED', message: 'querystring.wallet: bad' }));
+    await failure(createApiClient({ baseUrl }).getWalletStatus(`${WALLET} `));
+    expect(requests.at(-1)?.url).toBe(`/api/status?wallet=${WALLET}+`);
+  });
+
+  it('checks the dev wallet against its schema', async () => {
+    handler = answer(200, JSON.stringify({ address: WALLET, privateKey: '0x1234', chainId: 31337 }));
+    const error = await failure(createApiClient({ baseUrl }).getDevWallet());
+    expect(error.failure.kind).toBe('invalid-response');
+  });
+});

@@ -1,7 +1,21 @@
-import { type TSystemStatus, ZErrorResponse, ZSystemStatus } from '@sge/shared';
+import {
+  type TRegisterRequest,
+  type TRegisterResponse,
+  type TSystemStatus,
+  type TWalletStatus,
+  ZAffiliateLookup,
+  ZErrorResponse,
+  ZRegisterResponse,
+  ZSystemStatus,
+  ZWalletStatus,
+} from '@sge/shared';
 import type { z } from 'zod';
 import { API_REQUEST_TIMEOUT_MS, SCHEMA_ISSUES_SHOWN_MAX } from '../limits';
 import { ApiError } from './api-error';
+import { type TDevWallet, ZDevWallet } from './dev-wallet';
+import { parseRetryAfterMs } from './retry-after';
+
+export type TAffiliateLookup = z.infer<typeof ZAffiliateLookup>;
 
 export interface TApiClientOptions {
   /** '' for the app's own origin, else an absolute URL without a trailing slash (see normalizeApiBaseUrl). */
@@ -17,9 +31,34 @@ export interface TRequestOptions {
   signal?: AbortSignal;
 }
 
+export interface TRegisterOptions extends TRequestOptions {
+  /**
+   * Sent as `Idempotency-Key`: a retry of a request whose answer never arrived, with the same key and body,
+   * gets the first request's stored answer instead of running again (SPEC §6).
+   */
+  idempotencyKey?: string;
+}
+
 export interface TApiClient {
-  /** GET /api/system/status: what the /status page shows. */
+  /** GET /api/system/status: what the /status page shows, and the chain id and mode the wallet layer needs. */
   getSystemStatus(options?: TRequestOptions): Promise<TSystemStatus>;
+  /**
+   * POST /api/register: 202 with the intent once it is committed, 200 with the result when the wallet already
+   * has its SGE-ID (both parsed as TRegisterResponse; `status` tells them apart).
+   */
+  register(body: TRegisterRequest, options?: TRegisterOptions): Promise<TRegisterResponse>;
+  /** GET /api/status?wallet=: registration, payment and claim state of one wallet. */
+  getWalletStatus(wallet: string, options?: TRequestOptions): Promise<TWalletStatus>;
+  /** GET /api/affiliates/lookup?code=: whether a referral code exists (404 NOT_FOUND if not) and is active. */
+  lookupAffiliate(code: string, options?: TRequestOptions): Promise<TAffiliateLookup>;
+  /** GET /api/dev/wallet: Mock mode's dev wallet (a published local-chain key). 404 in Real mode. */
+  getDevWallet(options?: TRequestOptions): Promise<TDevWallet>;
+}
+
+interface TRequestInit extends TRequestOptions {
+  /** Serialised as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -53,10 +92,10 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
   const timeoutMs = options.timeoutMs ?? API_REQUEST_TIMEOUT_MS;
 
   async function request<T>(
-    method: 'GET',
+    method: 'GET' | 'POST',
     path: string,
     schema: z.ZodType<T>,
-    init: TRequestOptions,
+    init: TRequestInit,
   ): Promise<T> {
     const callerSignal = init.signal;
     const controller = new AbortController();
@@ -72,9 +111,12 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
     let response: Response;
     let text: string;
     try {
+      const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+      if (init.body !== undefined) headers['content-type'] = 'application/json';
       response = await fetchImpl(`${options.baseUrl}${path}`, {
         method,
-        headers: { accept: 'application/json' },
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
         cache: 'no-store',
         signal: controller.signal,
       });
@@ -108,6 +150,7 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
     }
 
     const requestId = response.headers.get('x-request-id');
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), Date.now());
     const json = parseJson(text);
 
     if (!response.ok) {
@@ -124,6 +167,7 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
           path,
           message: shape.data.message,
           requestId,
+          retryAfterMs,
         });
       }
       throw new ApiError({
@@ -132,6 +176,7 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
         path,
         message: `HTTP ${response.status} without the API's error shape`,
         requestId,
+        retryAfterMs,
       });
     }
 
@@ -163,5 +208,16 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
 
   return {
     getSystemStatus: (init = {}) => request('GET', '/api/system/status', ZSystemStatus, init),
+    register: (body, { idempotencyKey, ...init } = {}) =>
+      request('POST', '/api/register', ZRegisterResponse, {
+        ...init,
+        body,
+        headers: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
+      }),
+    getWalletStatus: (wallet, init = {}) =>
+      request('GET', `/api/status?${new URLSearchParams({ wallet })}`, ZWalletStatus, init),
+    lookupAffiliate: (code, init = {}) =>
+      request('GET', `/api/affiliates/lookup?${new URLSearchParams({ code })}`, ZAffiliateLookup, init),
+    getDevWallet: (init = {}) => request('GET', '/api/dev/wallet', ZDevWallet, init),
   };
 }

@@ -3,7 +3,7 @@ import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-rou
 
 /** The pages the navigation lists. Only pages that exist belong here. */
 const NAV_ITEMS = [
-  { to: '/', label: 'Home', end: true },
+  { to: '/', label: 'Register', end: true },
   { to: '/status', label: 'Status', end: false },
 ] as const;
 

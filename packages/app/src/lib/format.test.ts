@@ -6,6 +6,7 @@ import {
   formatAge,
   formatClockTime,
   formatLatencyMs,
+  safeHttpUrl,
 } from './format';
 
 const ADDRESS = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -95,5 +96,19 @@ describe('explorerAddressUrl', () => {
     expect(explorerAddressUrl('javascript:alert(1)', ADDRESS)).toBeNull();
     expect(explorerAddressUrl('data:text/html,hi', ADDRESS)).toBeNull();
     expect(explorerAddressUrl('etherscan.io', ADDRESS)).toBeNull();
+  });
+});
+
+describe('safeHttpUrl', () => {
+  it('passes absolute http(s) URLs', () => {
+    expect(safeHttpUrl('https://etherscan.io/tx/0xabc')).toBe('https://etherscan.io/tx/0xabc');
+    expect(safeHttpUrl('http://localhost:4000/tx/1')).toBe('http://localhost:4000/tx/1');
+  });
+
+  it('drops missing, relative and non-http URLs, so a bad value never becomes a script link', () => {
+    expect(safeHttpUrl(null)).toBeNull();
+    expect(safeHttpUrl('/tx/0xabc')).toBeNull();
+    expect(safeHttpUrl('javascript:alert(1)')).toBeNull();
+    expect(safeHttpUrl('data:text/html,hi')).toBeNull();
   });
 });

@@ -94,6 +94,23 @@ export function contractLabel(key: string): string {
 }
 
 /**
+ * `url` when it is an absolute http(s) URL, else null: explorer links come from the API's configuration, and
+ * a misconfigured value must not become a `javascript:` link.
+ *
+ * @example safeHttpUrl('https://etherscan.io/tx/0xabc') // 'https://etherscan.io/tx/0xabc'
+ * @example safeHttpUrl('javascript:alert(1)') // null
+ */
+export function safeHttpUrl(url: string | null): string | null {
+  if (url === null) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The block explorer page of an address, or null when there is no explorer or its URL is not http(s).
  * The protocol check keeps a misconfigured explorer URL from turning into a `javascript:` link.
  *

@@ -1,0 +1,304 @@
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { describeApiError } from '../api/api-error';
+import { useChainSettings } from '../api/use-chain-settings';
+import { MockModeNotice } from '../components/mock-mode-notice';
+import { PaymentRequired } from '../components/register/payment-required';
+import { ReferralNotice } from '../components/register/referral-notice';
+import { RegisterProblem } from '../components/register/register-problem';
+import { RegistrationResult } from '../components/register/registration-result';
+import { RegistrationSteps } from '../components/register/registration-steps';
+import { WalletPanel } from '../components/wallet-panel';
+import { useNow } from '../lib/use-now';
+import { RELATIVE_TIME_TICK_MS } from '../limits';
+import { parseReferral, referralToSend } from '../registration/referral';
+import { describeRegisterError, formatWait, type TRegisterProblem } from '../registration/register-errors';
+import {
+  nextPollDelayMs,
+  progressSteps,
+  type TRegistrationState,
+} from '../registration/registration-progress';
+import { useRegistration } from '../registration/use-registration';
+import { parseAddressInput, type TAddressInput } from '../registration/wallet-address';
+import { connectedAddress, useWallet } from '../wallet/wallet-context';
+
+const INPUT_ID = 'wallet-address';
+const HELP_ID = 'wallet-address-help';
+const MESSAGE_ID = 'wallet-address-message';
+
+/** The sentence the live region speaks (and shows) for each state; empty when there is nothing to say. */
+function progressMessage(state: TRegistrationState): string {
+  switch (state.status) {
+    case 'no-wallet':
+    case 'ready':
+    case 'rejected':
+      return '';
+    case 'checking':
+      return 'Checking whether this wallet is already registered…';
+    case 'submitting':
+      return 'Sending your registration…';
+    case 'waiting':
+      return state.step === 'accepted'
+        ? 'Accepted: your registration is queued for minting.'
+        : 'Minting your SGE-ID on the chain…';
+    case 'stalled':
+      return 'Still not minted. The platform keeps working on it in the background.';
+    case 'minted':
+      return state.alreadyRegistered
+        ? 'This wallet already has its SGE-ID.'
+        : 'Minted: your SGE-ID is in your wallet.';
+    case 'failed':
+      return 'The registration failed.';
+  }
+}
+
+/** What the address field says under the input, and whether it is an error. */
+function fieldMessage(input: TAddressInput, insist: boolean): { text: string; error: boolean } | null {
+  switch (input.status) {
+    case 'empty':
+      return insist ? { text: 'Enter a wallet address, or connect a wallet above.', error: true } : null;
+    case 'incomplete':
+      return insist
+        ? { text: `The address is not complete: ${input.message}`, error: true }
+        : { text: input.message, error: false };
+    case 'invalid':
+      return { text: input.message, error: true };
+    case 'valid':
+      return null;
+  }
+}
+
+/**
+ * `/` (SPEC §7): register a wallet for its SGE-ID. The address comes from the connected wallet or is typed;
+ * `?ref=CODE` attributes the registration to an affiliate. A wallet that is already registered shows its
+ * SGE-ID at once; otherwise Register sends POST /api/register and the page follows the mint
+ * (Accepted → Minting → Minted) until the token id is known.
+ */
+export function RegisterPage() {
+  const [searchParams] = useSearchParams();
+  const referral = useMemo(() => parseReferral(searchParams), [searchParams]);
+  const settings = useChainSettings();
+  const { state: walletState } = useWallet();
+  const walletAddress = connectedAddress(walletState);
+
+  const [input, setInput] = useState('');
+  // The field follows the connected wallet until the user types an address of their own.
+  const [followWallet, setFollowWallet] = useState(true);
+  // After a submit without a complete address, an incomplete one is an error, not a hint.
+  const [insist, setInsist] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (followWallet && walletAddress !== null) setInput(walletAddress);
+  }, [followWallet, walletAddress]);
+
+  const parsed = parseAddressInput(input);
+  const wallet = parsed.status === 'valid' ? parsed.address : null;
+  const { state, submit, resume } = useRegistration({ wallet, ref: referralToSend(referral) });
+  const message = fieldMessage(parsed, insist);
+  const steps = progressSteps(state);
+  // One clock for the page, so that every countdown on it shows the same second.
+  const nowMs = useNow(RELATIVE_TIME_TICK_MS);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (wallet === null) {
+      setInsist(true);
+      inputRef.current?.focus();
+      return;
+    }
+    submit();
+  };
+
+  return (
+    <>
+      <title>Register · SGE</title>
+      <h1>Get your SGE-ID</h1>
+      <p className="lead">
+        Your SGE-ID is your identity token in the program. You pay no gas: the platform mints it to your
+        wallet.
+      </p>
+
+      {settings.data?.mode === 'MOCK' && <MockModeNotice />}
+      <ReferralNotice referral={referral} />
+
+      <div className="register-grid">
+        <WalletPanel />
+
+        <section className="card register-card" aria-labelledby="register-heading">
+          <h2 id="register-heading" className="card__title">
+            Register
+          </h2>
+          <form noValidate onSubmit={onSubmit} data-testid="register-form">
+            <div className="field">
+              <label htmlFor={INPUT_ID} className="field__label">
+                Wallet address
+              </label>
+              <p id={HELP_ID} className="field__hint">
+                The wallet that receives the SGE-ID: 0x and 40 hexadecimal characters, in any capitalisation.
+              </p>
+              <input
+                ref={inputRef}
+                id={INPUT_ID}
+                name="wallet"
+                className="field__input"
+                type="text"
+                inputMode="text"
+                autoComplete="off"
+                autoCapitalize="none"
+                autoCorrect="off"
+                spellCheck={false}
+                placeholder="0x…"
+                value={input}
+                onChange={(event) => {
+                  setInput(event.target.value);
+                  setFollowWallet(event.target.value.trim() === '');
+                  setInsist(false);
+                }}
+                aria-invalid={message?.error === true}
+                aria-describedby={message === null ? HELP_ID : `${HELP_ID} ${MESSAGE_ID}`}
+              />
+              {message !== null && (
+                <p
+                  id={MESSAGE_ID}
+                  className={message.error ? 'field__error' : 'field__hint'}
+                  data-testid="address-message"
+                >
+                  {message.text}
+                </p>
+              )}
+              {walletAddress !== null && walletAddress !== wallet && (
+                <p>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    onClick={() => {
+                      setInput(walletAddress);
+                      setFollowWallet(true);
+                      setInsist(false);
+                    }}
+                  >
+                    Use connected wallet
+                  </button>
+                </p>
+              )}
+            </div>
+
+            {state.status === 'ready' && <ReadyNote state={state} />}
+            <SubmitButton state={state} nowMs={nowMs} />
+          </form>
+
+          <div className="progress">
+            {/* Always in the document, so that screen readers announce each change of its text. */}
+            <p role="status" aria-live="polite" className="progress__message" data-testid="progress-message">
+              {progressMessage(state)}
+            </p>
+            {steps !== null && <RegistrationSteps steps={steps} />}
+            {state.status === 'waiting' && state.failures > 0 && (
+              <p className="notice notice--warning" data-testid="poll-warning">
+                Lost contact with the platform ({describeApiError(state.lastError).summary.toLowerCase()}).
+                Checking again in {formatWait(nextPollDelayMs(state.failures))}; your registration is not
+                affected.
+              </p>
+            )}
+          </div>
+
+          {state.status === 'rejected' && (
+            <RegisterProblem
+              problem={describeRegisterError(state.error, state.atMs)}
+              wallet={state.wallet}
+              nowMs={nowMs}
+            />
+          )}
+          {state.status === 'stalled' && (
+            <div className="notice notice--warning" data-testid="stalled">
+              <p className="notice__title">This is taking longer than usual</p>
+              <p>
+                Your registration is recorded and the platform keeps minting in the background. Check again in
+                a while.
+                {state.intentId !== null && (
+                  <>
+                    {' '}
+                    Reference: <code className="break">{state.intentId}</code>
+                  </>
+                )}
+              </p>
+              <p className="wallet-panel__actions">
+                <button type="button" className="button" onClick={resume}>
+                  Check again
+                </button>
+              </p>
+            </div>
+          )}
+          {state.status === 'failed' && (
+            <div className="notice notice--critical" role="alert" data-testid="registration-failed">
+              <p className="notice__title">The SGE-ID could not be minted</p>
+              <p>The platform's operators can retry it. If you contact support, quote the reference below.</p>
+              {state.reason !== null && <p className="notice__detail">Reason: {state.reason}</p>}
+              {state.intentId !== null && (
+                <p className="notice__detail">
+                  Reference: <code>{state.intentId}</code>
+                </p>
+              )}
+            </div>
+          )}
+          {state.status === 'minted' && <RegistrationResult state={state} />}
+        </section>
+      </div>
+    </>
+  );
+}
+
+/** Under the form of a wallet that is not registered yet: the payment gate, or that the check failed. */
+function ReadyNote({ state }: { state: Extract<TRegistrationState, { status: 'ready' }> }) {
+  if (state.paymentRequired)
+    return <PaymentRequired wallet={state.wallet} title="A payment is required first" />;
+  if (state.checkError !== null) {
+    return (
+      <p className="form-note" data-testid="check-error">
+        Could not check whether this wallet is already registered (
+        {describeApiError(state.checkError).summary.toLowerCase()}). You can still register.
+      </p>
+    );
+  }
+  return (
+    <p className="form-note" data-testid="not-registered">
+      This wallet has no SGE-ID yet.
+    </p>
+  );
+}
+
+/** The Register button, for the states in which registering makes sense; disabled while a 429 wait runs. */
+function SubmitButton({ state, nowMs }: { state: TRegistrationState; nowMs: number }) {
+  const problem: TRegisterProblem | null =
+    state.status === 'rejected' ? describeRegisterError(state.error, state.atMs) : null;
+  const retryAtMs = problem?.kind === 'rate-limited' ? problem.retryAtMs : null;
+
+  const shown =
+    state.status === 'no-wallet' ||
+    state.status === 'checking' ||
+    state.status === 'ready' ||
+    state.status === 'rejected' ||
+    state.status === 'submitting';
+  if (!shown) return null;
+  const submitting = state.status === 'submitting';
+  const waitMs = retryAtMs === null ? 0 : retryAtMs - nowMs;
+  return (
+    <p className="register-card__submit">
+      <button
+        type="submit"
+        className={waitMs > 0 ? 'button button--primary button--waiting' : 'button button--primary'}
+        disabled={submitting || waitMs > 0}
+        data-testid="register-button"
+      >
+        {submitting
+          ? 'Registering…'
+          : waitMs > 0
+            ? `Try again in ${formatWait(waitMs)}`
+            : state.status === 'rejected'
+              ? 'Try again'
+              : 'Register'}
+      </button>
+    </p>
+  );
+}
