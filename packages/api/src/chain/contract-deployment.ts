@@ -4,6 +4,7 @@ import {
   deploymentFilePath,
   readDeploymentFile,
   type TDeployment,
+  testUsdcAbi,
   writeDeploymentFile,
 } from '@sge/contracts';
 import { createWalletClient, type Hex, http } from 'viem';
@@ -11,6 +12,9 @@ import { privateKeyToAccount } from 'viem/accounts';
 import type { TContractAddresses } from '../config';
 import type { Logger } from '../logging/logger';
 import type { TChainConnection } from './chain-connection';
+
+/** Test USDC the Mock payout contract starts with: 1,000,000 USDC. */
+export const MOCK_PAYOUT_FUNDING_MICRO_USDC = 1_000_000n * 1_000_000n;
 
 /**
  * Mock mode: the contracts on the embedded chain. The deployment record lives in DATA_DIR beside the
@@ -45,6 +49,14 @@ export async function ensureMockDeployment(options: {
     relayer: chain.relayer.address,
     treasury: options.treasury,
   });
+  // The treasury's part in Mock mode: fund the payout contract with test USDC so payouts work at once.
+  const funding = await walletClient.writeContract({
+    address: deployment.contracts.usdc,
+    abi: testUsdcAbi,
+    functionName: 'mint',
+    args: [deployment.contracts.payout, MOCK_PAYOUT_FUNDING_MICRO_USDC],
+  });
+  await chain.publicClient.waitForTransactionReceipt({ hash: funding });
   writeDeploymentFile(deployment, dataDir);
   logger.info({ contracts: deployment.contracts }, 'deployed the contracts to the Mock chain');
   return deployment;

@@ -115,6 +115,7 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
       components: {
         securitySchemes: {
           adminKey: { type: 'apiKey', in: 'header', name: 'x-admin-key' },
+          bearerAuth: { type: 'http', scheme: 'bearer' },
         },
       },
     },

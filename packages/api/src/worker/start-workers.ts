@@ -2,6 +2,7 @@ import type { TRuntime } from '../runtime';
 import { startHeartbeat } from './heartbeat';
 import type { TIntentProcessor } from './intent-processor';
 import { PROCESSORS } from './processors';
+import { startScheduledJobs } from './scheduled-jobs';
 import { sweep } from './sweeper';
 
 /**
@@ -40,6 +41,8 @@ export async function startWorkers(
   const sweepTimer = setInterval(runSweep, config.workers.sweepIntervalMs);
   sweepTimer.unref();
 
+  const stopScheduledJobs = startScheduledJobs(runtime);
+
   // Confirms, re-sends and replaces the relayer's transactions even when no job is waiting on them.
   const stopRelayerMonitor = runtime.relayer.startMonitor();
 
@@ -49,6 +52,7 @@ export async function startWorkers(
 
   return async () => {
     clearInterval(sweepTimer);
+    stopScheduledJobs();
     await sweeping;
     await queue.close(config.workers.shutdownTimeoutMs);
     await stopRelayerMonitor();

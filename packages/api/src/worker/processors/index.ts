@@ -1,5 +1,6 @@
 import type { TIntentProcessor } from '../intent-processor';
+import { payoutProcessor } from './payout';
 import { registerProcessor } from './register';
 
 /** Every intent processor the workers run. */
-export const PROCESSORS: readonly TIntentProcessor[] = [registerProcessor];
+export const PROCESSORS: readonly TIntentProcessor[] = [registerProcessor, payoutProcessor];

@@ -15,6 +15,7 @@ import { getPayoutBatchDetail, listPayoutBatches } from '../../../domain/payouts
 import { releasePayoutBatch } from '../../../domain/payouts/release-payout-batch';
 import { startPayoutBatchExecution } from '../../../domain/payouts/start-payout-batch-execution';
 import type { TRuntime } from '../../../runtime';
+import { dispatchPayout } from '../../../worker/processors/payout';
 import { actorOf, adminOf, authGuards, programFilterOf, programOf, programScopeOf } from '../../plugins/auth';
 import type { TApp } from '../../server';
 
@@ -159,6 +160,10 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
         batchId: request.params.batchId,
         programScope: scope,
       });
+      // Committed: wake a worker now (the sweeper would find it anyway).
+      await dispatchPayout(runtime, intent.id).catch((error: unknown) =>
+        request.log.warn({ err: error }, 'could not dispatch the payout; the sweeper will'),
+      );
       return reply
         .status(202)
         .send({ batch: await detail(request.params.batchId, scope), intentId: intent.id });

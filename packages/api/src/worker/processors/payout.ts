@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import { PayoutNotPaidError, relayerPayoutSender } from '../../chain/payout-sender';
+import { executePayoutBatch, failPayoutBatch } from '../../domain/payouts/execute-payout-batch';
+import type { TRuntime } from '../../runtime';
+import type { TIntentProcessor } from '../intent-processor';
+
+/** Retry delays of a payout that failed for a passing reason: 5 s, 10 s, 20 s, ... capped at 10 minutes. */
+const PAYOUT_RETRY_DELAY_MS_MAX = 600_000;
+
+/**
+ * PAYOUT intents (`payout:<batchId>`, job id `payout-<intentId>`): claim the intent with a lease, pay the
+ * batch through the relayer (which first asks the contract whether it was paid), record it. A reverted payment
+ * (e.g. the payout contract short of USDC) fails the batch for an admin to restart after funding it; anything
+ * else (RPC down, relayer short of ETH) is retried with backoff until the intent's maximum attempts.
+ */
+export const payoutProcessor: TIntentProcessor = {
+  type: 'PAYOUT',
+  queue: 'payout',
+  async dispatch(runtime, intentIds) {
+    for (const id of intentIds) await runtime.queue.enqueue('payout', `payout-${id}`, { intentId: id });
+  },
+  async handle(runtime, data, { workerId }) {
+    const { db } = runtime.database;
+    const leaseMs = runtime.config.workers.intentTimeoutMinutes * 60_000;
+    const claimed = await sql<{ id: string; batch_id: string; attempts: number; max_attempts: number }>`
+      UPDATE intents SET status = 'PROCESSING', status_reason = 'paying on-chain', locked_by = ${workerId},
+             locked_until = now() + ${`${leaseMs} milliseconds`}::interval, attempts = attempts + 1, updated_at = now()
+       WHERE id = ${String(data.intentId)} AND type = 'PAYOUT' AND status = 'PENDING' AND next_attempt_at <= now()
+      RETURNING id, payload->>'batchId' AS batch_id, attempts, max_attempts`.execute(db);
+    const intent = claimed.rows[0];
+    if (!intent) return;
+    if (!runtime.contracts.usdc) throw new Error('no USDC token configured (USDC_ADDRESS)');
+    try {
+      const result = await executePayoutBatch(db, intent.batch_id, {
+        sendPayoutTransaction: relayerPayoutSender(runtime, Math.max(60_000, leaseMs - 60_000)),
+        usdcAddress: runtime.contracts.usdc,
+      });
+      runtime.metrics.intentsTotal.inc({ type: 'PAYOUT', status: 'CONFIRMED' });
+      runtime.logger.info({ batchId: intent.batch_id, txHash: result.txHash }, 'payout batch paid');
+    } catch (error) {
+      const reason = (error as Error).message;
+      const terminal = error instanceof PayoutNotPaidError || intent.attempts >= intent.max_attempts;
+      if (terminal) {
+        await failPayoutBatch(db, intent.batch_id, reason);
+        runtime.metrics.intentsTotal.inc({ type: 'PAYOUT', status: 'FAILED' });
+        runtime.logger.error({ batchId: intent.batch_id, err: reason }, 'payout batch failed');
+        return;
+      }
+      const delayMs = Math.min(PAYOUT_RETRY_DELAY_MS_MAX, 5_000 * 2 ** (intent.attempts - 1));
+      await db
+        .updateTable('intents')
+        .set({
+          status: 'PENDING',
+          status_reason: `retrying: ${reason}`,
+          last_error: reason,
+          locked_by: null,
+          locked_until: null,
+          next_attempt_at: new Date(Date.now() + delayMs),
+          updated_at: new Date(),
+        })
+        .where('id', '=', intent.id)
+        .where('status', '=', 'PROCESSING')
+        .execute();
+      runtime.logger.warn({ batchId: intent.batch_id, err: reason, delayMs }, 'payout batch will be retried');
+    }
+  },
+};
+
+export async function dispatchPayout(runtime: TRuntime, intentId: string): Promise<void> {
+  await payoutProcessor.dispatch(runtime, [intentId]);
+}

@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import { purgeExpiredAuth } from '../domain/auth/sign-in-with-ethereum';
+import { matureCommissions } from '../domain/commissions/mature-commissions';
+import type { TRuntime } from '../runtime';
+
+/**
+ * Periodic jobs of every worker process. Each is safe to run in many processes at once (batched, idempotent
+ * updates), so no leader election is needed.
+ * - commission maturity, every minute: ACCRUED → PAYABLE once past the program's hold period;
+ * - expired SIWE nonces and affiliate sessions, every hour;
+ * - Mock mode: ANALYZE every 5 minutes (PGlite has no autovacuum to keep planner statistics current).
+ */
+export const SCHEDULE = {
+  matureCommissionsMs: 60_000,
+  purgeExpiredAuthMs: 3_600_000,
+  mockAnalyzeMs: 300_000,
+} as const;
+
+export function startScheduledJobs(runtime: TRuntime): () => void {
+  const { db } = runtime.database;
+  const run = (name: string, job: () => Promise<unknown>) => () => {
+    job().catch((error: unknown) => runtime.logger.warn({ err: error, job: name }, 'scheduled job failed'));
+  };
+  const timers = [
+    setInterval(
+      run('mature-commissions', () => matureCommissions(db, new Date())),
+      SCHEDULE.matureCommissionsMs,
+    ),
+    setInterval(
+      run('purge-expired-auth', () => purgeExpiredAuth(db)),
+      SCHEDULE.purgeExpiredAuthMs,
+    ),
+  ];
+  if (runtime.config.mockMode) {
+    timers.push(
+      setInterval(
+        run('analyze', () => sql`ANALYZE`.execute(db)),
+        SCHEDULE.mockAnalyzeMs,
+      ),
+    );
+  }
+  for (const timer of timers) timer.unref();
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
+}
