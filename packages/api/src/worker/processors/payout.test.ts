@@ -60,18 +60,16 @@ describe('payouts executed by a worker through the relayer (Mock mode)', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await db
-      .transaction()
-      .execute((tx) =>
-        recordRevenueSettlement(tx, {
-          programId: DEFAULT_PROGRAM_ID,
-          intentId: intent.id,
-          kind: 'COMMERCE_PAYMENT',
-          wallet,
-          amount: 100_000_000n,
-          currency: 'USD',
-        }),
-      );
+    await db.transaction().execute((tx) =>
+      recordRevenueSettlement(tx, {
+        programId: DEFAULT_PROGRAM_ID,
+        intentId: intent.id,
+        kind: 'COMMERCE_PAYMENT',
+        wallet,
+        amount: 100_000_000n,
+        currency: 'USD',
+      }),
+    );
     await matureCommissions(db, new Date(Date.now() + 1_000));
 
     const url = platform.url!;
