@@ -311,7 +311,8 @@ export const VARIABLES: readonly TVariable[] = [
   {
     name: 'SENTRY_DSN',
     group: 'Monitoring',
-    purpose: 'Sentry DSN for error reporting (validated now; sending errors to Sentry is not wired yet: errors go to the JSON logs)',
+    purpose:
+      'Sentry DSN for error reporting (validated now; sending errors to Sentry is not wired yet: errors go to the JSON logs)',
     secret: true,
   },
 ];
