@@ -292,8 +292,8 @@ export class Relayer {
     return existing;
   }
 
-  async #latestAttempt(transactionId: string) {
-    return await this.#db
+  async #latestAttempt(transactionId: string, executor: TDb = this.#db) {
+    return await executor
       .selectFrom('relayer_attempts')
       .selectAll()
       .where('transaction_id', '=', transactionId)
@@ -365,13 +365,7 @@ export class Relayer {
         .executeTakeFirst();
       if (!tx || !(OPEN_STATUSES as readonly string[]).includes(tx.status) || tx.status === 'MINED')
         return false;
-      const previous = await trx
-        .selectFrom('relayer_attempts')
-        .selectAll()
-        .where('transaction_id', '=', transactionId)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirstOrThrow();
+      const previous = await this.#latestAttempt(transactionId, trx);
       const bump = (value: bigint) => (value * BigInt(100 + this.#settings.feeBumpPercent) + 99n) / 100n;
       // A replacement is rare and exists because fees moved: read them fresh.
       const baseFee = await this.#baseFee({ fresh: true });

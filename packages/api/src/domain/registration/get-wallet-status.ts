@@ -48,52 +48,30 @@ export async function getWalletStatus(
       .executeTakeFirst();
     referredBy = affiliate?.code ?? null;
   }
-  const row = intent
-    ? {
-        intent_id: intent.id,
-        intent_status: intent.status,
-        last_error: intent.last_error,
-        tx_hash: intent.tx_hash,
-        token_id: user?.token_id ?? null,
-        claim_status: user?.claim_status,
-        claimed_at: user?.claimed_at,
-        referred_by: referredBy,
-      }
-    : user
-      ? {
-          intent_id: null,
-          intent_status: undefined,
-          last_error: null,
-          tx_hash: null,
-          token_id: null,
-          claim_status: user.claim_status,
-          claimed_at: user.claimed_at,
-          referred_by: referredBy,
-        }
-      : undefined;
   const links = explorerLinks(options.explorerUrl);
-  const confirmed = row?.intent_status === 'CONFIRMED';
-  const tokenId = confirmed ? (row?.token_id ?? null) : null;
+  const confirmed = intent?.status === 'CONFIRMED';
+  const tokenId = confirmed ? (user?.token_id ?? null) : null;
+  const txHash = confirmed ? (intent.tx_hash ?? null) : null;
   return {
     wallet,
     programId: program.id,
     registration: {
-      status: row?.intent_status ?? 'NOT_REGISTERED',
-      intentId: row?.intent_id ?? null,
+      status: intent?.status ?? 'NOT_REGISTERED',
+      intentId: intent?.id ?? null,
       tokenId: tokenId === null ? null : tokenId.toString(),
-      txHash: confirmed ? (row?.tx_hash ?? null) : null,
-      explorerTxUrl: confirmed ? links.tx(row?.tx_hash ?? null) : null,
+      txHash,
+      explorerTxUrl: links.tx(txHash),
       explorerTokenUrl: links.token(program.sge_id_address ?? options.sgeIdAddress, tokenId),
-      referredBy: row?.referred_by ?? null,
-      reason: row?.intent_status === 'FAILED' ? (row.last_error ?? null) : null,
+      referredBy,
+      reason: intent?.status === 'FAILED' ? intent.last_error : null,
     },
     payment: {
       required: program.payment_required,
       paid: program.payment_required ? await hasPaid(db, program.id, wallet) : false,
     },
     claim: {
-      status: row?.claim_status ?? 'UNCLAIMED',
-      claimedAt: row?.claimed_at ? new Date(row.claimed_at).toISOString() : null,
+      status: user?.claim_status ?? 'UNCLAIMED',
+      claimedAt: user?.claimed_at ? new Date(user.claimed_at).toISOString() : null,
     },
   };
 }

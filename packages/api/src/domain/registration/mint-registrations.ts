@@ -45,19 +45,23 @@ function retryDelayMs(attempts: number): number {
   return Math.min(RETRY_DELAY_MS_MAX, 1_000 * 2 ** Math.max(1, attempts));
 }
 
+/**
+ * A mint batch (alias `b`) that is open but held by no live worker: its lease expired, or its worker stopped
+ * sending heartbeats (killed) — then there is no need to wait out the lease.
+ */
+export const ABANDONED_MINT_BATCH = sql<boolean>`b.status IN ('CREATED', 'SENT')
+  AND (b.locked_until IS NULL OR b.locked_until < now()
+       OR NOT EXISTS (SELECT 1 FROM worker_heartbeats h
+                       WHERE h.worker_id = b.locked_by
+                         AND h.last_seen_at > now() - ${`${HEARTBEAT_STALE_MS} milliseconds`}::interval))`;
+
 /** Takes an abandoned batch (expired lease) to resume, or claims a new one. Null when there is no work. */
 export async function claimMintBatch(runtime: TRuntime, workerId: string): Promise<TMintBatch | null> {
   const { db } = runtime.database;
   const leaseUntil = new Date(Date.now() + runtime.config.workers.mintBatchLeaseMs);
   const resumed = await sql<TMintBatch>`
     UPDATE mint_batches SET locked_by = ${workerId}, locked_until = ${leaseUntil}, updated_at = now()
-     WHERE id = (SELECT b.id FROM mint_batches b
-                  WHERE b.status IN ('CREATED', 'SENT')
-                    AND (b.locked_until IS NULL OR b.locked_until < now()
-                         -- Its worker stopped sending heartbeats (killed): no need to wait out the lease.
-                         OR NOT EXISTS (SELECT 1 FROM worker_heartbeats h
-                                         WHERE h.worker_id = b.locked_by
-                                           AND h.last_seen_at > now() - ${`${HEARTBEAT_STALE_MS} milliseconds`}::interval))
+     WHERE id = (SELECT b.id FROM mint_batches b WHERE ${ABANDONED_MINT_BATCH}
                   ORDER BY b.created_at LIMIT 1 FOR UPDATE OF b SKIP LOCKED)
     RETURNING *`.execute(db);
   if (resumed.rows[0]) return resumed.rows[0];

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import {
+  ABANDONED_MINT_BATCH,
   claimMintBatch,
   MINT_BATCH_SIZE_MAX,
   processMintBatch,
 } from '../../domain/registration/mint-registrations';
 import type { TRuntime } from '../../runtime';
-import { HEARTBEAT_STALE_MS } from '../heartbeat';
 import type { TIntentProcessor } from '../intent-processor';
 
 /**
@@ -41,12 +41,7 @@ export const registerProcessor: TIntentProcessor = {
   },
   async recover(runtime) {
     const abandoned = await sql<{ n: number }>`
-      SELECT count(*)::int8 AS n FROM mint_batches b
-       WHERE b.status IN ('CREATED', 'SENT')
-         AND (b.locked_until IS NULL OR b.locked_until < now()
-              OR NOT EXISTS (SELECT 1 FROM worker_heartbeats h
-                              WHERE h.worker_id = b.locked_by
-                                AND h.last_seen_at > now() - ${`${HEARTBEAT_STALE_MS} milliseconds`}::interval))`.execute(
+      SELECT count(*)::int8 AS n FROM mint_batches b WHERE ${ABANDONED_MINT_BATCH}`.execute(
       runtime.database.db,
     );
     const count = abandoned.rows[0]?.n ?? 0;
