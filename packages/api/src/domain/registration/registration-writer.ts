@@ -9,7 +9,7 @@ import {
 /** Most registrations written by one group commit (two statements). */
 export const REGISTRATION_WRITE_BATCH_MAX = 500;
 /** Group commits in flight at once per API process (each holds one database connection). */
-export const REGISTRATION_WRITES_IN_FLIGHT_MAX = 4;
+export const REGISTRATION_WRITES_IN_FLIGHT_MAX = 1;
 
 type TWaiter = {
   input: TRegistrationInput;

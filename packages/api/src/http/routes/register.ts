@@ -10,6 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Address, getAddress, isAddress } from 'viem';
 import { z } from 'zod';
+import { checksumAddress } from '../../chain/checksum-address';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { AppError } from '../../domain/app-error';
 import { hasPaid } from '../../domain/payments/has-paid';
@@ -19,7 +20,7 @@ import { getIntentView, getWalletStatus } from '../../domain/registration/get-wa
 import { RegistrationWriter } from '../../domain/registration/registration-writer';
 import type { TRegistrationOutcome } from '../../domain/registration/write-registrations';
 import type { TRuntime } from '../../runtime';
-import { wakeRegisterWorkers } from '../../worker/processors/register';
+import { throttledRegisterWake } from '../../worker/processors/register';
 import type { TApp } from '../server';
 
 const ZProgramQuery = z.object({ programId: z.uuid().optional() });
@@ -34,8 +35,9 @@ const ZProgramParams = z.object({ programId: z.uuid() });
 export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
   const { db } = runtime.database;
   const programs = new ProgramCache(db);
+  const wakeRegisterWorkers = throttledRegisterWake(runtime);
   const writer = new RegistrationWriter(db, () => {
-    wakeRegisterWorkers(runtime).catch((error: unknown) =>
+    wakeRegisterWorkers().catch((error: unknown) =>
       // Committed anyway: the sweeper dispatches it within SWEEP_INTERVAL_MS.
       runtime.logger.warn({ err: error }, 'could not wake the mint workers; the sweeper will'),
     );
@@ -66,7 +68,7 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
   };
 
   const register = async (programId: string, body: z.infer<typeof ZRegisterRequest>) => {
-    const wallet = getAddress(body.wallet);
+    const wallet = checksumAddress(body.wallet);
     const program = await programs.get(programId);
     assertProgramAcceptsIntents(program);
     if (program.payment_required && !(await hasPaid(db, program.id, wallet))) {
@@ -82,7 +84,7 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
       body.ref === undefined
         ? null
         : isAddress(body.ref, { strict: false })
-          ? getAddress(body.ref)
+          ? checksumAddress(body.ref)
           : body.ref;
     const outcome = await writer.submit({ programId: program.id, wallet, ref });
     if (outcome.created) runtime.metrics.intentsTotal.inc({ type: 'REGISTER', status: 'PENDING' });

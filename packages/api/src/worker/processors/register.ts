@@ -20,6 +20,26 @@ export async function wakeRegisterWorkers(runtime: TRuntime): Promise<void> {
   await runtime.queue.enqueue('register', `register-wake-${Math.floor(Date.now() / WAKE_BUCKET_MS)}`, {});
 }
 
+/**
+ * For the API's group commits: a wake-up at most once per time bucket per process. The queue would drop the
+ * repeats anyway (same job id), but sending them costs a Redis call per group commit on the hot path. A wake
+ * that failed is tried again by the next commit; the sweeper covers the rest.
+ */
+export function throttledRegisterWake(runtime: TRuntime): () => Promise<void> {
+  let lastBucket = -1;
+  return async () => {
+    const bucket = Math.floor(Date.now() / WAKE_BUCKET_MS);
+    if (bucket === lastBucket) return;
+    lastBucket = bucket;
+    try {
+      await runtime.queue.enqueue('register', `register-wake-${bucket}`, {});
+    } catch (error) {
+      if (lastBucket === bucket) lastBucket = -1;
+      throw error;
+    }
+  };
+}
+
 export const registerProcessor: TIntentProcessor = {
   type: 'REGISTER',
   queue: 'register',

@@ -1,0 +1,87 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestRedisPrefix } from '../../../test/support/redis';
+import { SHARED_RATE_LIMIT_FLUSH_MS, sharedRateLimitStore } from './shared-rate-limit-store';
+
+const redisPrefix = createTestRedisPrefix();
+const clients: Redis[] = [];
+afterAll(async () => {
+  for (const client of clients) client.disconnect();
+  await redisPrefix.cleanup();
+});
+
+/** One API replica's store, as @fastify/rate-limit builds it (a global store and a child per route). */
+function replica(nameSpace: string, url = redisPrefix.url) {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  redis.on('error', () => {});
+  clients.push(redis);
+  const Store = sharedRateLimitStore(redis, nameSpace);
+  // The plugin hands child() its merged options with the route under routeInfo (see the store's comment).
+  const store = new Store({}).child({
+    routeInfo: { method: 'POST', url: '/api/register' },
+  } as unknown as Parameters<InstanceType<typeof Store>['child']>[0]);
+  const incr = (key: string, windowMs = 60_000) =>
+    new Promise<{ current: number; ttl: number }>((resolve, reject) =>
+      store.incr(key, (error, result) => (error || !result ? reject(error) : resolve(result)), windowMs, 10),
+    );
+  return { redis, incr };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, SHARED_RATE_LIMIT_FLUSH_MS * 4));
+
+describe('shared rate-limit store', () => {
+  it('counts one replica exactly, without waiting for Redis', async () => {
+    const { incr } = replica(`${redisPrefix.prefix}:one:`);
+    const counts: number[] = [];
+    for (let i = 0; i < 25; i++) counts.push((await incr('10.0.0.1')).current);
+    expect(counts).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    const { ttl } = await incr('10.0.0.1');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('shares counts between replicas through Redis, each seeing the total as of its last flush', async () => {
+    const nameSpace = `${redisPrefix.prefix}:two:`;
+    const a = replica(nameSpace);
+    const b = replica(nameSpace);
+    for (let i = 0; i < 7; i++) await a.incr('wallet-1');
+    await settle();
+    for (let i = 0; i < 5; i++) await b.incr('wallet-1');
+    await settle();
+    // B's flush returned the total, A's 7 included.
+    expect((await b.incr('wallet-1')).current).toBe(13);
+    await settle();
+    // A last flushed before B's requests: its first request after them is judged on its older view, and its
+    // flush brings the total back (the documented overshoot of at most one flush interval per replica).
+    expect((await a.incr('wallet-1')).current).toBe(8);
+    await settle();
+    expect((await a.incr('wallet-1')).current).toBe(15);
+    await settle();
+    const keys = await a.redis.keys(`${nameSpace}POST/api/register-wallet-1:*`);
+    expect(keys).toHaveLength(1);
+    expect(Number(await a.redis.get(keys[0]!))).toBe(15);
+    const ttlMs = await a.redis.pttl(keys[0]!);
+    expect(ttlMs).toBeGreaterThan(0);
+    expect(ttlMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('keeps counting locally while Redis is unreachable', async () => {
+    const { incr } = replica(`${redisPrefix.prefix}:down:`, 'redis://127.0.0.1:1');
+    const counts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      counts.push((await incr('10.0.0.2')).current);
+      await settle();
+    }
+    expect(counts).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('starts a new count when the window ends', async () => {
+    const { incr } = replica(`${redisPrefix.prefix}:window:`);
+    const windowMs = 400;
+    // Start right after a window boundary so that three increments fall in one window.
+    await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs) + 5));
+    for (let i = 0; i < 3; i++) await incr('10.0.0.3', windowMs);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    expect((await incr('10.0.0.3', windowMs)).current).toBe(1);
+  });
+});

@@ -1,0 +1,197 @@
+import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
+
+/**
+ * A rate-limit store for @fastify/rate-limit that is shared across API replicas through Redis without a
+ * Redis round trip per request.
+ *
+ * Counting is by fixed windows aligned to the clock (`<prefix><route>-<key>:<windowIndex>` in Redis, expiring
+ * with the window). Each process counts its own requests locally and at once (so one replica alone is exact),
+ * and every SHARED_RATE_LIMIT_FLUSH_MS sends all its new counts to Redis in ONE script call, which adds them and
+ * returns every key's total over all replicas. A decision is `total seen at this process's last flush of the
+ * key + local counts since`, and a process flushes a key within one interval of counting it: with R replicas
+ * a client can exceed a limit by at most what each replica accepts from it in one flush interval.
+ *
+ * Why not the library's RedisStore: it makes one script call per request and per limit, and on this
+ * platform's hot path (POST /api/register: per-IP and per-wallet limits) those round trips cost more CPU than
+ * the rest of the request together (measured: packages/api/bench/register.ts).
+ *
+ * Redis down: counts stay local (each replica enforces the limit on its own traffic) and are sent when Redis
+ * is back, the same "a rate-limit store that is down must not take the API down" rule as `skipOnError`.
+ */
+export const SHARED_RATE_LIMIT_FLUSH_MS = 50;
+/** Most keys tracked by one process at once; past it, the keys of expired windows are dropped first. */
+export const SHARED_RATE_LIMIT_KEYS_MAX = 200_000;
+/** Most keys sent in one script call (a flush with more makes several calls). */
+export const SHARED_RATE_LIMIT_FLUSH_KEYS_MAX = 5_000;
+
+const FLUSH_SCRIPT = `
+local window = tonumber(ARGV[1])
+local totals = {}
+for i, key in ipairs(KEYS) do
+  local total = redis.call('INCRBY', key, tonumber(ARGV[i + 1]))
+  if total == tonumber(ARGV[i + 1]) then redis.call('PEXPIRE', key, window) end
+  totals[i] = total
+end
+return totals`;
+
+type TCounter = {
+  windowMs: number;
+  windowIndex: number;
+  /** The key's total over all replicas as of the last flush (including this process's flushed counts). */
+  seen: number;
+  /** This process's counts not yet sent to Redis. */
+  pending: number;
+  /** This process's counts sent in the flush in flight. */
+  sending: number;
+};
+
+type TIncrCallback = Parameters<FastifyRateLimitStore['incr']>[1];
+
+declare module 'ioredis' {
+  interface RedisCommander {
+    sgeRateLimitFlush(...args: (string | number)[]): Promise<number[]>;
+  }
+}
+
+/** One flusher per Redis client and namespace, shared by the store's children (one per route limit). */
+class SharedCounts {
+  readonly #redis: Redis;
+  readonly #counters = new Map<string, TCounter>();
+  /** Keys with counts not yet sent, so a flush touches only those (not every key of the window). */
+  readonly #dirty = new Set<string>();
+  /** The earliest end of a counted window: eviction runs only once a window has ended. */
+  #nextEvictionAt = Number.POSITIVE_INFINITY;
+  #timer: NodeJS.Timeout | null = null;
+  #flushing = false;
+
+  constructor(redis: Redis) {
+    this.#redis = redis;
+    if (!redis.sgeRateLimitFlush) redis.defineCommand('sgeRateLimitFlush', { lua: FLUSH_SCRIPT });
+  }
+
+  incr(key: string, timeWindowMs: number): { current: number; ttl: number } {
+    const now = Date.now();
+    const windowIndex = Math.floor(now / timeWindowMs);
+    const redisKey = `${key}:${windowIndex}`;
+    let counter = this.#counters.get(redisKey);
+    if (!counter) {
+      if (this.#counters.size >= SHARED_RATE_LIMIT_KEYS_MAX) this.#evict(now);
+      counter = { windowMs: timeWindowMs, windowIndex, seen: 0, pending: 0, sending: 0 };
+      this.#counters.set(redisKey, counter);
+      this.#nextEvictionAt = Math.min(this.#nextEvictionAt, (windowIndex + 1) * timeWindowMs);
+    }
+    counter.pending += 1;
+    this.#dirty.add(redisKey);
+    this.#schedule();
+    return {
+      current: counter.seen + counter.sending + counter.pending,
+      ttl: (windowIndex + 1) * timeWindowMs - now,
+    };
+  }
+
+  #schedule() {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#flush();
+    }, SHARED_RATE_LIMIT_FLUSH_MS);
+    this.#timer.unref();
+  }
+
+  async #flush() {
+    if (this.#flushing) return this.#schedule();
+    this.#flushing = true;
+    // Grouped by window length: the script sets one expiry per call.
+    const batches = new Map<number, [string, TCounter][]>();
+    for (const key of this.#dirty) {
+      const counter = this.#counters.get(key);
+      if (!counter || counter.pending === 0) continue;
+      const entry: [string, TCounter] = [key, counter];
+      entry[1].sending = entry[1].pending;
+      entry[1].pending = 0;
+      const group = batches.get(entry[1].windowMs) ?? [];
+      group.push(entry);
+      batches.set(entry[1].windowMs, group);
+    }
+    this.#dirty.clear();
+    const batch = [...batches.values()].flat();
+    try {
+      for (const [windowMs, group] of batches) {
+        for (let start = 0; start < group.length; start += SHARED_RATE_LIMIT_FLUSH_KEYS_MAX) {
+          const part = group.slice(start, start + SHARED_RATE_LIMIT_FLUSH_KEYS_MAX);
+          const totals = await this.#redis.sgeRateLimitFlush(
+            part.length,
+            ...part.map(([key]) => key),
+            windowMs,
+            ...part.map(([, counter]) => counter.sending),
+          );
+          part.forEach(([, counter], index) => {
+            counter.seen = Math.max(counter.seen + counter.sending, Number(totals[index]));
+            counter.sending = 0;
+          });
+        }
+      }
+    } catch {
+      // Redis is unreachable: keep the counts local and send them with the next flush.
+      for (const [key, counter] of batch) {
+        counter.pending += counter.sending;
+        counter.sending = 0;
+        this.#dirty.add(key);
+      }
+    } finally {
+      this.#flushing = false;
+    }
+    if (Date.now() >= this.#nextEvictionAt) this.#evict(Date.now());
+    if (this.#dirty.size > 0) this.#schedule();
+  }
+
+  /** Drops counters of windows that have ended (nothing unsent is lost that still matters: they expired). */
+  #evict(now: number) {
+    this.#nextEvictionAt = Number.POSITIVE_INFINITY;
+    for (const [key, counter] of this.#counters) {
+      const ended = counter.windowIndex < Math.floor(now / counter.windowMs);
+      if (ended && counter.sending === 0) {
+        this.#counters.delete(key);
+        this.#dirty.delete(key);
+      } else {
+        this.#nextEvictionAt = Math.min(this.#nextEvictionAt, (counter.windowIndex + 1) * counter.windowMs);
+      }
+    }
+  }
+}
+
+const sharedCountsByRedis = new WeakMap<Redis, SharedCounts>();
+
+/**
+ * Builds the store class @fastify/rate-limit instantiates (`store:` option). The class is made per Redis
+ * client and namespace because the plugin constructs it itself.
+ *
+ * @example
+ * await app.register(rateLimit, { store: sharedRateLimitStore(redis, 'sge:ratelimit:'), max: 600, timeWindow: 60_000 });
+ */
+export function sharedRateLimitStore(redis: Redis, nameSpace: string): FastifyRateLimitStoreCtor {
+  let counts = sharedCountsByRedis.get(redis);
+  if (!counts) {
+    counts = new SharedCounts(redis);
+    sharedCountsByRedis.set(redis, counts);
+  }
+  const shared = counts;
+  class SharedRateLimitStore implements FastifyRateLimitStore {
+    readonly #prefix: string;
+    constructor(_options?: unknown, prefix = nameSpace) {
+      this.#prefix = prefix;
+    }
+    incr(key: string, callback: TIncrCallback, timeWindowMs: number) {
+      callback(null, shared.incr(`${this.#prefix}${key}`, timeWindowMs));
+    }
+    child(routeOptions: unknown) {
+      // The plugin passes its merged limit options, with the route under `routeInfo` (empty for
+      // app.createRateLimit()), the same key layout as the library's RedisStore.
+      const route = (routeOptions as { routeInfo?: { method?: string; url?: string } }).routeInfo;
+      const { method = '', url = '' } = route ?? {};
+      return new SharedRateLimitStore(undefined, `${this.#prefix}${method}${url}-`);
+    }
+  }
+  return SharedRateLimitStore;
+}
