@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../src/db/client';
 import { spawnPlatformProcess } from '../test/support/processes';
 import { startRealStack } from '../test/support/real-chain';
-import { stopProcess, waitForOk } from './support';
+import { machineCpuMs, processCpuMs, stopProcess, waitForOk } from './support';
 
 /**
  * `npm run bench:register`: POST /api/register acceptance alone, Real mode (PostgreSQL, Redis, anvil), API
@@ -26,6 +26,10 @@ const apiCount = flag('apis', 1);
 
 type TRun = {
   requestsPerSecond: number;
+  /** CPU (all threads) the server processes used per answered request. */
+  serverCpuMicrosPerRequest: number;
+  /** Share of the machine's CPU left idle during the run (other load on a shared machine shows here). */
+  machineIdleShare: number;
   p50Ms: number;
   p99Ms: number;
   p999Ms: number;
@@ -38,8 +42,11 @@ async function drive(
   urls: string[],
   path: string,
   walletBase: number,
+  serverPids: number[],
 ): Promise<TRun & { wallets: string[] }> {
   const wallets: string[] = [];
+  const serverCpuBefore = serverPids.map(processCpuMs);
+  const machineBefore = machineCpuMs();
   let counter = 0;
   const perUrl = Math.ceil(connections / urls.length);
   const results = await Promise.all(
@@ -62,10 +69,23 @@ async function drive(
       }),
     ),
   );
+  const serverCpuMs = serverPids.reduce(
+    (total, pid, i) => total + processCpuMs(pid) - serverCpuBefore[i]!,
+    0,
+  );
+  const machineAfter = machineCpuMs();
+  const machineIdleMs = machineAfter.idleMs - machineBefore.idleMs;
+  const machineBusyMs = machineAfter.busyMs - machineBefore.busyMs;
   const sum = (pick: (r: autocannon.Result) => number) => results.reduce((total, r) => total + pick(r), 0);
+  const answered = Math.max(
+    1,
+    sum((r) => r['2xx'] + r.non2xx),
+  );
   const max = (pick: (r: autocannon.Result) => number) => Math.max(...results.map(pick));
   return {
     requestsPerSecond: Math.round(sum((r) => r.requests.average)),
+    serverCpuMicrosPerRequest: Math.round((serverCpuMs * 1000) / answered),
+    machineIdleShare: Math.round((machineIdleMs / Math.max(1, machineIdleMs + machineBusyMs)) * 1000) / 1000,
     p50Ms: max((r) => r.latency.p50),
     p99Ms: max((r) => r.latency.p99),
     p999Ms: max((r) => r.latency.p99_9),
@@ -92,6 +112,7 @@ async function main() {
     [`http://127.0.0.1:${barePort}`],
     '/',
     0x100000000,
+    [bare.pid!],
   );
   report.bareNodeHttpPost = bareRun;
   await stopProcess(bare);
@@ -113,6 +134,7 @@ async function main() {
       apis.map((api) => api.url!),
       '/api/register',
       0x200000000,
+      apis.map((api) => api.process.pid!),
     );
     for (const api of apis) await api.stop();
 

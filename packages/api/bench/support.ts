@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export type TLoadResult = {
@@ -62,4 +63,17 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** CPU time (user + system, all threads) a process has used so far, in ms (Linux /proc; 10 ms ticks). */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The whole machine's busy and idle CPU time so far, in ms summed over cores (Linux /proc/stat). */
+export function machineCpuMs(): { busyMs: number; idleMs: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0] = fields;
+  return { busyMs: (user + nice + system + irq + softirq) * 10, idleMs: (idle + iowait) * 10 };
 }

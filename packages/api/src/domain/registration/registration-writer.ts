@@ -8,7 +8,11 @@ import {
 
 /** Most registrations written by one group commit (two statements). */
 export const REGISTRATION_WRITE_BATCH_MAX = 500;
-/** Group commits in flight at once per API process (each holds one database connection). */
+/**
+ * Group commits in flight at once per API process. One: while a statement runs, every request that arrives
+ * joins the next one, so statements are as few and as large as the load allows. (Measured with bench:register:
+ * 4 in flight cost ~300 µs of API CPU per accepted request, 1 in flight ~170 µs, for the same latency.)
+ */
 export const REGISTRATION_WRITES_IN_FLIGHT_MAX = 1;
 
 type TWaiter = {
