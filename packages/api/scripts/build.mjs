@@ -23,6 +23,8 @@ await build({
   entryPoints: {
     main: join(packageDir, 'src/main.ts'),
     'db-cli': join(packageDir, 'src/db/cli.ts'),
+    archive: join(packageDir, 'src/scripts/archive.ts'),
+    'backup-drill': join(packageDir, 'src/scripts/backup-drill.ts'),
   },
   outdir: join(packageDir, 'dist'),
   bundle: true,
@@ -33,4 +35,4 @@ await build({
   plugins: [externalNpmPackages],
   logLevel: 'warning',
 });
-process.stdout.write('built packages/api/dist (main.js, db-cli.js)\n');
+process.stdout.write('built packages/api/dist (main.js, db-cli.js, archive.js, backup-drill.js)\n');

@@ -1,54 +1,46 @@
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { acquireDataDirLock } from '../config/data-dir-lock';
-import { ConfigError, loadConfig } from '../config/load-config';
-import { findRepoRoot } from '../config/repo-root';
-import { openDatabase } from './client';
-import { appliedMigrations, dropEverything, migrateToLatest, rollbackOne } from './migrate';
+import { dropEverything, migrateToLatest, migrationStatus, rollbackOne, rollbackTo } from './migrate';
+import { loadCliConfig, openCliDatabase } from './open-cli-database';
+
+const USAGE = `usage: db/cli.ts <command>
+  migrate [--dry-run]     apply every pending migration (--dry-run: list them, change nothing)
+  rollback [--to NAME]    roll back the last migration, or every one after NAME (NAME stays applied)
+  status [--check]        applied, pending and unknown migrations (--check: exit 3 when some are pending)
+  reset [--yes]           drop everything and migrate again (Production needs --yes)
+`;
 
 /**
- * `npm run db:migrate | db:rollback | db:reset [-- --yes]`
+ * `npm run db:migrate | db:rollback | db:status | db:reset [-- options]`
  * Mock mode (MOCK_MODE unset or true): the embedded database in DATA_DIR; `db:reset` wipes DATA_DIR
  * entirely (database and local chain state). Real mode: PostgreSQL at DATABASE_URL (only that variable
  * is needed); `db:reset` drops every table, then migrates, and in Production needs `--yes`.
+ * The built copy (`node packages/api/dist/db-cli.js`, `npm run db:migrate:deploy`) takes the same arguments.
  */
 async function main() {
-  const command = process.argv[2];
-  const confirmed = process.argv.includes('--yes');
-  if (!['migrate', 'rollback', 'reset', 'status'].includes(command ?? '')) {
-    process.stderr.write('usage: db/cli.ts migrate | rollback | reset [--yes] | status\n');
+  const command = process.argv[2] ?? '';
+  let values: { yes?: boolean; 'dry-run'?: boolean; to?: string; check?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(3),
+      options: {
+        yes: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        to: { type: 'string' },
+        check: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const envFile = process.env.ENV_FILE ?? join(findRepoRoot(), 'packages', 'api', '.env');
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
-
-  // The database commands need only the database settings, so a deploy step can run with DATABASE_URL alone.
-  const mockMode = !/^(false|0|no)$/i.test(process.env.MOCK_MODE?.trim() ?? 'true');
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(
-      mockMode
-        ? process.env
-        : {
-            MOCK_MODE: 'false',
-            NODE_ENV: process.env.NODE_ENV,
-            DATABASE_URL: process.env.DATABASE_URL,
-            DATABASE_URL_FILE: process.env.DATABASE_URL_FILE,
-            // Placeholders for what the database commands never use.
-            REDIS_URL: 'redis://unused',
-            RPC_URL: 'http://unused',
-            RELAYER_PRIVATE_KEY: `0x${'11'.repeat(32)}`,
-            TREASURY_ADDRESS: `0x${'22'.repeat(20)}`,
-            ADMIN_API_KEYS: 'unused:unused-admin-key-for-db-cli',
-          },
-    );
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+  if (!['migrate', 'rollback', 'reset', 'status'].includes(command)) {
+    process.stderr.write(USAGE);
+    process.exit(2);
   }
+  const config = loadCliConfig();
 
   if (config.mockMode && command === 'reset') {
     const release = acquireDataDirLock(config.dataDir, 'db:reset');
@@ -57,39 +49,44 @@ async function main() {
     process.stdout.write(`Mock data wiped: ${config.dataDir} (database and local chain state)\n`);
     return;
   }
-  if (command === 'reset' && config.mode === 'PRODUCTION' && !confirmed) {
+  if (command === 'reset' && config.mode === 'PRODUCTION' && !values.yes) {
     process.stderr.write(
       'db:reset drops every table. In Production, run it with --yes if you really mean it.\n',
     );
     process.exit(1);
   }
 
-  let release: (() => void) | null = null;
-  if (config.mockMode) release = acquireDataDirLock(config.dataDir, `db:${command}`);
-  const database = config.mockMode
-    ? await openDatabase({ kind: 'pglite', dataDir: join(config.dataDir, 'pglite') })
-    : await openDatabase({ kind: 'postgres', url: config.database.url!, poolMax: 2 });
-  const where = config.mockMode ? `embedded database in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
+  const { database, where, close } = await openCliDatabase(config, `db:${command}`);
+  let exitCode = 0;
   try {
     if (command === 'reset') {
       await dropEverything(database.db);
       process.stdout.write(`Dropped every table in ${where}\n`);
     }
-    if (command === 'migrate' || command === 'reset') {
+    if (command === 'migrate' && values['dry-run']) {
+      const { pending, unknown } = await migrationStatus(database.db);
+      if (unknown.length > 0) process.stdout.write(`unknown to this release: ${unknown.join(', ')}\n`);
+      if (pending.length === 0) process.stdout.write(`Schema is up to date (${where}); nothing to apply\n`);
+      for (const name of pending) process.stdout.write(`would apply ${name} (${where})\n`);
+    } else if (command === 'migrate' || command === 'reset') {
       const steps = await migrateToLatest(database.db);
       if (steps.length === 0) process.stdout.write(`Schema is up to date (${where})\n`);
       for (const step of steps) process.stdout.write(`applied ${step.name} (${where})\n`);
     } else if (command === 'rollback') {
-      const steps = await rollbackOne(database.db);
+      const steps = values.to ? await rollbackTo(database.db, values.to) : await rollbackOne(database.db);
       if (steps.length === 0) process.stdout.write(`Nothing to roll back (${where})\n`);
       for (const step of steps) process.stdout.write(`rolled back ${step.name} (${where})\n`);
     } else if (command === 'status') {
-      process.stdout.write(`applied: ${(await appliedMigrations(database.db)).join(', ') || '(none)'}\n`);
+      const { applied, pending, unknown } = await migrationStatus(database.db);
+      process.stdout.write(`applied: ${applied.join(', ') || '(none)'}\n`);
+      process.stdout.write(`pending: ${pending.join(', ') || '(none)'}\n`);
+      if (unknown.length > 0) process.stdout.write(`unknown to this release: ${unknown.join(', ')}\n`);
+      if (values.check && pending.length > 0) exitCode = 3;
     }
   } finally {
-    await database.close();
-    release?.();
+    await close();
   }
+  process.exitCode = exitCode;
 }
 
 main().catch((error: unknown) => {
