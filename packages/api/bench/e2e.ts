@@ -1,4 +1,6 @@
-import { cpus } from 'node:os';
+import { readdirSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { cpus, setPriority } from 'node:os';
 import { sgeIdAbi } from '@sge/contracts';
 import { sql } from 'kysely';
 import { createPublicClient, getAddress, http } from 'viem';
@@ -7,6 +9,7 @@ import { startTestPlatform, tempDir } from '../test/support/platform';
 import { spawnPlatformProcess, type TPlatformProcess } from '../test/support/processes';
 import { startRealStack } from '../test/support/real-chain';
 import { startRpcCounter } from '../test/support/rpc-counter';
+import { machineCpuMs } from './support';
 
 /**
  * `npm run bench:e2e -- --wallets N [--mode real|mock] [--rate R] [--concurrency C] [--workers W]`
@@ -14,6 +17,11 @@ import { startRpcCounter } from '../test/support/rpc-counter';
  * and waits until every one is settled on-chain.
  * Real mode: PostgreSQL, Redis, anvil with 1-second blocks, one API process and W worker processes; every
  * JSON-RPC call of every process goes through a counting proxy. Prints one JSON object.
+ *
+ * `--background-nice N` (default 10): the processes that a production deployment runs on machines of their own
+ * — the workers and the chain node — run at that lower CPU priority here, so that on one small machine the
+ * API's acceptance latency is measured as the API would see it, not behind a mint batch being settled.
+ * `--background-nice 0` runs everything at one priority.
  */
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -27,6 +35,12 @@ const concurrency = Number(option('concurrency', '256'));
 const ratePerSecond = Number(option('rate', '700'));
 const workerCount = Number(option('workers', '1'));
 const settleTimeoutMs = Number(option('timeout-seconds', '900')) * 1000;
+const backgroundNice = Number(option('background-nice', '10'));
+
+/** Linux's nice value is per thread: set it on every thread of the process (anvil runs a thread pool). */
+function lowerPriority(pid: number, nice: number) {
+  for (const thread of readdirSync(`/proc/${pid}/task`)) setPriority(Number(thread), nice);
+}
 
 /** p50/p99 upper bounds (ms) of the API's own request-duration histogram for one route. */
 function histogramPercentiles(metrics: string, route: string) {
@@ -79,6 +93,10 @@ async function main() {
     const env = { ...stack.env, ...tuning, RPC_URL: rpc.url };
     const processes: TPlatformProcess[] = [await spawnPlatformProcess({ env, role: 'api' })];
     for (let i = 0; i < workerCount; i++) processes.push(await spawnPlatformProcess({ env, role: 'worker' }));
+    if (backgroundNice !== 0) {
+      for (const worker of processes.slice(1)) lowerPriority(worker.process.pid!, backgroundNice);
+      lowerPriority(stack.anvil.process.pid!, backgroundNice);
+    }
     cleanups.unshift(async () => {
       for (const process of processes) await process.stop();
     });
@@ -105,17 +123,36 @@ async function main() {
   const started = performance.now();
   let inFlight = 0;
   let waitingForSlot: (() => void) | null = null;
+  // node:http with keep-alive sockets rather than fetch: the load generator shares the machine's two cores
+  // with everything it measures, and fetch costs several times more CPU per request.
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const target = new URL(`${apiUrl}/api/register`);
+  const post = (body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
   const send = async (address: string) => {
     const t0 = performance.now();
     try {
-      const response = await fetch(`${apiUrl}/api/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ wallet: address }),
-      });
-      await response.arrayBuffer();
+      const status = await post(JSON.stringify({ wallet: address }));
       acceptMs.push(performance.now() - t0);
-      if (response.status === 202 || response.status === 200) accepted += 1;
+      if (status === 202 || status === 200) accepted += 1;
       else rejected += 1;
     } catch {
       rejected += 1;
@@ -124,6 +161,7 @@ async function main() {
       waitingForSlot?.();
     }
   };
+  const machineBefore = machineCpuMs();
   const pending: Promise<void>[] = [];
   for (let index = 0; index < wallets.length; index++) {
     const due = started + (index / ratePerSecond) * 1000;
@@ -135,6 +173,11 @@ async function main() {
   }
   await Promise.all(pending);
   const acceptedSeconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  const machineAfter = machineCpuMs();
+  const idleMs = machineAfter.idleMs - machineBefore.idleMs;
+  const machineIdleShareWhileAccepting =
+    Math.round((idleMs / Math.max(1, idleMs + machineAfter.busyMs - machineBefore.busyMs)) * 1000) / 1000;
   const serverLatency = histogramPercentiles(
     await (await fetch(`${apiUrl}/metrics`)).text(),
     '/api/register',
@@ -194,12 +237,14 @@ async function main() {
     mode,
     wallets: walletCount,
     workers: mode === 'real' ? workerCount : 'in-process',
+    backgroundNice: mode === 'real' ? backgroundNice : null,
     ratePerSecond,
     concurrency,
     cpus: cpus().length,
     seconds: Math.round(seconds * 10) / 10,
     acceptSeconds: Math.round(acceptedSeconds * 10) / 10,
     settledPerSecond: Math.round((confirmed / seconds) * 10) / 10,
+    machineIdleShareWhileAccepting,
     acceptP50Ms: Math.round(percentile(acceptMs, 50) * 10) / 10,
     acceptP99Ms: Math.round(percentile(acceptMs, 99) * 10) / 10,
     ...serverLatency,
