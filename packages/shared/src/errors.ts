@@ -36,5 +36,7 @@ export const ERROR_CODES = [
   'AFFILIATE_DEPTH_EXCEEDED',
   'PAYOUT_NOTHING_PAYABLE',
   'LEDGER_UNBALANCED',
+  // Coinbase Commerce (issue 6): a webhook delivery whose X-CC-Webhook-Signature is missing or wrong.
+  'WEBHOOK_SIGNATURE_INVALID',
 ] as const;
 export type TErrorCode = (typeof ERROR_CODES)[number];

@@ -55,7 +55,12 @@ export type TConfig = {
   relayer: TRelayerSettings;
   contracts: TContractAddresses;
   admin: { keys: TAdminKey[] };
-  commerce: { apiKey: string | null; webhookSecret: string | null };
+  commerce: {
+    apiKey: string | null;
+    webhookSecret: string | null;
+    /** COINBASE_COMMERCE_API_URL without a trailing slash. */
+    apiUrl: string;
+  };
   workers: {
     concurrency: number;
     sweepIntervalMs: number;
@@ -353,7 +358,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       sgeToken: address('SGE_TOKEN_ADDRESS'),
     },
     admin: { keys: adminKeys },
-    commerce: { apiKey: raw('COINBASE_COMMERCE_API_KEY'), webhookSecret },
+    commerce: {
+      apiKey: raw('COINBASE_COMMERCE_API_KEY'),
+      webhookSecret,
+      apiUrl: (
+        url('COINBASE_COMMERCE_API_URL', ['http:', 'https:']) ?? 'https://api.commerce.coinbase.com'
+      ).replace(/\/+$/, ''),
+    },
     workers: {
       concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
       sweepIntervalMs: int('SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000),

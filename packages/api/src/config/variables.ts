@@ -268,6 +268,13 @@ export const VARIABLES: readonly TVariable[] = [
     purpose: 'Alias of COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET (the seed guide name)',
     secret: true,
   },
+  {
+    name: 'COINBASE_COMMERCE_API_URL',
+    group: 'Security',
+    purpose:
+      'Coinbase Commerce REST API base URL (charges are created at <url>/charges in Real mode; tests point it at a local server)',
+    defaultText: 'https://api.commerce.coinbase.com',
+  },
   // Workers
   {
     name: 'WORKER_CONCURRENCY',

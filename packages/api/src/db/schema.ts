@@ -236,6 +236,29 @@ export interface CommerceChargesTable {
   currency: ColumnType<string, string | undefined, string>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** 0006-commerce: Commerce's charge id (null for Mock mode's simulated checkout until it mints one). */
+  commerce_id: string | null;
+  source: ColumnType<'COMMERCE' | 'MOCK', 'COMMERCE' | 'MOCK' | undefined, 'COMMERCE' | 'MOCK'>;
+  expires_at: Timestamp | null;
+  ref: string | null;
+  referrer_affiliate_id: string | null;
+  referral_note: string | null;
+  return_url: string | null;
+  refreshed_at: Timestamp | null;
+  confirmed_at: Timestamp | null;
+}
+
+/** 0006-commerce: the status history of a Commerce charge. */
+export interface CommerceChargeEventsTable {
+  id: Generated<number>;
+  charge_code: string;
+  status: string;
+  cause: 'created' | 'webhook' | 'refresh' | 'admin';
+  webhook_event_id: string | null;
+  event_type: string | null;
+  occurred_at: Timestamp;
+  recorded_at: CreatedAt;
+  details: Json<Record<string, unknown>>;
 }
 
 export interface WorkerHeartbeatsTable {
@@ -395,6 +418,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   webhook_events: WebhookEventsTable;
   commerce_charges: CommerceChargesTable;
+  commerce_charge_events: CommerceChargeEventsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   chain_cursors: ChainCursorsTable;
   program_api_keys: ProgramApiKeysTable;

@@ -73,5 +73,20 @@ export function createMetrics(sources: TMetricSources) {
     registers: [registry],
   });
 
-  return { registry, httpRequestDuration, intentsTotal, registrationsTotal, settlementDuration };
+  // Webhook deliveries refused because their signature is missing or wrong (POST /api/commerce/webhook).
+  const webhookVerificationFailuresTotal = new Counter({
+    name: 'sge_webhook_verification_failures_total',
+    help: 'Webhook deliveries refused for a missing or wrong signature, by provider',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    httpRequestDuration,
+    intentsTotal,
+    registrationsTotal,
+    settlementDuration,
+    webhookVerificationFailuresTotal,
+  };
 }

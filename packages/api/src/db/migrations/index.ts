@@ -3,6 +3,7 @@ import * as coreSchema from './0001-core-schema';
 import * as relayer from './0002-relayer';
 import * as money from './0003-money';
 import * as registration from './0004-registration';
+import * as commerce from './0006-commerce';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-relayer': relayer,
   '0003-money': money,
   '0004-registration': registration,
+  '0006-commerce': commerce,
 };

@@ -6,6 +6,7 @@ import { registerAdminRelayerRoutes } from './admin-relayer';
 import { registerPublicAffiliateRoutes } from './affiliate/public';
 import { registerAffiliateSelfRoutes } from './affiliate/self';
 import { registerAuthRoutes } from './auth/siwe';
+import { registerCommerceRoutes } from './commerce';
 import { registerDevRoutes } from './dev';
 import { registerHealthRoutes } from './health';
 import { registerMetricsRoute } from './metrics';
@@ -25,4 +26,5 @@ export const ROUTE_MODULES: readonly ((app: TApp, runtime: TRuntime) => void | P
   registerAffiliateSelfRoutes,
   registerAdminRoutes,
   registerAdminRelayerRoutes,
+  registerCommerceRoutes,
 ];

@@ -1,0 +1,252 @@
+import { type TCommerceWebhookEnvelope, ZCommerceWebhookEnvelope } from '@sge/shared';
+import { getAddress, isAddress } from 'viem';
+import { decimalToMicroUsd } from '../../commerce/commerce-api';
+import { AppError } from '../app-error';
+import type { TDbExecutor } from '../in-transaction';
+import { applyChargeStatus, chargeStatusOfEvent, type TAppliedChargeStatus } from './apply-charge-status';
+import { WEBHOOK_ERROR_LENGTH_MAX } from './commerce-limits';
+import { verifyCommerceSignature } from './commerce-signature';
+import type { TChargeRow } from './record-charge-status';
+
+/** `webhook_events.provider` of Coinbase Commerce events (their `event.id` is the row's primary key). */
+export const COMMERCE_PROVIDER = 'coinbase_commerce';
+
+export type TWebhookOutcome = {
+  eventId: string;
+  type: string;
+  /**
+   * processed: its effects committed now; duplicate: it had been processed before (nothing written);
+   * ignored: recorded and acknowledged, but nothing to do (an event type or a charge the platform does not
+   * track).
+   */
+  outcome: 'processed' | 'duplicate' | 'ignored';
+  chargeCode: string;
+  applied: TAppliedChargeStatus | null;
+};
+
+/** Test seam: runs inside the event's transaction after its effects, before it is marked processed. */
+export type TWebhookHooks = { afterEffects?: (tx: TDbExecutor) => Promise<void> };
+
+/**
+ * Verifies the signature of a delivery; throws WEBHOOK_SIGNATURE_INVALID (400) when it is missing or wrong
+ * (or when no secret is configured: nothing can be verified). Parses the envelope; a malformed one is a
+ * VALIDATION_FAILED (400). Neither writes anything.
+ */
+export function verifyCommerceDelivery(
+  rawBody: Buffer,
+  signature: string | string[] | undefined,
+  secret: string | null,
+): TCommerceWebhookEnvelope {
+  if (secret === null) {
+    throw new AppError(
+      'WEBHOOK_SIGNATURE_INVALID',
+      'no webhook shared secret is configured (COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET); refusing the delivery',
+    );
+  }
+  if (signature === undefined || !verifyCommerceSignature(rawBody, signature, secret)) {
+    throw new AppError(
+      'WEBHOOK_SIGNATURE_INVALID',
+      signature === undefined
+        ? 'the X-CC-Webhook-Signature header is missing'
+        : 'X-CC-Webhook-Signature does not match the body',
+      { details: { field: 'headers.x-cc-webhook-signature' } },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'the webhook body is not JSON', { details: { field: 'body' } });
+  }
+  const parsed = ZCommerceWebhookEnvelope.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = `body.${issue?.path.join('.') ?? ''}`;
+    throw new AppError('VALIDATION_FAILED', `${field}: ${issue?.message ?? 'invalid'}`, {
+      details: { field },
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * Processes one verified Commerce event exactly once. One database transaction:
+ * 1. `INSERT INTO webhook_events ... ON CONFLICT (id) DO NOTHING`, then `SELECT ... FOR UPDATE` of that
+ *    row: concurrent deliveries of one event queue on the row, and every one after the first finds it
+ *    PROCESSED (no check-then-insert: the primary key decides);
+ * 2. the event's effects (applyChargeStatus), with the charge row locked;
+ * 3. the event marked PROCESSED.
+ * If anything throws, the transaction rolls back — effects and PROCESSED together — and the event is then
+ * recorded FAILED with its error and attempt count (a separate statement), and the error is rethrown so the
+ * endpoint answers 5xx and Commerce redelivers; a redelivery runs it again from the start.
+ */
+export async function processCommerceEvent(
+  db: TDbExecutor,
+  envelope: TCommerceWebhookEnvelope,
+  hooks: TWebhookHooks = {},
+): Promise<TWebhookOutcome> {
+  const { event } = envelope;
+  const base = { eventId: event.id, type: event.type, chargeCode: event.data.code };
+  const payload = JSON.stringify(envelope);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('webhook_events')
+        .values({ id: event.id, provider: COMMERCE_PROVIDER, type: event.type, payload })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      const row = await tx
+        .selectFrom('webhook_events')
+        .select(['status', 'provider'])
+        .where('id', '=', event.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (row.provider !== COMMERCE_PROVIDER) {
+        throw new AppError('CONFLICT', `event id ${event.id} belongs to provider ${row.provider}`);
+      }
+      if (row.status === 'PROCESSED') return { ...base, outcome: 'duplicate' as const, applied: null };
+
+      const applied = await applyEvent(tx, envelope);
+      await hooks.afterEffects?.(tx);
+      await tx
+        .updateTable('webhook_events')
+        .set((eb) => ({
+          status: 'PROCESSED',
+          attempts: eb('attempts', '+', 1),
+          processed_at: new Date(),
+          last_error: applied.note,
+        }))
+        .where('id', '=', event.id)
+        .execute();
+      return {
+        ...base,
+        outcome: applied.result ? ('processed' as const) : ('ignored' as const),
+        applied: applied.result,
+      };
+    });
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).slice(
+      0,
+      WEBHOOK_ERROR_LENGTH_MAX,
+    );
+    await db
+      .insertInto('webhook_events')
+      .values({
+        id: event.id,
+        provider: COMMERCE_PROVIDER,
+        type: event.type,
+        payload,
+        status: 'FAILED',
+        attempts: 1,
+        last_error: message,
+      })
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({
+            status: 'FAILED',
+            attempts: eb('webhook_events.attempts', '+', 1),
+            last_error: message,
+          }))
+          .where('webhook_events.status', '<>', 'PROCESSED'),
+      )
+      .execute()
+      .catch(() => {
+        // The database itself failed: the event stays as it was (absent or FAILED), retryable either way.
+      });
+    throw error;
+  }
+}
+
+/** The effects of one event. `note` is kept on the event row when there was nothing to do. */
+async function applyEvent(
+  tx: TDbExecutor,
+  envelope: TCommerceWebhookEnvelope,
+): Promise<{ result: TAppliedChargeStatus | null; note: string | null }> {
+  const { event } = envelope;
+  const status = chargeStatusOfEvent(event.type);
+  if (status === null) return { result: null, note: `event type ${event.type} is not tracked` };
+  const charge = await lockOrAdoptCharge(tx, envelope);
+  if (!charge) return { result: null, note: `charge ${event.data.code} is not one of this platform's` };
+  const result = await applyChargeStatus(tx, charge, status, {
+    cause: 'webhook',
+    webhookEventId: event.id,
+    eventType: event.type,
+    occurredAt: new Date(event.created_at),
+    details: { pricing: event.data.pricing ?? null, timeline: event.data.timeline?.slice(-5) ?? null },
+  });
+  return { result, note: null };
+}
+
+/**
+ * The charge of an event, locked. A charge the platform created but did not store (a crash between
+ * Commerce's answer and the insert) is adopted from the event when its metadata names one of our programs
+ * and a wallet and its price is in USD: a payment is never dropped for want of the row.
+ */
+async function lockOrAdoptCharge(
+  tx: TDbExecutor,
+  envelope: TCommerceWebhookEnvelope,
+): Promise<TChargeRow | null> {
+  const { data } = envelope.event;
+  const found = await tx
+    .selectFrom('commerce_charges')
+    .selectAll()
+    .where('code', '=', data.code)
+    .forUpdate()
+    .executeTakeFirst();
+  if (found) return found;
+  const programId = data.metadata?.programId;
+  const wallet = data.metadata?.wallet;
+  const local = data.pricing?.local;
+  const amount = local?.amount ? decimalToMicroUsd(local.amount) : null;
+  if (
+    typeof programId !== 'string' ||
+    !/^[0-9a-f-]{36}$/i.test(programId) ||
+    typeof wallet !== 'string' ||
+    !isAddress(wallet, { strict: false }) ||
+    local?.currency !== 'USD' ||
+    amount === null ||
+    amount <= 0n
+  ) {
+    return null;
+  }
+  const program = await tx.selectFrom('programs').select('id').where('id', '=', programId).executeTakeFirst();
+  if (!program) return null;
+  await tx
+    .insertInto('commerce_charges')
+    .values({
+      code: data.code,
+      program_id: program.id,
+      wallet: getAddress(wallet),
+      hosted_url: typeof data.hosted_url === 'string' ? data.hosted_url : '',
+      amount,
+      currency: 'USD',
+      commerce_id: data.id ?? null,
+      source: 'COMMERCE',
+    })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
+  return (
+    (await tx
+      .selectFrom('commerce_charges')
+      .selectAll()
+      .where('code', '=', data.code)
+      .forUpdate()
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/**
+ * The whole webhook: verify, then process. Kept apart from HTTP so tests and tools can drive it.
+ *
+ * @example
+ * const outcome = await receiveCommerceWebhook(db, { rawBody, signature, secret });
+ */
+export async function receiveCommerceWebhook(
+  db: TDbExecutor,
+  input: { rawBody: Buffer; signature: string | string[] | undefined; secret: string | null },
+  hooks: TWebhookHooks = {},
+): Promise<TWebhookOutcome> {
+  const envelope = verifyCommerceDelivery(input.rawBody, input.signature, input.secret);
+  return await processCommerceEvent(db, envelope, hooks);
+}
