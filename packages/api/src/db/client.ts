@@ -69,6 +69,9 @@ export async function openDatabase(options: TDatabaseOptions): Promise<TDatabase
     });
     // An idle client losing its connection (PostgreSQL restart) must not crash the process.
     pool.on('error', () => {});
+    // Nor may a checked-out one between two queries (a transaction or a held connection): its next query
+    // fails instead, and the pool discards it when it is released.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
