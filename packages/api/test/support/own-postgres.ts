@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '@sge/contracts';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+/** Where Debian puts the PostgreSQL 15 server binaries (initdb, pg_ctl); PG_BIN overrides it. */
+const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** initdb and the server refuse to run as root: as root, they run as this user. */
+const PG_OS_USER = 'postgres';
+
+export type TOwnPostgres = {
+  /** URL of the database `name` given to startOwnPostgres. */
+  url: string;
+  port: number;
+  /** Stops the server as a crash would (immediate shutdown: no checkpoint, clients cut). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server for good and deletes its data directory. */
+  destroy(): Promise<void>;
+};
+
+/**
+ * A throwaway PostgreSQL cluster of its own (initdb in a temp dir, on a free loopback port), so a test can
+ * stop and restart *its* server without touching the shared one. fsync is off: the data only has to
+ * survive a server crash, not a machine crash.
+ */
+export async function startOwnPostgres(options: {
+  database: string;
+  maxConnections?: number;
+}): Promise<TOwnPostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'sge-own-pg-'));
+  const asRoot = userInfo().uid === 0;
+  const exec = async (bin: string, args: string[]) => {
+    const command = join(PG_BIN, bin);
+    return asRoot
+      ? await run('runuser', ['-u', PG_OS_USER, '--', command, ...args])
+      : await run(command, args);
+  };
+  if (asRoot) {
+    const { stdout } = await run('id', ['-u', PG_OS_USER]);
+    const { stdout: gid } = await run('id', ['-g', PG_OS_USER]);
+    chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
+  }
+  const data = join(dir, 'data');
+  await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const port = await freePort();
+  const serverOptions = [
+    `-p ${port}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    `-c max_connections=${options.maxConnections ?? 200}`,
+  ].join(' ');
+  const start = async () => {
+    await exec('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      serverOptions,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
+  };
+  const stop = async () => {
+    await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+  };
+  await start();
+  const admin = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${options.database}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/${options.database}`,
+    port,
+    stop,
+    start,
+    async destroy() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
