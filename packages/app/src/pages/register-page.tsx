@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router';
 import { describeApiError } from '../api/api-error';
 import { useChainSettings } from '../api/use-chain-settings';
 import { MockModeNotice } from '../components/mock-mode-notice';
+import { CheckoutNotice } from '../components/register/checkout-notice';
 import { PaymentRequired } from '../components/register/payment-required';
 import { ReferralNotice } from '../components/register/referral-notice';
 import { RegisterProblem } from '../components/register/register-problem';
@@ -18,6 +19,7 @@ import {
   progressSteps,
   type TRegistrationState,
 } from '../registration/registration-progress';
+import { useCheckoutReturn } from '../registration/use-checkout-return';
 import { useRegistration } from '../registration/use-registration';
 import { parseAddressInput, type TAddressInput } from '../registration/wallet-address';
 import { connectedAddress, useWallet } from '../wallet/wallet-context';
@@ -100,6 +102,29 @@ export function RegisterPage() {
   // One clock for the page, so that every countdown on it shows the same second.
   const nowMs = useNow(RELATIVE_TIME_TICK_MS);
 
+  // Back from the checkout: the form takes the charge's wallet, and once the payment is confirmed the page
+  // registers it (once per charge) without another click.
+  const checkout = useCheckoutReturn();
+  const checkoutWallet =
+    (checkout.status === 'checking' || checkout.status === 'pending') && checkout.charge !== null
+      ? checkout.charge.wallet
+      : checkout.status === 'paid' || checkout.status === 'unpaid'
+        ? checkout.charge.wallet
+        : null;
+  useEffect(() => {
+    if (checkoutWallet === null) return;
+    setInput(checkoutWallet);
+    setFollowWallet(false);
+  }, [checkoutWallet]);
+  const registeredForCharge = useRef<string | null>(null);
+  useEffect(() => {
+    if (checkout.status !== 'paid' || wallet?.toLowerCase() !== checkout.charge.wallet.toLowerCase()) return;
+    if (registeredForCharge.current === checkout.code) return;
+    if (state.status !== 'ready' && state.status !== 'rejected') return;
+    registeredForCharge.current = checkout.code;
+    submit();
+  }, [checkout, wallet, state.status, submit]);
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (wallet === null) {
@@ -121,6 +146,7 @@ export function RegisterPage() {
 
       {settings.data?.mode === 'MOCK' && <MockModeNotice />}
       <ReferralNotice referral={referral} />
+      <CheckoutNotice checkout={checkout} />
 
       <div className="register-grid">
         <WalletPanel />

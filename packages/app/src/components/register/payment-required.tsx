@@ -1,21 +1,73 @@
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { apiErrorCode, describeApiError } from '../../api/api-error';
+import { createCharge } from '../../api/commerce';
+import { parseReferral, referralToSend } from '../../registration/referral';
+import { rememberCheckout } from '../../registration/use-checkout-return';
+
+/** The page the checkout sends the user back to: this one, without a previous checkout's parameters. */
+function returnUrl(): string {
+  const url = new URL(window.location.href);
+  url.searchParams.delete('checkout');
+  url.searchParams.delete('checkout_status');
+  return url.toString();
+}
+
 /**
  * Shown when the program wants a payment before it registers this wallet (402 PAYMENT_REQUIRED, or the
- * wallet check saying so). There is no checkout in the app yet, and this says so plainly.
- *
- * CHECKOUT SLOT: the Coinbase Commerce checkout (POST /api/commerce/charge, then the hosted checkout page)
- * renders its "Pay" button in the element marked `data-slot="checkout"` below, replacing the
- * "not available yet" text. It gets `wallet` for the charge.
+ * wallet check saying so). "Pay" creates a Coinbase Commerce charge (POST /api/commerce/charge, with the
+ * page's `?ref=` so that the referrer is credited even though the user pays before registering) and opens
+ * its hosted checkout — Commerce's page in Real mode, the API's simulated checkout in Mock mode. The
+ * checkout returns to this page, which confirms the payment and registers (see useCheckoutReturn).
  */
 export function PaymentRequired({ wallet, title }: { wallet: string; title: string }) {
+  const [searchParams] = useSearchParams();
+  const [state, setState] = useState<
+    { status: 'idle' } | { status: 'creating' } | { status: 'failed'; error: unknown }
+  >({ status: 'idle' });
+
+  const pay = async () => {
+    setState({ status: 'creating' });
+    try {
+      const ref = referralToSend(parseReferral(searchParams));
+      const charge = await createCharge({
+        wallet,
+        returnUrl: returnUrl(),
+        ...(ref === undefined ? {} : { ref }),
+      });
+      rememberCheckout(charge.code);
+      window.location.assign(charge.hostedUrl);
+    } catch (error) {
+      setState({ status: 'failed', error });
+    }
+  };
+
   return (
     <div className="notice notice--warning" role="alert" data-testid="payment-required">
       <p className="notice__title">{title}</p>
       <p>This program asks for a payment before it issues an SGE-ID to this wallet.</p>
       <div data-slot="checkout" data-wallet={wallet}>
         <p>
-          Paying from this app is not available yet. Ask the program operator how to pay; once your payment is
-          recorded, register again.
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => void pay()}
+            disabled={state.status === 'creating'}
+            data-testid="checkout-button"
+          >
+            {state.status === 'creating' ? 'Opening the checkout…' : 'Pay'}
+          </button>
         </p>
+        <p className="notice__detail">
+          You pay on Coinbase Commerce's checkout and come back here; your registration then goes through.
+        </p>
+        {state.status === 'failed' && (
+          <p className="notice__detail" data-testid="checkout-error">
+            {apiErrorCode(state.error) === 'CONFLICT'
+              ? 'This wallet has already paid: register again.'
+              : `Could not open the checkout: ${describeApiError(state.error).detail}`}
+          </p>
+        )}
       </div>
     </div>
   );
