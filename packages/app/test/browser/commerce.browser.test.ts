@@ -1,0 +1,136 @@
+import { ZWalletStatus } from '@sge/shared';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiProcess, type TApiProcess } from './api-process';
+import { startAppDevServer, type TAppDevServer } from './app-server';
+import { launchBrowser } from './chromium';
+
+/**
+ * The payment gate end to end in Mock mode: the real API (embedded database, chain, mint worker) as a child
+ * process, the app's Vite dev server, headless Chromium. The default program requires a payment; the user
+ * pays on the API's simulated Coinbase Commerce checkout, which delivers the signed webhook to the API
+ * exactly as Commerce would, comes back to the Register page, and is registered without another click.
+ */
+
+/** Starting the API (up to 90 s), Vite and Chromium, with room to spare. */
+const SETUP_TIMEOUT_MS = 180_000;
+const TEARDOWN_TIMEOUT_MS = 30_000;
+/** The first render through a cold dev server includes dependency pre-bundling. */
+const FIRST_RENDER_TIMEOUT_MS = 30_000;
+/** Accepting, batching and mining one registration in Mock mode takes a few seconds; allow plenty. */
+const MINT_TIMEOUT_MS = 60_000;
+/** Opening the checkout and coming back (two navigations, two webhook deliveries). */
+const CHECKOUT_TIMEOUT_MS = 30_000;
+/** Mock mode's admin key (ADMIN_API_KEYS default outside Production). */
+const DEV_ADMIN_KEY = 'dev-admin-key';
+/** The API reuses a program read for up to 1 s (PROGRAM_CACHE_MS); admin changes are visible after this. */
+const PROGRAM_CACHE_SETTLE_MS = 1_200;
+const DEFAULT_PROGRAM_ID = '00000000-0000-4000-8000-000000000001';
+
+describe('paying through the simulated Commerce checkout, then registering (Mock mode)', () => {
+  let api: TApiProcess | undefined;
+  let app: TAppDevServer | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    api = await startApiProcess({ env: { MOCK_MODE: 'true' } });
+    app = await startAppDevServer({ apiUrl: api.url });
+    browser = await launchBrowser();
+    const gate = await fetch(`${api.url}/api/admin/programs/${DEFAULT_PROGRAM_ID}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'x-admin-key': DEV_ADMIN_KEY },
+      body: JSON.stringify({ paymentRequired: true }),
+    });
+    expect(gate.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, PROGRAM_CACHE_SETTLE_MS));
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await api?.stop();
+  }, TEARDOWN_TIMEOUT_MS);
+
+  async function withPage(path: string, use: (page: Page) => Promise<void>): Promise<void> {
+    if (browser === undefined || app === undefined) throw new Error('setup did not complete');
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(`${app.url}${path}`);
+      await use(page);
+      expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+    } catch (error) {
+      if (api !== undefined && error instanceof Error) error.message += `\n\nAPI output:\n${api.output()}`;
+      throw error;
+    } finally {
+      await page.close();
+    }
+  }
+
+  it('pays on the checkout, comes back, registers with the referral kept, and the API agrees', async () => {
+    await withPage('/?ref=beta', async (page) => {
+      if (api === undefined || app === undefined) throw new Error('setup did not complete');
+      await page
+        .getByRole('button', { name: 'Use the dev wallet (Mock mode)' })
+        .click({ timeout: FIRST_RENDER_TIMEOUT_MS });
+      const connected = page.getByTestId('connected-address');
+      await connected.waitFor();
+      const address = (await connected.textContent())?.trim() ?? '';
+      expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+
+      // The wallet check says the program wants a payment first: the Pay button opens the checkout.
+      await page.getByTestId('payment-required').waitFor();
+      await page.getByTestId('checkout-button').click();
+      await page.waitForURL((url) => url.pathname.startsWith('/api/commerce/checkout/'), {
+        timeout: CHECKOUT_TIMEOUT_MS,
+      });
+      expect(new URL(page.url()).origin).toBe(api.url);
+      expect(await page.getByTestId('charge-amount').textContent()).toBe('100.00 USD');
+      const code = (await page.getByTestId('charge-code').textContent())?.trim() ?? '';
+      expect(code).toMatch(/^[A-Z0-9]{8}$/);
+
+      await page.getByTestId('checkout-pay').click();
+      await page.waitForURL((url) => url.origin === app!.url && url.searchParams.get('checkout') === code, {
+        timeout: CHECKOUT_TIMEOUT_MS,
+      });
+      expect(new URL(page.url()).searchParams.get('ref')).toBe('beta');
+      await page
+        .locator('[data-testid="checkout-notice"][data-status="paid"]')
+        .waitFor({ timeout: CHECKOUT_TIMEOUT_MS });
+
+      // Back on the Register page the registration goes through without another click.
+      const tokenId = page.getByTestId('token-id');
+      await tokenId.waitFor({ timeout: MINT_TIMEOUT_MS });
+      expect(await tokenId.textContent()).toBe(BigInt(address).toString());
+      expect(await page.getByTestId('result-referrer').textContent()).toBe('BETA');
+
+      const status = ZWalletStatus.parse(
+        await (await fetch(`${api.url}/api/status?wallet=${address}`)).json(),
+      );
+      expect(status.payment).toEqual({ required: true, paid: true });
+      expect(status.registration).toMatchObject({ status: 'CONFIRMED', referredBy: 'BETA' });
+      const charge = await (await fetch(`${api.url}/api/commerce/charge/${code}`)).json();
+      expect(charge).toMatchObject({ status: 'CONFIRMED', paid: true, wallet: address });
+    });
+  });
+
+  it('comes back from a cancelled checkout saying so, still gated', async () => {
+    await withPage('/', async (page) => {
+      const input = page.getByLabel('Wallet address');
+      await input.waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
+      await input.fill('0x90F79bf6EB2c4f870365E785982E1f101E93b906');
+      await page.getByTestId('payment-required').waitFor();
+      await page.getByTestId('checkout-button').click();
+      await page.waitForURL((url) => url.pathname.startsWith('/api/commerce/checkout/'), {
+        timeout: CHECKOUT_TIMEOUT_MS,
+      });
+      await page.getByTestId('checkout-cancel').click();
+      await page
+        .locator('[data-testid="checkout-notice"][data-status="unpaid"]')
+        .waitFor({ timeout: CHECKOUT_TIMEOUT_MS });
+      expect(await page.getByTestId('checkout-notice').textContent()).toContain('without paying');
+      await page.getByTestId('payment-required').waitFor();
+    });
+  });
+});
