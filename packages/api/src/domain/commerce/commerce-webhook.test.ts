@@ -14,6 +14,7 @@ import { verifyLedger } from '../ledger/verify-ledger';
 import { hasPaid } from '../payments/has-paid';
 import { commercePaymentKey } from './confirm-commerce-payment';
 import { processCommerceEvent } from './receive-commerce-webhook';
+import { retryFailedCommerceEvents } from './retry-failed-webhook-events';
 
 const SECRET = MOCK_COMMERCE_WEBHOOK_SECRET;
 const ADMIN = 'dev-admin-key';
@@ -267,9 +268,35 @@ describe('Commerce webhook and simulated checkout (Mock mode)', () => {
       .executeTakeFirstOrThrow();
     expect(done).toMatchObject({ status: 'PROCESSED', attempts: 3 });
     expect(await hasPaid(db, DEFAULT_PROGRAM_ID, payer)).toBe(true);
+
+    // With Commerce gone quiet, the stored event can also be retried from the database (same path).
+    const other = await newCharge(wallet(12));
+    const stuck = commerceDelivery({
+      type: 'charge:confirmed',
+      code: other.code,
+      programId: DEFAULT_PROGRAM_ID,
+      wallet: wallet(12),
+    });
+    await sql`
+      CREATE FUNCTION commerce_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'injected failure'; END $$;
+      CREATE TRIGGER commerce_test_fail BEFORE INSERT ON settlements FOR EACH ROW EXECUTE FUNCTION commerce_test_fail();
+    `.execute(db);
+    try {
+      expect((await postCommerceWebhook(url, stuck.body, { secret: SECRET })).status).toBe(500);
+    } finally {
+      await sql`DROP TRIGGER commerce_test_fail ON settlements; DROP FUNCTION commerce_test_fail();`.execute(
+        db,
+      );
+    }
+    const retried = await retryFailedCommerceEvents(db);
+    expect(retried).toEqual(
+      expect.arrayContaining([{ eventId: stuck.envelope.event.id, outcome: 'processed' }]),
+    );
+    expect(await settlementsOf(other.code)).toHaveLength(1);
   });
 
-  it('survives a crash before any statement of the processing and records the payment once on redelivery', async () => {
+  it('survives a crash at every statement of the processing and records the payment once on redelivery', async () => {
     const crash = new CrashPlugin();
     const crashDb = db.withPlugin(crash);
     const secretHook = new Error('hook failure after the effects');
@@ -570,6 +597,43 @@ describe('Commerce webhook and simulated checkout (Mock mode)', () => {
     expect(new URL(canceled.headers.get('location')!).searchParams.get('checkout_status')).toBe('canceled');
     const view = ZCommerceChargeView.parse((await api('GET', `/api/commerce/charge/${charge.code}`)).body);
     expect(view).toMatchObject({ status: 'FAILED', paid: false });
+  });
+
+  it('credits the referrer of an earlier registration (first touch) over the ref given at checkout', async () => {
+    const payer = wallet(13);
+    const registered = await api('POST', '/api/register', { body: { wallet: payer, ref: 'alpha' } });
+    expect(registered.status).toBe(202);
+    const response = await api('POST', '/api/commerce/charge', { body: { wallet: payer, ref: 'gamma' } });
+    expect(response.status).toBe(201);
+    const { code } = ZCommerceChargeView.parse(response.body);
+    const { body } = commerceDelivery({
+      type: 'charge:confirmed',
+      code,
+      programId: DEFAULT_PROGRAM_ID,
+      wallet: payer,
+    });
+    expect((await postCommerceWebhook(url, body, { secret: SECRET })).status).toBe(200);
+    const [settlement] = await settlementsOf(code);
+    const commissions = await db
+      .selectFrom('commissions')
+      .select(['affiliate_id', 'level'])
+      .where('settlement_id', '=', settlement!.id)
+      .execute();
+    expect(commissions).toEqual([{ affiliate_id: alphaId, level: 1 }]);
+  });
+
+  it('describes the Commerce endpoints in the OpenAPI document', async () => {
+    const document = (await api('GET', '/api/openapi.json')).body;
+    for (const path of [
+      '/api/commerce/charge',
+      '/api/v2/programs/{programId}/commerce/charge',
+      '/api/commerce/charge/{code}',
+      '/api/commerce/webhook',
+      '/api/admin/commerce/charges/{code}/refund',
+    ]) {
+      expect(document.paths[path], path).toBeDefined();
+    }
+    expect(document.paths['/api/commerce/checkout/{code}']).toBeUndefined();
   });
 
   async function payableOf(affiliateId: string): Promise<bigint> {
