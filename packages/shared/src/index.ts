@@ -8,5 +8,6 @@ export * from './limits';
 export * from './pagination';
 export * from './payouts';
 export * from './programs';
+export * from './reconciliation';
 export * from './registration';
 export * from './status';

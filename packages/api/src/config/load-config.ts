@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ANVIL_MNEMONIC } from '@sge/contracts';
+import { CronExpressionParser } from 'cron-parser';
 import { type Address, getAddress, type Hex, isAddress, parseEther, parseGwei } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import type { TRelayerSettings } from '../chain/relayer';
 import { findRepoRoot } from './repo-root';
 import { VARIABLES } from './variables';
+
+/** Reconciliation runs daily at 02:00 UTC unless RECONCILIATION_SCHEDULE says otherwise. */
+export const DEFAULT_RECONCILIATION_SCHEDULE = '0 2 * * *';
 
 export type TMode = 'MOCK' | 'REAL' | 'PRODUCTION';
 export type TRole = 'api' | 'worker' | 'all';
@@ -67,6 +71,8 @@ export type TConfig = {
     intentTimeoutMinutes: number;
     mintBatchLeaseMs: number;
     shutdownTimeoutMs: number;
+    /** RECONCILIATION_SCHEDULE: a cron expression, evaluated in UTC (validated here). */
+    reconciliationSchedule: string;
   };
   logLevel: TLogLevel;
   sentryDsn: string | null;
@@ -240,6 +246,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     }
     return parseGwei(value);
   };
+  const cron = (name: string, fallback: string): string => {
+    const value = raw(name);
+    if (value === null) return fallback;
+    try {
+      CronExpressionParser.parse(value, { tz: 'UTC', strict: false });
+      return value;
+    } catch (error) {
+      problem(name, `"${value}" is not a cron expression (${(error as Error).message})`);
+      return fallback;
+    }
+  };
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const value = raw(name);
     if (value === null) return fallback;
@@ -371,6 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       intentTimeoutMinutes: int('INTENT_TIMEOUT_MINUTES', 10, 1, 10_080),
       mintBatchLeaseMs: int('MINT_BATCH_LEASE_SECONDS', 120, 1, 86_400) * 1000,
       shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 30_000, 100, 600_000),
+      reconciliationSchedule: cron('RECONCILIATION_SCHEDULE', DEFAULT_RECONCILIATION_SCHEDULE),
     },
     logLevel: oneOf(
       'LOG_LEVEL',

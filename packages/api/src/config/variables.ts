@@ -283,6 +283,10 @@ export const VARIABLES: readonly TVariable[] = [
     defaultText: '4',
   },
   {
+    group: 'Workers',
+    purpose:
+  },
+  {
     name: 'SWEEP_INTERVAL_MS',
     group: 'Workers',
     purpose: 'How often workers look in the database for work whose queue job was lost',
@@ -300,6 +304,13 @@ export const VARIABLES: readonly TVariable[] = [
     purpose:
       'A worker that stops renewing its mint batch for this long is presumed dead; another resumes the batch',
     defaultText: '120',
+  },
+  {
+    name: 'RECONCILIATION_SCHEDULE',
+    group: 'Workers',
+    purpose:
+      'When workers run the scheduled reconciliation: a cron expression in UTC (minute hour day month weekday); once per slot across all workers',
+    defaultText: '0 2 * * *',
   },
   {
     name: 'SHUTDOWN_TIMEOUT_MS',

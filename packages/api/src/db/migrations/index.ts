@@ -4,6 +4,7 @@ import * as relayer from './0002-relayer';
 import * as money from './0003-money';
 import * as registration from './0004-registration';
 import * as commerce from './0006-commerce';
+import * as reconciliation from './0007-reconciliation';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-money': money,
   '0004-registration': registration,
   '0006-commerce': commerce,
+  '0007-reconciliation': reconciliation,
 };

@@ -6,6 +6,7 @@ import { registerAdminCommissionRoutes } from './commissions';
 import { registerAdminLedgerRoutes } from './ledger';
 import { registerAdminPayoutBatchRoutes } from './payout-batches';
 import { registerAdminProgramRoutes } from './programs';
+import { registerAdminReconciliationRoutes } from './reconciliation';
 import { registerAdminSettlementRoutes } from './settlements';
 import { registerAdminUserAndIntentRoutes } from './users-and-intents';
 
@@ -19,4 +20,5 @@ export function registerAdminRoutes(app: TApp, runtime: TRuntime) {
   registerAdminCommissionRoutes(app, runtime);
   registerAdminPayoutBatchRoutes(app, runtime);
   registerAdminAuditLogRoutes(app, runtime);
+  registerAdminReconciliationRoutes(app, runtime);
 }
