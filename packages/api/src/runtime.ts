@@ -14,7 +14,7 @@ import { MIGRATIONS } from './db/migrations';
 import { seedDemoAffiliates } from './domain/affiliates/seed-demo-affiliates';
 import type { Logger } from './logging/logger';
 import { createMetrics, type TMetrics } from './metrics/metrics';
-import { BullmqQueue, type JobQueue, MemoryQueue, waitUntilReady } from './queue';
+import { BullmqQueue, type JobQueue, MemoryQueue, QUEUE_NAMES, waitUntilReady } from './queue';
 
 /** Mock mode's local chain id (anvil's default). */
 export const MOCK_CHAIN_ID = 31337;
@@ -179,7 +179,14 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
     }
     const metrics = createMetrics({
       relayerBalanceWei: async () => (await chain.snapshot()).relayerBalanceWei,
-      queueDepths: () => queue.depth().catch(() => ({})),
+      // Asking whether a queue is paused makes this process know it, so depth() covers every queue, not only
+      // those this process has enqueued to: every replica then reports the same depths.
+      queueDepths: () =>
+        Promise.all(QUEUE_NAMES.map((name) => queue.isPaused(name)))
+          .then(() => queue.depth())
+          .catch(() => ({})),
+      queueNames: QUEUE_NAMES,
+      database: { db: database.db, intentTimeoutMinutes: config.workers.intentTimeoutMinutes },
     });
 
     return {

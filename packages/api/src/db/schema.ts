@@ -398,6 +398,25 @@ export interface MintBatchesTable {
   settled_at: Timestamp | null;
 }
 
+/** 0007-reconciliation: one row per reconciliation run, its checks' results as JSON. */
+export interface ReconciliationRunsTable {
+  id: Generated<string>;
+  trigger: 'SCHEDULED' | 'MANUAL';
+  slot: Date | null;
+  status: ColumnType<
+    'RUNNING' | 'OK' | 'WARN' | 'FAIL' | 'ERROR',
+    'RUNNING' | 'OK' | 'WARN' | 'FAIL' | 'ERROR' | undefined,
+    'RUNNING' | 'OK' | 'WARN' | 'FAIL' | 'ERROR'
+  >;
+  requested_by: string;
+  requested_checks: string[];
+  checks: Json<unknown[]>;
+  finding_count: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  started_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
 export interface Database {
   mint_batches: MintBatchesTable;
   relayer_accounts: RelayerAccountsTable;
@@ -426,6 +445,7 @@ export interface Database {
   affiliate_sessions: AffiliateSessionsTable;
   settlement_refunds: SettlementRefundsTable;
   commission_clawbacks: CommissionClawbacksTable;
+  reconciliation_runs: ReconciliationRunsTable;
 }
 
 export type TProgram = Selectable<ProgramsTable>;

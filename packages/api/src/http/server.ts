@@ -89,6 +89,7 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    runtime.metrics.httpRequestsTotal.inc({ route, status: String(reply.statusCode) });
     if (reply.statusCode >= 500) {
       request.log.error(
         { reqId: request.id, method: request.method, route, status: reply.statusCode },

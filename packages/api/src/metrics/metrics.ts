@@ -1,8 +1,25 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { registerDatabaseGauges, type TDatabaseGaugeSource } from './db-gauges';
 
 /**
  * Every Prometheus metric the code exports, registered once per process. Label sets are bounded: queue
  * names, intent types and statuses, HTTP methods, route patterns (never raw URLs) and status codes.
+ *
+ * | metric                                          | kind      | labels               | where it is counted            |
+ * |-------------------------------------------------|-----------|----------------------|--------------------------------|
+ * | sge_relayer_balance_eth                         | gauge     |                      | chain snapshot at scrape       |
+ * | sge_queue_depth                                 | gauge     | queue                | every queue (QUEUE_NAMES)      |
+ * | sge_http_request_duration_seconds               | histogram | method, route, status| http/server.ts onResponse      |
+ * | sge_http_requests_total                         | counter   | route, status        | http/server.ts onResponse      |
+ * | sge_intents_total                               | counter   | type, status         | register route, processors     |
+ * | sge_registrations_total                         | counter   |                      | mint-registrations.ts          |
+ * | sge_settlement_duration_seconds                 | histogram | type                 | processors at confirmation     |
+ * | sge_webhook_verification_failures_total         | counter   | provider             | Commerce webhook route         |
+ * | sge_ledger_balance, sge_stuck_intents, sge_intent_backlog, sge_workers_alive, sge_workers_stale,       |
+ * | sge_payout_batches_open, sge_webhook_events_failed, sge_reconciliation_*: from PostgreSQL at scrape    |
+ * | (metrics/db-gauges.ts), the same on every replica                                                     |
+ *
+ * Plus Node's default process metrics (process_*, nodejs_*).
  */
 export type TMetrics = ReturnType<typeof createMetrics>;
 
@@ -10,6 +27,10 @@ export type TMetricSources = {
   /** Relayer balance in wei, or null when unknown. */
   relayerBalanceWei(): Promise<bigint | null>;
   queueDepths(): Promise<Record<string, number>>;
+  /** Every queue name: each one is exported, 0 when this process has not seen it (replicas agree). */
+  queueNames?: readonly string[];
+  /** Gauges derived from the database (none when absent, e.g. a registry built only to list names). */
+  database?: TDatabaseGaugeSource;
 };
 
 const WEI_PER_ETH = 10n ** 18n;
@@ -40,6 +61,7 @@ export function createMetrics(sources: TMetricSources) {
     registers: [registry],
     async collect() {
       const depths = await sources.queueDepths();
+      for (const queue of sources.queueNames ?? []) this.set({ queue }, depths[queue] ?? 0);
       for (const [queue, depth] of Object.entries(depths)) this.set({ queue }, depth);
     },
   });
@@ -49,6 +71,13 @@ export function createMetrics(sources: TMetricSources) {
     help: 'HTTP request duration by method, route pattern and status code',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  const httpRequestsTotal = new Counter({
+    name: 'sge_http_requests_total',
+    help: 'HTTP requests answered, by route pattern and status code (HighErrorRate)',
+    labelNames: ['route', 'status'] as const,
     registers: [registry],
   });
 
@@ -81,12 +110,24 @@ export function createMetrics(sources: TMetricSources) {
     registers: [registry],
   });
 
+  // Claims recorded (by POST /api/claim/record or the chain watcher), by the stablecoin the fee was paid in.
+  const claimsTotal = new Counter({
+    name: 'sge_claims_total',
+    help: 'SGE claims recorded (verified on-chain), by fee token',
+    labelNames: ['token'] as const,
+    registers: [registry],
+  });
+
+  if (sources.database) registerDatabaseGauges(registry, sources.database);
+
   return {
     registry,
     httpRequestDuration,
+    httpRequestsTotal,
     intentsTotal,
     registrationsTotal,
     settlementDuration,
     webhookVerificationFailuresTotal,
+    claimsTotal,
   };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { purgeExpiredAuth } from '../domain/auth/sign-in-with-ethereum';
 import { matureCommissions } from '../domain/commissions/mature-commissions';
 import type { TRuntime } from '../runtime';
+import { startReconciliationSchedule } from './reconciliation-job';
 
 /**
  * Periodic jobs of every worker process. Each is safe to run in many processes at once (batched, idempotent
@@ -9,6 +10,9 @@ import type { TRuntime } from '../runtime';
  * - commission maturity, every minute: ACCRUED → PAYABLE once past the program's hold period;
  * - expired SIWE nonces and affiliate sessions, every hour;
  * - Mock mode: ANALYZE every 5 minutes (PGlite has no autovacuum to keep planner statistics current).
+ * - reconciliation at each slot of RECONCILIATION_SCHEDULE (default daily 02:00 UTC): the one exception to
+ *   "every process runs it" — the slot is claimed through a unique key, so one process runs each slot
+ *   (worker/reconciliation-job.ts).
  */
 export const SCHEDULE = {
   matureCommissionsMs: 60_000,
@@ -40,7 +44,9 @@ export function startScheduledJobs(runtime: TRuntime): () => void {
     );
   }
   for (const timer of timers) timer.unref();
+  const stopReconciliation = startReconciliationSchedule(runtime);
   return () => {
     for (const timer of timers) clearInterval(timer);
+    void stopReconciliation();
   };
 }
