@@ -1,0 +1,193 @@
+import type { TManualPayment, TManualPaymentCurrency } from '@sge/shared';
+import { sql } from 'kysely';
+import { getAddress } from 'viem';
+import { AppError } from '../app-error';
+import { type TActor, writeAudit } from '../audit/write-audit';
+import { recordRevenueSettlement } from '../commissions/record-revenue-settlement';
+import { inTransaction, type TDbExecutor } from '../in-transaction';
+import { getProgram } from '../programs/get-program';
+
+/**
+ * Key formats (written down once, here):
+ * - manual payment intent idempotency key: `manual-payment:<programId>:<reference>`, unique in
+ *   intents.idempotency_key, so one client reference is one payment per program however often it is sent
+ *   and by however many admins at once (the second insert waits for the first and then finds it).
+ * - settlement provider_ref: `manual:<reference>`; settlement and intent details carry
+ *   `{source: 'manual', reference, note, enteredBy}`.
+ *
+ * A manual payment is recorded as a COMMERCE_PAYMENT intent and settlement (an off-chain payment, like a
+ * Commerce charge), so the payment gate (has-paid.ts), refunds, the settlement list and reconciliation treat
+ * it as any other payment.
+ */
+export function manualPaymentKey(programId: string, reference: string): string {
+  return `manual-payment:${programId}:${reference}`;
+}
+
+export type TRecordManualPaymentInput = {
+  programId: string;
+  wallet: string;
+  /** In the currency's smallest unit (6 decimals: micro-USD). */
+  amount: bigint;
+  currency: TManualPaymentCurrency;
+  reference: string;
+  note: string;
+};
+
+type TManualPaymentPayload = {
+  source: 'manual';
+  reference: string;
+  wallet: string;
+  amount: string;
+  currency: TManualPaymentCurrency;
+  note: string;
+  enteredBy: string;
+};
+
+/**
+ * Records an off-chain payment an admin enters by hand (SPEC §6 "manual payment entry"), in one
+ * transaction:
+ * 1. the COMMERCE_PAYMENT intent `manual-payment:<program>:<reference>`, CONFIRMED (INSERT ... ON CONFLICT
+ *    DO NOTHING on the unique key, then the status change, which intent_events records);
+ * 2. the payer's attribution when the wallet has no referrer yet: the referrer of its registration intent
+ *    (first touch, as decided at acceptance), so a payment entered before the SGE-ID is minted still earns
+ *    the referrer a commission;
+ * 3. recordRevenueSettlement: the settlement, the revenue ledger transaction and the commissions up the
+ *    referring chain;
+ * 4. the audit log entry `payment.manual_record`.
+ *
+ * Idempotent by reference: the same reference with the same wallet, amount, currency and note returns the
+ * recorded payment (`created: false`) and writes nothing; with different content it is AppError CONFLICT.
+ *
+ * @example
+ * await recordManualPayment(db, who, { programId, wallet, amount: 250_000_000n, currency: 'USD',
+ *   reference: 'wire-2025-0042', note: 'bank transfer for the annual plan' });
+ * @throws AppError NOT_FOUND for an unknown program, CONFLICT for a reused reference with other content.
+ */
+export async function recordManualPayment(
+  db: TDbExecutor,
+  who: TActor,
+  input: TRecordManualPaymentInput,
+): Promise<TManualPayment> {
+  if (input.amount <= 0n) {
+    throw new AppError('VALIDATION_FAILED', 'body.amount: must be a positive amount', {
+      details: { field: 'body.amount' },
+    });
+  }
+  const wallet = getAddress(input.wallet);
+  const payload: TManualPaymentPayload = {
+    source: 'manual',
+    reference: input.reference,
+    wallet,
+    amount: input.amount.toString(),
+    currency: input.currency,
+    note: input.note,
+    enteredBy: who.actor,
+  };
+  return await inTransaction(db, async (tx) => {
+    await getProgram(tx, input.programId);
+    const key = manualPaymentKey(input.programId, input.reference);
+    const inserted = await tx
+      .insertInto('intents')
+      .values({
+        program_id: input.programId,
+        type: 'COMMERCE_PAYMENT',
+        idempotency_key: key,
+        wallet,
+        payload: JSON.stringify(payload),
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning(['id', 'created_at'])
+      .executeTakeFirst();
+
+    let intent: { id: string; created_at: Date; payload: TManualPaymentPayload };
+    if (inserted) {
+      intent = { ...inserted, payload };
+      await tx
+        .updateTable('intents')
+        .set({
+          status: 'CONFIRMED',
+          status_reason: `manual payment ${input.reference} entered by ${who.actor}`,
+          confirmed_at: new Date(),
+          updated_at: new Date(),
+        })
+        .where('id', '=', inserted.id)
+        .execute();
+      await sql`
+        INSERT INTO users (program_id, wallet, referred_by_affiliate_id, referral_note)
+        SELECT ${input.programId}::uuid, ${wallet}, (i.payload->>'affiliateId')::uuid,
+               ${`attributed by registration, at manual payment ${input.reference}`}::text
+          FROM intents i
+         WHERE i.idempotency_key = ${`register:${input.programId}:${wallet}`}
+           AND i.payload->>'affiliateId' IS NOT NULL
+        ON CONFLICT (program_id, wallet) DO UPDATE
+           SET referred_by_affiliate_id = EXCLUDED.referred_by_affiliate_id,
+               referral_note = coalesce(users.referral_note, EXCLUDED.referral_note),
+               updated_at = now()
+         WHERE users.referred_by_affiliate_id IS NULL`.execute(tx);
+    } else {
+      const existing = await tx
+        .selectFrom('intents')
+        .select(['id', 'created_at', 'payload'])
+        .where('idempotency_key', '=', key)
+        .executeTakeFirstOrThrow();
+      intent = { ...existing, payload: existing.payload as TManualPaymentPayload };
+      const stored = intent.payload;
+      const differing = (['wallet', 'amount', 'currency', 'note'] as const).filter(
+        (field) => stored[field] !== payload[field],
+      );
+      if (differing.length > 0) {
+        throw new AppError(
+          'CONFLICT',
+          `reference ${input.reference} is already recorded with a different ${differing.join(', ')}`,
+          { details: { field: 'body.reference', differing } },
+        );
+      }
+    }
+
+    const recorded = await recordRevenueSettlement(tx, {
+      programId: input.programId,
+      intentId: intent.id,
+      kind: 'COMMERCE_PAYMENT',
+      wallet,
+      amount: input.amount,
+      currency: input.currency,
+      providerRef: `manual:${input.reference}`,
+      details: {
+        source: 'manual',
+        reference: input.reference,
+        note: input.note,
+        enteredBy: intent.payload.enteredBy,
+      },
+    });
+    const view: TManualPayment = {
+      intentId: intent.id,
+      settlementId: recorded.settlement.id,
+      programId: input.programId,
+      wallet,
+      amount: input.amount.toString(),
+      currency: input.currency,
+      reference: input.reference,
+      note: input.note,
+      enteredBy: intent.payload.enteredBy,
+      createdAt: intent.created_at.toISOString(),
+      created: inserted !== undefined,
+      commissions: recorded.commissions.map((c) => ({
+        id: c.id,
+        affiliateId: c.affiliate_id,
+        level: c.level,
+        amount: c.amount.toString(),
+        status: c.status,
+      })),
+    };
+    if (inserted) {
+      await writeAudit(tx, who, {
+        action: 'payment.manual_record',
+        programId: input.programId,
+        subjectType: 'settlement',
+        subjectId: recorded.settlement.id,
+        after: { ...view, created: undefined },
+      });
+    }
+    return view;
+  });
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ZCommissionStatus } from './affiliates';
+import { MANUAL_PAYMENT_NOTE_LENGTH_MAX, MANUAL_PAYMENT_REFERENCE_LENGTH_MAX } from './limits';
+import { ZTimestamp } from './pagination';
+import { ZWalletInput } from './registration';
+import { ZAddress } from './status';
+
+/** Currencies a manual payment may be recorded in: all USD units with 6 decimals, at par. */
+export const ZManualPaymentCurrency = z.enum(['USD', 'USDC', 'USDT']);
+export type TManualPaymentCurrency = z.infer<typeof ZManualPaymentCurrency>;
+
+/** A positive integer in the smallest unit (micro-USD), as a decimal string. */
+export const ZPositiveAmountString = z
+  .string()
+  .regex(/^[1-9]\d{0,77}$/, 'a positive integer in the smallest unit (micro-USD: 6 decimals), as a string');
+
+/**
+ * The client's reference for a payment entered by hand (a bank transfer id, an invoice number): unique
+ * per program, so entering the same payment twice records it once.
+ */
+export const ZManualPaymentReference = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(
+    MANUAL_PAYMENT_REFERENCE_LENGTH_MAX,
+    `must be at most ${MANUAL_PAYMENT_REFERENCE_LENGTH_MAX} characters`,
+  )
+  .regex(/^[A-Za-z0-9_.:#/-]+$/, 'letters, digits and _ . : # / - only');
+
+/** POST /api/admin/payments: an off-chain payment an admin records for a wallet. */
+export const ZManualPaymentRequest = z
+  .object({
+    programId: z.uuid().optional(),
+    wallet: ZWalletInput,
+    amount: ZPositiveAmountString,
+    currency: ZManualPaymentCurrency,
+    reference: ZManualPaymentReference,
+    note: z
+      .string()
+      .trim()
+      .min(1, 'must say what the payment is')
+      .max(MANUAL_PAYMENT_NOTE_LENGTH_MAX, `must be at most ${MANUAL_PAYMENT_NOTE_LENGTH_MAX} characters`),
+  })
+  .strict();
+export type TManualPaymentRequest = z.infer<typeof ZManualPaymentRequest>;
+
+/** A recorded manual payment: its COMMERCE_PAYMENT intent, settlement and the commissions it accrued. */
+export const ZManualPayment = z.object({
+  intentId: z.uuid(),
+  settlementId: z.uuid(),
+  programId: z.uuid(),
+  wallet: ZAddress,
+  amount: z.string(),
+  currency: ZManualPaymentCurrency,
+  reference: z.string(),
+  note: z.string(),
+  enteredBy: z.string(),
+  createdAt: ZTimestamp,
+  /** False when the reference had been recorded already with the same content (nothing was written). */
+  created: z.boolean(),
+  commissions: z.array(
+    z.object({
+      id: z.uuid(),
+      affiliateId: z.uuid(),
+      level: z.number().int(),
+      amount: z.string(),
+      status: ZCommissionStatus,
+    }),
+  ),
+});
+export type TManualPayment = z.infer<typeof ZManualPayment>;
