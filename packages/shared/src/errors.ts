@@ -38,5 +38,13 @@ export const ERROR_CODES = [
   'LEDGER_UNBALANCED',
   // Coinbase Commerce (issue 6): a webhook delivery whose X-CC-Webhook-Signature is missing or wrong.
   'WEBHOOK_SIGNATURE_INVALID',
+  // Claims (issue 6): eligibility, and POST /api/claim/record's on-chain verification.
+  'ALREADY_CLAIMED',
+  'CLAIM_NOT_ELIGIBLE',
+  'INSUFFICIENT_BALANCE',
+  'CLAIM_TX_NOT_FOUND',
+  'CLAIM_TX_PENDING',
+  'CLAIM_TX_FAILED',
+  'CLAIM_TX_INVALID',
 ] as const;
 export type TErrorCode = (typeof ERROR_CODES)[number];

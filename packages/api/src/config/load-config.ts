@@ -73,6 +73,8 @@ export type TConfig = {
     shutdownTimeoutMs: number;
     /** RECONCILIATION_SCHEDULE: a cron expression, evaluated in UTC (validated here). */
     reconciliationSchedule: string;
+    /** CLAIM_WATCHER_INTERVAL_MS: time between chain watcher ticks; 0 runs no watcher in this process. */
+    claimWatcherIntervalMs: number;
   };
   logLevel: TLogLevel;
   sentryDsn: string | null;
@@ -385,6 +387,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     workers: {
       concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
       sweepIntervalMs: int('SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000),
+      claimWatcherIntervalMs: int('CLAIM_WATCHER_INTERVAL_MS', 2_000, 0, 3_600_000),
       intentTimeoutMinutes: int('INTENT_TIMEOUT_MINUTES', 10, 1, 10_080),
       mintBatchLeaseMs: int('MINT_BATCH_LEASE_SECONDS', 120, 1, 86_400) * 1000,
       shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 30_000, 100, 600_000),

@@ -283,8 +283,11 @@ export const VARIABLES: readonly TVariable[] = [
     defaultText: '4',
   },
   {
+    name: 'CLAIM_WATCHER_INTERVAL_MS',
     group: 'Workers',
     purpose:
+      'How often workers read the claim contracts\' events to record claims made without the API (0 = no watcher in this process)',
+    defaultText: '2000',
   },
   {
     name: 'SWEEP_INTERVAL_MS',

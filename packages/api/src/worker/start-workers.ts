@@ -1,6 +1,7 @@
 import type { TRuntime } from '../runtime';
 import { startHeartbeat } from './heartbeat';
 import type { TIntentProcessor } from './intent-processor';
+import { startClaimWatcher } from './processors/claim-watcher';
 import { PROCESSORS } from './processors';
 import { startScheduledJobs } from './scheduled-jobs';
 import { sweep } from './sweeper';
@@ -46,6 +47,9 @@ export async function startWorkers(
   // Confirms, re-sends and replaces the relayer's transactions even when no job is waiting on them.
   const stopRelayerMonitor = runtime.relayer.startMonitor();
 
+  // Records claims made on the claim contracts without the API (worker/processors/claim-watcher.ts).
+  const stopClaimWatcher = startClaimWatcher(runtime);
+
   const stopHeartbeat = startHeartbeat(runtime.database.db, workerId, config.role, (error) =>
     logger.warn({ err: error }, 'heartbeat failed'),
   );
@@ -53,6 +57,7 @@ export async function startWorkers(
   return async () => {
     clearInterval(sweepTimer);
     stopScheduledJobs();
+    await stopClaimWatcher();
     await sweeping;
     await queue.close(config.workers.shutdownTimeoutMs);
     await stopRelayerMonitor();

@@ -3,6 +3,7 @@ import * as coreSchema from './0001-core-schema';
 import * as relayer from './0002-relayer';
 import * as money from './0003-money';
 import * as registration from './0004-registration';
+import * as claims from './0005-claims';
 import * as commerce from './0006-commerce';
 import * as reconciliation from './0007-reconciliation';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-relayer': relayer,
   '0003-money': money,
   '0004-registration': registration,
+  '0005-claims': claims,
   '0006-commerce': commerce,
   '0007-reconciliation': reconciliation,
 };

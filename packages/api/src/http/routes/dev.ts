@@ -1,6 +1,8 @@
+import { ZFaucetRequest, ZFaucetResponse } from '@sge/shared';
 import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { devPrivateKey } from '../../config';
+import { createMockFaucet } from '../../chain/mock-faucet';
 import { AppError } from '../../domain/app-error';
 import type { TRuntime } from '../../runtime';
 import type { TApp } from '../server';
@@ -35,8 +37,9 @@ const ZRpcRequest = z.object({
 });
 
 /**
- * Mock mode only (404 otherwise): the dev wallet the web app uses in place of a browser extension, and a
- * JSON-RPC proxy to the embedded chain (whose port is random) so the app can sign and send from it.
+ * Mock mode only (404 otherwise): the dev wallet the web app uses in place of a browser extension, a
+ * JSON-RPC proxy to the embedded chain (whose port is random) so the app can sign and send from it, and
+ * POST /api/dev/faucet {wallet} (test USDC and USDT, ETH for gas).
  */
 export function registerDevRoutes(app: TApp, runtime: TRuntime) {
   if (!runtime.mockChain) return;
@@ -57,6 +60,21 @@ export function registerDevRoutes(app: TApp, runtime: TRuntime) {
       privateKey: devKey,
       chainId: runtime.chain.chainId,
     }),
+  );
+
+  // Test USDC and USDT for any wallet (and a little ETH for its gas), so it can claim from the browser.
+  const faucet = createMockFaucet(runtime);
+  app.post(
+    '/api/dev/faucet',
+    {
+      schema: {
+        tags: ['mock'],
+        summary: 'Mock mode: mint test USDC and USDT to a wallet and top up its ETH for gas',
+        body: ZFaucetRequest,
+        response: { 200: ZFaucetResponse },
+      },
+    },
+    async (request) => await faucet(request.body.wallet),
   );
 
   app.post(

@@ -6,6 +6,7 @@ import { registerAdminRelayerRoutes } from './admin-relayer';
 import { registerPublicAffiliateRoutes } from './affiliate/public';
 import { registerAffiliateSelfRoutes } from './affiliate/self';
 import { registerAuthRoutes } from './auth/siwe';
+import { registerClaimRoutes } from './claim';
 import { registerCommerceRoutes } from './commerce';
 import { registerDevRoutes } from './dev';
 import { registerHealthRoutes } from './health';
@@ -27,4 +28,5 @@ export const ROUTE_MODULES: readonly ((app: TApp, runtime: TRuntime) => void | P
   registerAdminRoutes,
   registerAdminRelayerRoutes,
   registerCommerceRoutes,
+  registerClaimRoutes,
 ];

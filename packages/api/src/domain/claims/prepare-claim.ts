@@ -1,0 +1,80 @@
+import type { TClaimPrepareResponse, TClaimToken, TClaimTransaction } from '@sge/shared';
+import type { Address } from 'viem';
+import { encodeApprove, encodeClaim } from '../../chain/claim-contract';
+import type { TProgram } from '../../db/schema';
+import { AppError } from '../app-error';
+import type { TClaimEnvironment } from './claim-context';
+import { checkClaimEligibility } from './get-claim-info';
+
+/**
+ * The transactions `wallet` must sign, in order, to claim with `token` (SPEC §5):
+ * 1. `approve(claim, 0)` when the current allowance is non-zero but short of the fee: USDT refuses to change
+ *    a non-zero allowance to another non-zero value (harmless for USDC, so both get the same steps);
+ * 2. `approve(claim, fee)` when the allowance is short of the fee;
+ * 3. `claimWithUSDC()` / `claimWithUSDT()`.
+ *
+ * Refuses what would revert: ALREADY_CLAIMED (409), PAYMENT_REQUIRED (402), CLAIM_NOT_ELIGIBLE (409, with
+ * details.reason: NO_SGE_ID, CLAIMS_PAUSED, VAULT_SHORT), INSUFFICIENT_BALANCE (409, naming the token).
+ *
+ * @example
+ * const { transactions } = await prepareClaim(env, program, wallet, 'USDT');
+ */
+export async function prepareClaim(
+  env: TClaimEnvironment,
+  program: TProgram,
+  wallet: Address,
+  token: TClaimToken,
+): Promise<TClaimPrepareResponse> {
+  const { terms, state, reason, message } = await checkClaimEligibility(env, program, wallet);
+  if (reason === 'ALREADY_CLAIMED') throw new AppError('ALREADY_CLAIMED', message!, { details: { reason } });
+  if (reason === 'PAYMENT_REQUIRED')
+    throw new AppError('PAYMENT_REQUIRED', message!, { details: { reason } });
+  if (reason !== null) throw new AppError('CLAIM_NOT_ELIGIBLE', message!, { details: { reason } });
+  const { address: tokenAddress, balance, allowance } = state.tokens[token];
+  if (balance < terms.fee) {
+    throw new AppError(
+      'INSUFFICIENT_BALANCE',
+      `${wallet} holds ${balance} ${token} units, less than the fee of ${terms.fee}`,
+      { details: { field: 'body.token', token, balance: balance.toString(), needed: terms.fee.toString() } },
+    );
+  }
+  const base = { value: '0', chainId: env.chainId };
+  const transactions: TClaimTransaction[] = [];
+  if (allowance > 0n && allowance < terms.fee) {
+    transactions.push({
+      ...base,
+      step: 'reset',
+      to: tokenAddress,
+      data: encodeApprove(terms.address, 0n),
+      description: `Reset the ${token} allowance of the claim contract from ${allowance} to 0 (required before a new allowance)`,
+    });
+  }
+  if (allowance < terms.fee) {
+    transactions.push({
+      ...base,
+      step: 'approve',
+      to: tokenAddress,
+      data: encodeApprove(terms.address, terms.fee),
+      description: `Allow the claim contract to take the fee of ${terms.fee} ${token} units`,
+    });
+  }
+  transactions.push({
+    ...base,
+    step: 'claim',
+    to: terms.address,
+    data: encodeClaim(token),
+    description: `Claim ${terms.claimAmount} SGE wei, paying the fee in ${token}`,
+  });
+  return {
+    wallet,
+    programId: program.id,
+    token,
+    tokenAddress,
+    claimContract: terms.address,
+    fee: terms.fee.toString(),
+    amountWei: terms.claimAmount.toString(),
+    allowance: allowance.toString(),
+    balance: balance.toString(),
+    transactions,
+  };
+}
