@@ -286,7 +286,7 @@ export const VARIABLES: readonly TVariable[] = [
     name: 'CLAIM_WATCHER_INTERVAL_MS',
     group: 'Workers',
     purpose:
-      'How often workers read the claim contracts\' events to record claims made without the API (0 = no watcher in this process)',
+      'How often workers read the events of the claim contracts to record claims made without the API (0 = no watcher in this process)',
     defaultText: '2000',
   },
   {

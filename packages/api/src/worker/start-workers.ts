@@ -1,8 +1,8 @@
 import type { TRuntime } from '../runtime';
 import { startHeartbeat } from './heartbeat';
 import type { TIntentProcessor } from './intent-processor';
-import { startClaimWatcher } from './processors/claim-watcher';
 import { PROCESSORS } from './processors';
+import { startClaimWatcher } from './processors/claim-watcher';
 import { startScheduledJobs } from './scheduled-jobs';
 import { sweep } from './sweeper';
 

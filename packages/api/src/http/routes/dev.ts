@@ -1,8 +1,8 @@
 import { ZFaucetRequest, ZFaucetResponse } from '@sge/shared';
 import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
-import { devPrivateKey } from '../../config';
 import { createMockFaucet } from '../../chain/mock-faucet';
+import { devPrivateKey } from '../../config';
 import { AppError } from '../../domain/app-error';
 import type { TRuntime } from '../../runtime';
 import type { TApp } from '../server';
