@@ -96,9 +96,12 @@ export function registerIdempotency(app: TApp, runtime: TRuntime) {
       }
       const abandoned = Date.now() - new Date(existing.created_at).getTime() > IDEMPOTENCY_ABANDONED_MS;
       if (abandoned) {
+        // Taken over by one request only: the first UPDATE makes the row fresh again for every other.
+        // (Compared in SQL: the stored timestamp has microseconds, a JavaScript Date only milliseconds.)
         const taken = await sql`
           UPDATE idempotency_keys SET created_at = now()
-           WHERE scope = ${scope} AND key = ${header} AND status_code IS NULL AND created_at = ${existing.created_at}`.execute(
+           WHERE scope = ${scope} AND key = ${header} AND status_code IS NULL
+             AND created_at <= now() - ${IDEMPOTENCY_ABANDONED_MS}::int * interval '1 millisecond'`.execute(
           db,
         );
         if (Number(taken.numAffectedRows ?? 0) === 1) {
