@@ -1,6 +1,7 @@
 import { createBrowserRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { Layout } from './components/layout';
+import { ClaimPage } from './pages/claim-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { RegisterPage } from './pages/register-page';
 import { RouteErrorPage } from './pages/route-error-page';
@@ -24,6 +25,7 @@ const router = createBrowserRouter([
         errorElement: <RouteErrorPage />,
         children: [
           { index: true, element: <RegisterPage /> },
+          { path: 'claim', element: <ClaimPage /> },
           { path: 'status', element: <StatusPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-rou
 /** The pages the navigation lists. Only pages that exist belong here. */
 const NAV_ITEMS = [
   { to: '/', label: 'Register', end: true },
+  { to: '/claim', label: 'Claim', end: false },
   { to: '/status', label: 'Status', end: false },
 ] as const;
 
