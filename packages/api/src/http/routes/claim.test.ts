@@ -10,6 +10,7 @@ import {
 } from '@sge/shared';
 import {
   type Address,
+  createTestClient,
   createWalletClient,
   erc20Abi,
   getAddress,
@@ -23,7 +24,10 @@ import { startTestPlatform, tempDir } from '../../../test/support/platform';
 import { encodeClaim } from '../../chain/claim-contract';
 import { devPrivateKey } from '../../config';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
-import { claimCursorName } from '../../domain/claims/watch-claims';
+import { claimEnvironment } from '../../domain/claims/claim-context';
+import { verifyClaimTransaction } from '../../domain/claims/verify-claim-transaction';
+import { claimCursorName, watchClaims } from '../../domain/claims/watch-claims';
+import { getProgram } from '../../domain/programs/get-program';
 import type { TPlatform } from '../../platform';
 import { runClaimWatcherTick, startClaimWatcher } from '../../worker/processors/claim-watcher';
 
@@ -572,5 +576,67 @@ describe('claims in Mock mode', () => {
     }
     const after = await snapshot();
     expect(after.settlements - before.settlements).toBe(1);
+  });
+
+  it('stays RELAYER_CONFIRMATIONS behind the head, and skips (and reports) a claim that fails its program checks', async () => {
+    const { runtime } = platform;
+    const { db } = runtime.database;
+    // As if RELAYER_CONFIRMATIONS were 3: a claim counts once two more blocks are on top of it.
+    const env = { ...claimEnvironment(runtime), confirmations: 3 };
+    const fromDeployment = { startBlock: () => 0n };
+    const grace = privateKeyToAccount(devPrivateKey(10));
+    await register(grace);
+    await post('/api/dev/faucet', { wallet: grace.address });
+    const direct = await claimDirectly(grace, 'USDC');
+
+    const early = await watchClaims(env, fromDeployment);
+    expect(early.flatMap((range) => range.recordedClaims)).toEqual([]);
+    expect(Math.max(...early.map((range) => range.toBlock))).toBe(direct.blockNumber - 2);
+    const program = await getProgram(db, DEFAULT_PROGRAM_ID);
+    await expect(
+      verifyClaimTransaction(env, program, {
+        wallet: grace.address,
+        txHash: direct.hash,
+        direct: true,
+        source: 'api',
+      }),
+    ).rejects.toMatchObject({ code: 'CLAIM_TX_PENDING' });
+
+    // A wallet registered in the "cheap" program (fee 50 USD) claims on the shared contract at 100 USD.
+    const cheap = await db
+      .selectFrom('programs')
+      .select('id')
+      .where('slug', '=', 'cheap')
+      .executeTakeFirstOrThrow();
+    const henry = privateKeyToAccount(devPrivateKey(11));
+    const accepted = await post(`/api/v2/programs/${cheap.id}/register`, { wallet: henry.address });
+    expect(accepted.status).toBe(202);
+    const deadline = Date.now() + MINT_TIMEOUT_MS;
+    while (
+      !(await db
+        .selectFrom('users')
+        .select('token_id')
+        .where('program_id', '=', cheap.id)
+        .where('wallet', '=', henry.address)
+        .where('token_id', 'is not', null)
+        .executeTakeFirst())
+    ) {
+      if (Date.now() > deadline) throw new Error('henry was not minted in time');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await post('/api/dev/faucet', { wallet: henry.address });
+    const mismatched = await claimDirectly(henry, 'USDT');
+    await createTestClient({ mode: 'anvil', transport: http(runtime.mockChain!.rpcUrl) }).mine({ blocks: 2 });
+
+    const later = await watchClaims(env, fromDeployment);
+    expect(later.flatMap((range) => range.recordedClaims)).toEqual([
+      { txHash: direct.hash, wallet: grace.address, token: 'USDC' },
+    ]);
+    expect(later.flatMap((range) => range.skipped)).toMatchObject([
+      { txHash: mismatched.hash, code: 'CLAIM_TX_INVALID' },
+    ]);
+    // The cursor moved past the skipped claim: it is reported once, not retried forever.
+    const again = await watchClaims(env, fromDeployment);
+    expect(again.flatMap((range) => range.skipped)).toEqual([]);
   });
 });
