@@ -71,6 +71,7 @@ export type TRegisterAffiliateRequest = z.infer<typeof ZRegisterAffiliateRequest
 export const ZAffiliateLookupQuery = z.object({ code: ZAffiliateCode, programId: z.uuid().optional() });
 /** Public: whether a referral code can be used. Reveals no wallet. */
 export const ZAffiliateLookup = z.object({ code: z.string(), programId: z.uuid(), active: z.boolean() });
+export type TAffiliateLookup = z.infer<typeof ZAffiliateLookup>;
 
 /** Money of one affiliate in micro-USD, as decimal strings. */
 export const ZAffiliateBalances = z.object({

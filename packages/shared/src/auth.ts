@@ -13,6 +13,7 @@ export const ZSiweNonceResponse = z.object({
   /** The chain id the message must name. */
   chainId: z.number().int(),
 });
+export type TSiweNonceResponse = z.infer<typeof ZSiweNonceResponse>;
 
 /** POST /api/auth/siwe/verify: an EIP-4361 message with the nonce above, and its signature. */
 export const ZSiweVerifyRequest = z

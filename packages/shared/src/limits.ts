@@ -54,6 +54,10 @@ export const SIWE_MESSAGE_LENGTH_MAX = 4_096;
 export const PROGRAM_API_KEYS_MAX = 50;
 /** Longest free-text reason (reject, cancel, suspend, retry, refund). */
 export const REASON_LENGTH_MAX = 500;
+/** Longest client reference of a manual payment (POST /api/admin/payments), unique per program. */
+export const MANUAL_PAYMENT_REFERENCE_LENGTH_MAX = 100;
+/** Longest note of a manual payment. */
+export const MANUAL_PAYMENT_NOTE_LENGTH_MAX = 500;
 
 function check(condition: boolean, message: string) {
   if (!condition) throw new Error(`limits: ${message}`);

@@ -191,6 +191,18 @@ describe('money API', () => {
       { method: 'POST', path: `/api/admin/payout-batches/${batchId}/cancel`, body: { reason: 'r' } },
       { method: 'POST', path: `/api/admin/payout-batches/${batchId}/execute` },
       { method: 'GET', path: `/api/admin/audit-log?programId=${A}` },
+      {
+        method: 'POST',
+        path: '/api/admin/payments',
+        body: {
+          programId: A,
+          wallet: newWallet().address,
+          amount: '1000000',
+          currency: 'USD',
+          reference: 'authz-manual-payment',
+          note: 'never recorded',
+        },
+      },
       // Routes of other modules behind the same guards (the coverage test below finds any that are missing).
       { method: 'GET', path: '/api/admin/fund-check', global: true },
       // Lists a program key may call without naming a program: they show only its own program (below).

@@ -1,4 +1,4 @@
-import { ZFaucetRequest, ZFaucetResponse } from '@sge/shared';
+import { ZDevWallet, ZFaucetRequest, ZFaucetResponse } from '@sge/shared';
 import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { createMockFaucet } from '../../chain/mock-faucet';
@@ -52,7 +52,7 @@ export function registerDevRoutes(app: TApp, runtime: TRuntime) {
       schema: {
         tags: ['mock'],
         summary: 'Mock mode: the dev wallet (a published anvil key)',
-        response: { 200: z.object({ address: z.string(), privateKey: z.string(), chainId: z.number() }) },
+        response: { 200: ZDevWallet },
       },
     },
     async () => ({

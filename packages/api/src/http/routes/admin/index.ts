@@ -4,6 +4,7 @@ import { registerAdminAffiliateRoutes } from './affiliates';
 import { registerAdminAuditLogRoutes } from './audit-log';
 import { registerAdminCommissionRoutes } from './commissions';
 import { registerAdminLedgerRoutes } from './ledger';
+import { registerAdminPaymentRoutes } from './payments';
 import { registerAdminPayoutBatchRoutes } from './payout-batches';
 import { registerAdminProgramRoutes } from './programs';
 import { registerAdminReconciliationRoutes } from './reconciliation';
@@ -20,5 +21,6 @@ export function registerAdminRoutes(app: TApp, runtime: TRuntime) {
   registerAdminCommissionRoutes(app, runtime);
   registerAdminPayoutBatchRoutes(app, runtime);
   registerAdminAuditLogRoutes(app, runtime);
+  registerAdminPaymentRoutes(app, runtime);
   registerAdminReconciliationRoutes(app, runtime);
 }
