@@ -52,12 +52,19 @@ type TClient = PublicClient<Transport, Chain>;
 /** Only approve is used from ERC-20 for writes: USDT's returns nothing, so no return value is decoded. */
 const APPROVE_ABI = parseAbi(['function approve(address spender, uint256 value)']);
 
-const termsCache = new Map<string, Promise<TClaimContractTerms>>();
+/** Per client (one per chain connection), so that two chains with the same id never share an entry. */
+const termsCaches = new WeakMap<TClient, Map<string, Promise<TClaimContractTerms>>>();
 
-/** The immutable terms of the claim contract at `address`, read once per process. */
+/** The immutable terms of the claim contract at `address`, read once per chain connection. */
 export function readClaimTerms(client: TClient, address: Address): Promise<TClaimContractTerms> {
-  const key = `${client.chain.id}:${address.toLowerCase()}`;
-  let terms = termsCache.get(key);
+  let termsCache = termsCaches.get(client);
+  if (!termsCache) {
+    termsCache = new Map();
+    termsCaches.set(client, termsCache);
+  }
+  const cache = termsCache;
+  const key = address.toLowerCase();
+  let terms = cache.get(key);
   if (!terms) {
     const read = <T>(functionName: 'usdc' | 'usdt' | 'sge' | 'sgeId' | 'fee' | 'claimAmount') =>
       client.readContract({ address, abi: sgeClaimAbi, functionName }) as Promise<T>;
@@ -78,8 +85,8 @@ export function readClaimTerms(client: TClient, address: Address): Promise<TClai
       claimAmount,
     }));
     // A failed read (RPC down, no contract there yet) is not remembered.
-    terms.catch(() => termsCache.delete(key));
-    termsCache.set(key, terms);
+    terms.catch(() => cache.delete(key));
+    cache.set(key, terms);
   }
   return terms;
 }

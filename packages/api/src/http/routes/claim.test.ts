@@ -639,4 +639,72 @@ describe('claims in Mock mode', () => {
     const again = await watchClaims(env, fromDeployment);
     expect(again.flatMap((range) => range.skipped)).toEqual([]);
   });
+
+  it('says PAYMENT_REQUIRED while a gated program has no payment, and VAULT_SHORT when the vault cannot pay a claim', async () => {
+    const { runtime } = platform;
+    const { db } = runtime.database;
+    const { contracts } = runtime;
+    const ivy = privateKeyToAccount(devPrivateKey(13));
+    await register(ivy);
+    await post('/api/dev/faucet', { wallet: ivy.address });
+    expect((await get(`/api/claim/info?wallet=${ivy.address}`)).body).toMatchObject({ eligible: true });
+
+    await db
+      .updateTable('programs')
+      .set({ payment_required: true })
+      .where('id', '=', DEFAULT_PROGRAM_ID)
+      .execute();
+    try {
+      // Programs are cached for up to PROGRAM_CACHE_MS (1 s) per process.
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect((await get(`/api/claim/info?wallet=${ivy.address}`)).body).toMatchObject({
+        eligible: false,
+        reason: 'PAYMENT_REQUIRED',
+      });
+      const gated = await post('/api/claim/prepare', { wallet: ivy.address, token: 'USDC' });
+      expect(gated).toMatchObject({ status: 402, body: { error: 'PAYMENT_REQUIRED' } });
+    } finally {
+      await db
+        .updateTable('programs')
+        .set({ payment_required: false })
+        .where('id', '=', DEFAULT_PROGRAM_ID)
+        .execute();
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+    }
+
+    // The owner (Mock mode's deployer) withdraws the vault's SGE, leaving less than one claim.
+    const owner = walletClient(privateKeyToAccount(devPrivateKey(0)));
+    const claimContract = getAddress(contracts.sgeClaim!);
+    const vault = await balanceOf(contracts.sgeToken!, claimContract);
+    await waitReceipt(
+      await owner.writeContract({
+        address: claimContract,
+        abi: sgeClaimAbi,
+        functionName: 'withdraw',
+        args: [getAddress(contracts.sgeToken!), owner.account.address, vault - AMOUNT_WEI + 1n],
+      }),
+    );
+    try {
+      expect((await get(`/api/claim/info?wallet=${ivy.address}`)).body).toMatchObject({
+        eligible: false,
+        reason: 'VAULT_SHORT',
+        vaultBalanceWei: (AMOUNT_WEI - 1n).toString(),
+      });
+      const short = await post('/api/claim/prepare', { wallet: ivy.address, token: 'USDT' });
+      expect(short).toMatchObject({
+        status: 409,
+        body: { error: 'CLAIM_NOT_ELIGIBLE', details: { reason: 'VAULT_SHORT' } },
+      });
+    } finally {
+      await waitReceipt(
+        await owner.writeContract({
+          address: getAddress(contracts.sgeToken!),
+          abi: erc20Abi,
+          functionName: 'transfer',
+          args: [claimContract, vault - AMOUNT_WEI + 1n],
+        }),
+      );
+    }
+    expect((await get(`/api/claim/info?wallet=${ivy.address}`)).body).toMatchObject({ eligible: true });
+  });
 });
