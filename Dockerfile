@@ -13,7 +13,8 @@ COPY packages/shared/package.json packages/shared/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/api/package.json packages/api/
 COPY packages/app/package.json packages/app/
-RUN npm ci --no-audit --no-fund
+# Install scripts stay off, as package.json's allowScripts says (the binaries ship in platform packages).
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 # Same origin by default: nginx serves the app and proxies /api, /healthz and /metrics.
 ARG VITE_API_URL=""
