@@ -75,6 +75,8 @@ export type TConfig = {
     reconciliationSchedule: string;
     /** CLAIM_WATCHER_INTERVAL_MS: time between chain watcher ticks; 0 runs no watcher in this process. */
     claimWatcherIntervalMs: number;
+    /** COMMISSION_MATURITY_INTERVAL_MS: time between commission maturity runs (ACCRUED → PAYABLE). */
+    commissionMaturityIntervalMs: number;
   };
   logLevel: TLogLevel;
   sentryDsn: string | null;
@@ -388,6 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
       sweepIntervalMs: int('SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000),
       claimWatcherIntervalMs: int('CLAIM_WATCHER_INTERVAL_MS', 2_000, 0, 3_600_000),
+      commissionMaturityIntervalMs: int('COMMISSION_MATURITY_INTERVAL_MS', 60_000, 100, 3_600_000),
       intentTimeoutMinutes: int('INTENT_TIMEOUT_MINUTES', 10, 1, 10_080),
       mintBatchLeaseMs: int('MINT_BATCH_LEASE_SECONDS', 120, 1, 86_400) * 1000,
       shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 30_000, 100, 600_000),

@@ -290,6 +290,13 @@ export const VARIABLES: readonly TVariable[] = [
     defaultText: '2000',
   },
   {
+    name: 'COMMISSION_MATURITY_INTERVAL_MS',
+    group: 'Workers',
+    purpose:
+      'How often workers move commissions past their hold period from ACCRUED to PAYABLE (tests and demos with a hold period of 0 use a short one)',
+    defaultText: '60000',
+  },
+  {
     name: 'SWEEP_INTERVAL_MS',
     group: 'Workers',
     purpose: 'How often workers look in the database for work whose queue job was lost',

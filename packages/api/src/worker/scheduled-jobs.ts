@@ -7,7 +7,8 @@ import { startReconciliationSchedule } from './reconciliation-job';
 /**
  * Periodic jobs of every worker process. Each is safe to run in many processes at once (batched, idempotent
  * updates), so no leader election is needed.
- * - commission maturity, every minute: ACCRUED → PAYABLE once past the program's hold period;
+ * - commission maturity, every COMMISSION_MATURITY_INTERVAL_MS (default a minute): ACCRUED → PAYABLE once
+ *   past the program's hold period;
  * - expired SIWE nonces and affiliate sessions, every hour;
  * - Mock mode: ANALYZE every 5 minutes (PGlite has no autovacuum to keep planner statistics current).
  * - reconciliation at each slot of RECONCILIATION_SCHEDULE (default daily 02:00 UTC): the one exception to
@@ -15,7 +16,6 @@ import { startReconciliationSchedule } from './reconciliation-job';
  *   (worker/reconciliation-job.ts).
  */
 export const SCHEDULE = {
-  matureCommissionsMs: 60_000,
   purgeExpiredAuthMs: 3_600_000,
   mockAnalyzeMs: 300_000,
 } as const;
@@ -28,7 +28,7 @@ export function startScheduledJobs(runtime: TRuntime): () => void {
   const timers = [
     setInterval(
       run('mature-commissions', () => matureCommissions(db, new Date())),
-      SCHEDULE.matureCommissionsMs,
+      runtime.config.workers.commissionMaturityIntervalMs,
     ),
     setInterval(
       run('purge-expired-auth', () => purgeExpiredAuth(db)),
