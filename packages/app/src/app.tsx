@@ -1,6 +1,14 @@
 import { createBrowserRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { Layout } from './components/layout';
+import { AdminLayout } from './pages/admin/admin-layout';
+import { AuditLogPage } from './pages/admin/audit-log-page';
+import { IntentsPage } from './pages/admin/intents-page';
+import { PaymentsPage } from './pages/admin/payments-page';
+import { PayoutBatchesPage } from './pages/admin/payout-batches-page';
+import { ProgramsPage } from './pages/admin/programs-page';
+import { SettlementsPage } from './pages/admin/settlements-page';
+import { AffiliatePage } from './pages/affiliate-page';
 import { ClaimPage } from './pages/claim-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { RegisterPage } from './pages/register-page';
@@ -27,6 +35,19 @@ const router = createBrowserRouter([
           { index: true, element: <RegisterPage /> },
           { path: 'claim', element: <ClaimPage /> },
           { path: 'status', element: <StatusPage /> },
+          { path: 'affiliate', element: <AffiliatePage /> },
+          {
+            path: 'admin',
+            element: <AdminLayout />,
+            children: [
+              { index: true, element: <ProgramsPage /> },
+              { path: 'intents', element: <IntentsPage /> },
+              { path: 'settlements', element: <SettlementsPage /> },
+              { path: 'payouts', element: <PayoutBatchesPage /> },
+              { path: 'payments', element: <PaymentsPage /> },
+              { path: 'audit', element: <AuditLogPage /> },
+            ],
+          },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

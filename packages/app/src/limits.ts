@@ -90,3 +90,15 @@ check(
   RECEIPT_POLL_INTERVAL_MS > 0 && RECEIPT_POLL_INTERVAL_MS < TRANSACTION_RECEIPT_TIMEOUT_MS,
   'RECEIPT_POLL_INTERVAL_MS must be positive and shorter than TRANSACTION_RECEIPT_TIMEOUT_MS',
 );
+
+/** The /affiliate page re-reads the signed-in affiliate's profile, commissions and payouts this often. */
+export const AFFILIATE_REFRESH_INTERVAL_MS = 5_000;
+/** The /admin pages re-read their lists this often (SPEC §7: the reconciliation page every 30 s). */
+export const ADMIN_REFRESH_INTERVAL_MS = 5_000;
+/** A Sign-In with Ethereum message the app asks the wallet to sign is valid this long. */
+export const SIWE_MESSAGE_VALIDITY_MS = 10 * 60_000;
+check(
+  API_REQUEST_TIMEOUT_MS < AFFILIATE_REFRESH_INTERVAL_MS &&
+    API_REQUEST_TIMEOUT_MS < ADMIN_REFRESH_INTERVAL_MS,
+  'requests of the affiliate and admin pages must time out before the next refresh',
+);

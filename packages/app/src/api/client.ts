@@ -1,4 +1,5 @@
 import {
+  type TAffiliateLookup,
   type TRegisterRequest,
   type TRegisterResponse,
   type TSystemStatus,
@@ -15,7 +16,7 @@ import { ApiError } from './api-error';
 import { type TDevWallet, ZDevWallet } from './dev-wallet';
 import { parseRetryAfterMs } from './retry-after';
 
-export type TAffiliateLookup = z.infer<typeof ZAffiliateLookup>;
+export type { TAffiliateLookup } from '@sge/shared';
 
 export interface TApiClientOptions {
   /** '' for the app's own origin, else an absolute URL without a trailing slash (see normalizeApiBaseUrl). */
@@ -53,13 +54,22 @@ export interface TApiClient {
   lookupAffiliate(code: string, options?: TRequestOptions): Promise<TAffiliateLookup>;
   /** GET /api/dev/wallet: Mock mode's dev wallet (a published local-chain key). 404 in Real mode. */
   getDevWallet(options?: TRequestOptions): Promise<TDevWallet>;
+  /**
+   * Any JSON endpoint, with the same checks and errors as the methods above: the affiliate and admin clients
+   * (affiliate-client.ts, admin-client.ts) are built on it and add their credentials as headers.
+   */
+  send<T>(method: THttpMethod, path: string, schema: z.ZodType<T>, init?: TSendInit): Promise<T>;
 }
 
-interface TRequestInit extends TRequestOptions {
+export type THttpMethod = 'GET' | 'POST' | 'PATCH';
+
+export interface TSendInit extends TRequestOptions {
   /** Serialised as JSON. */
   body?: unknown;
   headers?: Record<string, string>;
 }
+
+type TRequestInit = TSendInit;
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -92,7 +102,7 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
   const timeoutMs = options.timeoutMs ?? API_REQUEST_TIMEOUT_MS;
 
   async function request<T>(
-    method: 'GET' | 'POST',
+    method: THttpMethod,
     path: string,
     schema: z.ZodType<T>,
     init: TRequestInit,
@@ -219,5 +229,6 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
     lookupAffiliate: (code, init = {}) =>
       request('GET', `/api/affiliates/lookup?${new URLSearchParams({ code })}`, ZAffiliateLookup, init),
     getDevWallet: (init = {}) => request('GET', '/api/dev/wallet', ZDevWallet, init),
+    send: (method, path, schema, init = {}) => request(method, path, schema, init),
   };
 }

@@ -1,14 +1,5 @@
-import { ZAddress } from '@sge/shared';
-import { z } from 'zod';
-
 /**
- * GET /api/dev/wallet (Mock mode only): anvil's published development account that the app uses in place
- * of a browser wallet. The key is public knowledge and only ever holds test funds on the local chain.
- * Defined here because @sge/shared does not export the route's schema (yet).
+ * GET /api/dev/wallet (Mock mode only): the dev wallet's schema, shared with the API (@sge/shared).
+ * Re-exported here so the app's wallet layer keeps one import path.
  */
-export const ZDevWallet = z.object({
-  address: ZAddress,
-  privateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex private key'),
-  chainId: z.number().int().positive(),
-});
-export type TDevWallet = z.infer<typeof ZDevWallet>;
+export { type TDevWallet, ZDevWallet } from '@sge/shared';

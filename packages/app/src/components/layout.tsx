@@ -6,6 +6,8 @@ const NAV_ITEMS = [
   { to: '/', label: 'Register', end: true },
   { to: '/claim', label: 'Claim', end: false },
   { to: '/status', label: 'Status', end: false },
+  { to: '/affiliate', label: 'Affiliate', end: false },
+  { to: '/admin', label: 'Admin', end: false },
 ] as const;
 
 /**

@@ -18,12 +18,19 @@ export interface TAppDevServer {
  * await page.goto(`${app.url}/status`);
  * await app.close();
  */
-export async function startAppDevServer({ apiUrl }: { apiUrl: string }): Promise<TAppDevServer> {
+export async function startAppDevServer({
+  apiUrl,
+  port,
+}: {
+  apiUrl: string;
+  /** A fixed port (e.g. one the API's APP_ORIGIN names, for Sign-In with Ethereum); default any free one. */
+  port?: number;
+}): Promise<TAppDevServer> {
   const config = mergeConfig(createAppViteConfig({ mode: 'development', apiProxyTarget: apiUrl }), {
     configFile: false,
     // Its own dependency cache, so that a developer's `npm run dev` and a test run never rewrite each other's.
     cacheDir: fileURLToPath(new URL('../../node_modules/.vite-browser-test', import.meta.url)),
-    server: { host: '127.0.0.1', port: 0, strictPort: false, watch: null },
+    server: { host: '127.0.0.1', port: port ?? 0, strictPort: port !== undefined, watch: null },
     logLevel: 'warn',
     clearScreen: false,
   });

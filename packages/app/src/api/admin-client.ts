@@ -1,0 +1,157 @@
+import {
+  type TCreateProgramRequest,
+  type TManualPayment,
+  type TManualPaymentRequest,
+  type TPayoutBatch,
+  type TPayoutBatchDetail,
+  type TProgram,
+  ZAdminIntent,
+  ZAdminSettlement,
+  ZAdminUser,
+  ZAuditLogEntry,
+  ZManualPayment,
+  ZPage,
+  ZPayoutBatch,
+  ZPayoutBatchDetail,
+  ZProgram,
+} from '@sge/shared';
+import { z } from 'zod';
+import { ApiError } from './api-error';
+import type { TApiClient, TRequestOptions } from './client';
+
+export type TAdminUser = z.infer<typeof ZAdminUser>;
+export type TAdminIntent = z.infer<typeof ZAdminIntent>;
+export type TAdminSettlement = z.infer<typeof ZAdminSettlement>;
+export type TAuditLogEntry = z.infer<typeof ZAuditLogEntry>;
+
+/**
+ * Key format (written down once, here): the admin key the operator signed in with is kept in sessionStorage
+ * under `sge.admin.key` (it lives as long as the tab, never in localStorage), and sent as `x-admin-key`,
+ * the header the API's auth plugin reads for named admin keys and program-scoped keys alike.
+ */
+export const ADMIN_KEY_STORAGE_KEY = 'sge.admin.key';
+export const ADMIN_KEY_HEADER = 'x-admin-key';
+
+export function readAdminKey(): string | null {
+  try {
+    return sessionStorage.getItem(ADMIN_KEY_STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function writeAdminKey(key: string | null): void {
+  try {
+    if (key === null) sessionStorage.removeItem(ADMIN_KEY_STORAGE_KEY);
+    else sessionStorage.setItem(ADMIN_KEY_STORAGE_KEY, key);
+  } catch {
+    // Storage can be unavailable: the key then lasts as long as the page.
+  }
+}
+
+export type TPage<T> = { items: T[]; nextCursor: string | null };
+
+/** Drops empty filter values so that `?status=` is never sent. */
+function query(params: Record<string, string | number | undefined | null>): string {
+  const entries = Object.entries(params).filter(
+    (entry): entry is [string, string | number] =>
+      entry[1] !== undefined && entry[1] !== null && entry[1] !== '',
+  );
+  return new URLSearchParams(entries.map(([name, value]) => [name, String(value)])).toString();
+}
+
+export type TIntentFilter = { programId?: string; type?: string; status?: string; wallet?: string };
+export type TUserFilter = { programId?: string; wallet?: string };
+export type TSettlementFilter = { programId?: string; kind?: string; wallet?: string };
+
+/**
+ * The admin endpoints the /admin pages use, with the admin key sent on every call. Responses are checked
+ * against the shared schemas; failures are ApiErrors (401 for a wrong key, 403 for a program key asking
+ * for something global, 409 for a refused state change, ...).
+ *
+ * @example
+ * const admin = createAdminClient(api, () => readAdminKey());
+ * const programs = await admin.programs();
+ */
+export function createAdminClient(
+  api: TApiClient,
+  key: () => string | null,
+  options: { baseUrl: string; fetch?: typeof fetch } = { baseUrl: '' },
+) {
+  const headers = (): Record<string, string> => {
+    const value = key();
+    return value === null ? {} : { [ADMIN_KEY_HEADER]: value };
+  };
+  const get = <T>(path: string, schema: z.ZodType<T>, init: TRequestOptions = {}) =>
+    api.send('GET', path, schema, { ...init, headers: headers() });
+  const post = <T>(path: string, schema: z.ZodType<T>, body?: unknown) =>
+    api.send('POST', path, schema, { body, headers: headers() });
+
+  return {
+    programs: (init?: TRequestOptions): Promise<TPage<TProgram>> =>
+      get('/api/admin/programs?limit=200', ZPage(ZProgram), init),
+    createProgram: (body: TCreateProgramRequest): Promise<TProgram> =>
+      post('/api/admin/programs', ZProgram, body),
+    setProgramPaused: (programId: string, paused: boolean): Promise<TProgram> =>
+      post(`/api/admin/programs/${programId}/${paused ? 'pause' : 'resume'}`, ZProgram),
+    users: (filter: TUserFilter, init?: TRequestOptions): Promise<TPage<TAdminUser>> =>
+      get(`/api/admin/users?${query({ ...filter, limit: 100 })}`, ZPage(ZAdminUser), init),
+    intents: (filter: TIntentFilter, init?: TRequestOptions): Promise<TPage<TAdminIntent>> =>
+      get(`/api/admin/intents?${query({ ...filter, limit: 100 })}`, ZPage(ZAdminIntent), init),
+    retryIntent: (intentId: string, reason: string): Promise<TAdminIntent> =>
+      post(`/api/admin/intents/${intentId}/retry`, ZAdminIntent, { reason }),
+    settlements: (filter: TSettlementFilter, init?: TRequestOptions): Promise<TPage<TAdminSettlement>> =>
+      get(`/api/admin/settlements?${query({ ...filter, limit: 100 })}`, ZPage(ZAdminSettlement), init),
+    /** The CSV export of the filtered settlements, as text (the API sends it as an attachment). */
+    settlementsCsv: async (filter: TSettlementFilter): Promise<string> => {
+      const path = `/api/admin/settlements?${query({ ...filter, format: 'csv' })}`;
+      const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+      const response = await fetchImpl(`${options.baseUrl}${path}`, {
+        headers: headers(),
+        cache: 'no-store',
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        let message = `HTTP ${response.status}`;
+        let code = 'INTERNAL';
+        try {
+          const body = JSON.parse(text) as { error?: string; message?: string };
+          message = body.message ?? message;
+          code = body.error ?? code;
+        } catch {
+          // Not the API's error shape: keep the status line.
+        }
+        throw new ApiError({
+          failure: { kind: 'api', status: response.status, code, details: undefined },
+          method: 'GET',
+          path,
+          message,
+        });
+      }
+      return text;
+    },
+    batches: (programId: string | undefined, init?: TRequestOptions): Promise<TPage<TPayoutBatch>> =>
+      get(`/api/admin/payout-batches?${query({ programId, limit: 100 })}`, ZPage(ZPayoutBatch), init),
+    batch: (batchId: string, init?: TRequestOptions): Promise<TPayoutBatchDetail> =>
+      get(`/api/admin/payout-batches/${batchId}`, ZPayoutBatchDetail, init),
+    createBatch: (programId: string | undefined): Promise<TPayoutBatchDetail> =>
+      post('/api/admin/payout-batches', ZPayoutBatchDetail, programId === undefined ? {} : { programId }),
+    approveBatch: (batchId: string): Promise<TPayoutBatchDetail> =>
+      post(`/api/admin/payout-batches/${batchId}/approve`, ZPayoutBatchDetail),
+    rejectBatch: (batchId: string, reason: string): Promise<TPayoutBatchDetail> =>
+      post(`/api/admin/payout-batches/${batchId}/reject`, ZPayoutBatchDetail, { reason }),
+    executeBatch: (batchId: string) =>
+      post(
+        `/api/admin/payout-batches/${batchId}/execute`,
+        z.object({ batch: ZPayoutBatchDetail, intentId: z.uuid() }),
+      ),
+    auditLog: (
+      filter: { programId?: string; actor?: string; action?: string },
+      init?: TRequestOptions,
+    ): Promise<TPage<TAuditLogEntry>> =>
+      get(`/api/admin/audit-log?${query({ ...filter, limit: 100 })}`, ZPage(ZAuditLogEntry), init),
+    recordPayment: (body: TManualPaymentRequest): Promise<TManualPayment> =>
+      post('/api/admin/payments', ZManualPayment, body),
+  };
+}
+export type TAdminClient = ReturnType<typeof createAdminClient>;

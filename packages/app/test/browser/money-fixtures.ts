@@ -1,0 +1,174 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { freePort, startApiProcess, type TApiProcess } from './api-process';
+import { startAppDevServer, type TAppDevServer } from './app-server';
+import { launchBrowser } from './chromium';
+
+/**
+ * What the /affiliate and /admin browser tests share: the API in Mock mode with two named admin keys and a
+ * short commission maturity interval, the app on a fixed port that the API's APP_ORIGIN names (Sign-In with
+ * Ethereum checks the message's domain against it, and referral links are built from it), and Chromium.
+ */
+
+/** Two named admins (the two-person rule needs two). Keys are ≥ 24 characters as the API requires. */
+export const ALICE_KEY = 'alice-browser-test-admin-key-0001';
+export const BOB_KEY = 'bob-browser-test-admin-key-000002';
+/** Starting the API (up to 90 s), Vite and Chromium, with room to spare. */
+export const SETUP_TIMEOUT_MS = 180_000;
+export const TEARDOWN_TIMEOUT_MS = 30_000;
+/** The first render through a cold dev server includes dependency pre-bundling. */
+export const FIRST_RENDER_TIMEOUT_MS = 60_000;
+/** Minting, maturing, paying on-chain: each takes seconds in Mock mode; allow plenty on a loaded machine. */
+export const SETTLE_TIMEOUT_MS = 90_000;
+/** Workers mature commissions this often in these tests (COMMISSION_MATURITY_INTERVAL_MS, default a minute). */
+const MATURITY_INTERVAL_MS = 1_000;
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field.
+export type TJsonResponse = { status: number; body: any };
+
+export interface TMoneyStack {
+  api: TApiProcess;
+  app: TAppDevServer;
+  browser: Browser;
+  /** A JSON call to the API as admin `key` (or without credentials). */
+  adminCall(method: string, path: string, key: string | null, body?: unknown): Promise<TJsonResponse>;
+  /** A fresh browser context and page at `path` (own storage); fails the test on any uncaught page error. */
+  withPage(path: string, use: (page: Page, context: BrowserContext) => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startMoneyStack(): Promise<TMoneyStack> {
+  const appPort = await freePort();
+  const origin = `http://127.0.0.1:${appPort}`;
+  const api = await startApiProcess({
+    env: {
+      MOCK_MODE: 'true',
+      ADMIN_API_KEYS: `alice:${ALICE_KEY},bob:${BOB_KEY}`,
+      APP_ORIGIN: origin,
+      COMMISSION_MATURITY_INTERVAL_MS: String(MATURITY_INTERVAL_MS),
+      RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+    },
+  });
+  let app: TAppDevServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    app = await startAppDevServer({ apiUrl: api.url, port: appPort });
+    browser = await launchBrowser();
+  } catch (error) {
+    await app?.close();
+    await api.stop();
+    throw error;
+  }
+  const started = { api, app, browser };
+
+  const adminCall = async (method: string, path: string, key: string | null, body?: unknown) => {
+    const headers: Record<string, string> = {};
+    if (key !== null) headers['x-admin-key'] = key;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${api.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+  };
+
+  const withPage = async (path: string, use: (page: Page, context: BrowserContext) => Promise<void>) => {
+    const context = await started.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(`${origin}${path}`);
+      await use(page, context);
+      expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+    } catch (error) {
+      if (error instanceof Error) error.message += `\n\nAPI output:\n${api.output()}`;
+      throw error;
+    } finally {
+      await context.close();
+    }
+  };
+
+  return {
+    ...started,
+    adminCall,
+    withPage,
+    stop: async () => {
+      await started.browser.close();
+      await started.app.close();
+      await api.stop();
+    },
+  };
+}
+
+/**
+ * Makes the default program pay quickly: no hold period (commissions become PAYABLE at the next maturity
+ * run) and a minimum payout of 1 micro-USD.
+ */
+export async function makeDefaultProgramPayFast(stack: TMoneyStack): Promise<string> {
+  const programs = await stack.adminCall('GET', '/api/admin/programs', ALICE_KEY);
+  expect(programs.status).toBe(200);
+  const program =
+    programs.body.items.find((p: { slug: string }) => p.slug === 'default') ?? programs.body.items.at(-1);
+  const updated = await stack.adminCall('PATCH', `/api/admin/programs/${program.id}`, ALICE_KEY, {
+    holdPeriodSeconds: 0,
+    minPayoutMicroUsd: '1',
+  });
+  expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+  return program.id as string;
+}
+
+/**
+ * On /affiliate: connects the dev wallet, signs in with it (SIWE), and registers it as affiliate `code`
+ * (under `parentCode`) when it is not one yet. Resolves once the dashboard shows.
+ */
+export async function signInAsDevWalletAffiliate(
+  page: Page,
+  options: { code: string; parentCode?: string },
+): Promise<void> {
+  await page
+    .getByRole('button', { name: 'Use the dev wallet (Mock mode)' })
+    .click({ timeout: FIRST_RENDER_TIMEOUT_MS });
+  await page.getByTestId('connected-address').waitFor();
+  await page.getByRole('button', { name: 'Sign in with your wallet' }).click();
+  const form = page.getByTestId('register-affiliate-form');
+  const dashboard = page.getByTestId('affiliate-dashboard');
+  await form.or(dashboard).first().waitFor({ timeout: SETTLE_TIMEOUT_MS });
+  if (await form.isVisible()) {
+    await page.getByLabel('Your referral code').fill(options.code);
+    if (options.parentCode !== undefined)
+      await page.getByLabel('Parent code (optional)').fill(options.parentCode);
+    await page.getByRole('button', { name: 'Sign the terms and register' }).click();
+  }
+  await dashboard.waitFor({ timeout: SETTLE_TIMEOUT_MS });
+}
+
+/** A random wallet address (a user who never signs anything: registration is gasless and needs none). */
+export function randomWallet(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(20));
+  return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** On the Register page opened with `?ref=`, registers `wallet` by typing it and waits for its SGE-ID. */
+export async function registerReferredWallet(
+  page: Page,
+  wallet: string,
+  expectedReferrer: string,
+): Promise<void> {
+  await page.getByTestId('referral-code').waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
+  await page.getByLabel('Wallet address').fill(wallet);
+  await page.getByTestId('not-registered').waitFor({ timeout: SETTLE_TIMEOUT_MS });
+  await page.getByRole('button', { name: 'Register', exact: true }).click();
+  await page.getByTestId('token-id').waitFor({ timeout: SETTLE_TIMEOUT_MS });
+  expect(await page.getByTestId('result-referrer').textContent()).toBe(expectedReferrer);
+}
+
+/** Signs in on /admin with `key`. */
+export async function signInAsAdmin(page: Page, key: string): Promise<void> {
+  await page.getByLabel('Admin key').fill(key, { timeout: FIRST_RENDER_TIMEOUT_MS });
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Admin sections' }).waitFor({ timeout: SETTLE_TIMEOUT_MS });
+}
