@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 /** Commands the script does not run, with the reason it prints. Keep this list minimal. */
@@ -49,10 +49,7 @@ const READY_TIMEOUT_MS = 3 * 60_000; // a background process until it answers
 const STOP_TIMEOUT_MS = 30_000; // SIGTERM to SIGKILL
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: options } = parseArgs({
-  options: { keep: { type: 'boolean' }, section: { type: 'string' } },
-  strict: true,
-});
+let options = {};
 const started = Date.now();
 const deadline = started + TOTAL_TIMEOUT_MS;
 const log = (line) =>
@@ -80,7 +77,7 @@ function sh(command, args, extra = {}) {
 }
 
 /** The fenced bash blocks of one marked section, in order. */
-function extractBlocks(markdown, section) {
+export function extractBlocks(markdown, section) {
   const start = markdown.indexOf(`<!-- docs-commands:${section} -->`);
   const end = markdown.indexOf(`<!-- /docs-commands:${section} -->`);
   if (start < 0 || end < start)
@@ -93,11 +90,21 @@ function extractBlocks(markdown, section) {
 }
 
 /** The docs' ports, mapped to free ones so that the run never collides with anything else on the machine. */
-function mapPorts(text, ports) {
+export function mapPorts(text, ports) {
   return text
     .replace(/\b(localhost|127\.0\.0\.1):3000\b/g, `$1:${ports.api}`)
     .replace(/\b(localhost|127\.0\.0\.1):8545\b/g, `$1:${ports.chain}`)
     .replace(/--port 8545\b/g, `--port ${ports.chain}`);
+}
+
+/** What the run does with a block: `run` it as a bash script, start it in the `background`, or `skip` it. */
+export function classifyBlock(script) {
+  const single = script.includes('\n') ? null : script.trim();
+  const skip = single && SKIPPED.find((s) => s.pattern.test(single));
+  if (skip) return { action: 'skip', command: single, reason: skip.reason };
+  const long = single && BACKGROUND.find((b) => b.pattern.test(single));
+  if (long) return { action: 'background', command: single, role: long.role, ready: long.ready };
+  return { action: 'run', command: script };
 }
 
 const background = new Map(); // role -> { child, command, exited }
@@ -214,6 +221,10 @@ function indent(text, lines = 15) {
 }
 
 async function main() {
+  ({ values: options } = parseArgs({
+    options: { keep: { type: 'boolean' }, section: { type: 'string' } },
+    strict: true,
+  }));
   for (const [tool, args] of [
     ['pg_isready', ['-h', '127.0.0.1', '-p', '5432']],
     ['redis-cli', ['-h', '127.0.0.1', 'ping']],
@@ -274,24 +285,22 @@ async function main() {
       log(`== section ${section.name} ==`);
       for (const original of extractBlocks(markdown, section.name)) {
         const script = mapPorts(original, ports);
-        const single = script.includes('\n') ? null : script.trim();
+        const plan = classifyBlock(script);
         const blockStarted = Date.now();
-        const skip = single && SKIPPED.find((s) => s.pattern.test(single));
-        const long = single && BACKGROUND.find((b) => b.pattern.test(single));
-        if (skip) {
-          log(`SKIP ${single}: ${skip.reason}`);
-          summary.skipped.push({ command: single, reason: skip.reason });
-          report.blocks.push({ command: single, action: 'skipped' });
+        if (plan.action === 'skip') {
+          log(`SKIP ${plan.command}: ${plan.reason}`);
+          summary.skipped.push({ command: plan.command, reason: plan.reason });
+          report.blocks.push({ command: plan.command, action: 'skipped' });
           continue;
         }
-        if (long) {
-          await stopBackground(long.role);
-          log(`BACKGROUND ${single}`);
-          const entry = startBackground(single, long.role, clone, env);
-          const readiness = await waitReady(entry, long.ready, ports, section.mode);
+        if (plan.action === 'background') {
+          await stopBackground(plan.role);
+          log(`BACKGROUND ${plan.command}`);
+          const entry = startBackground(plan.command, plan.role, clone, env);
+          const readiness = await waitReady(entry, plan.ready, ports, section.mode);
           log(`  ready (${readiness}) in ${((Date.now() - blockStarted) / 1000).toFixed(1)}s`);
           report.blocks.push({
-            command: single,
+            command: plan.command,
             action: 'background',
             readiness,
             ms: Date.now() - blockStarted,
@@ -334,7 +343,9 @@ async function main() {
   process.exit(summary.ok ? 0 : 1);
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error.stack ?? error}\n`);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    process.exit(1);
+  });
+}
