@@ -5,12 +5,13 @@ import {
   ZIdParams,
   ZReconciliationLive,
   ZReconciliationRun,
+  ZReconciliationRunSummary,
   ZReconciliationRuns,
   ZReconciliationRunsQuery,
-  ZReconciliationRunSummary,
   ZRetryStuckIntentRequest,
   ZRunReconciliationRequest,
 } from '@sge/shared';
+import { AppError } from '../../../domain/app-error';
 import { writeAudit } from '../../../domain/audit/write-audit';
 import { toAdminIntent } from '../../../domain/intents/list-intents';
 import { reconciliationContextOf } from '../../../domain/reconciliation/reconciliation-context';
@@ -25,7 +26,6 @@ import {
   runCheck,
   startReconciliationRun,
 } from '../../../domain/reconciliation/run-reconciliation';
-import { AppError } from '../../../domain/app-error';
 import type { TRuntime } from '../../../runtime';
 import { actorOf, adminOf, authGuards, programScopeOf } from '../../plugins/auth';
 import type { TApp } from '../../server';
@@ -56,7 +56,7 @@ export function registerAdminReconciliationRoutes(app: TApp, runtime: TRuntime) 
         tags: ['admin'],
         summary: 'Run reconciliation now (all checks or the ones named); poll the run for its results',
         security,
-        body: ZRunReconciliationRequest.optional(),
+        body: ZRunReconciliationRequest.nullish(),
         response: { 202: ZReconciliationRunSummary },
       },
     },
@@ -130,7 +130,8 @@ export function registerAdminReconciliationRoutes(app: TApp, runtime: TRuntime) 
     },
     async () => {
       const run = await getLatestReconciliationRun(db);
-      if (!run) throw new AppError('NOT_FOUND', 'no reconciliation run yet: POST /api/admin/reconciliation/run');
+      if (!run)
+        throw new AppError('NOT_FOUND', 'no reconciliation run yet: POST /api/admin/reconciliation/run');
       return run;
     },
   );
@@ -141,7 +142,8 @@ export function registerAdminReconciliationRoutes(app: TApp, runtime: TRuntime) 
       onRequest: guards.globalAdmin,
       schema: {
         tags: ['admin'],
-        summary: 'Operational checks computed now: stuck intents, queues, workers, processing time, batches, webhooks',
+        summary:
+          'Operational checks computed now: stuck intents, queues, workers, processing time, batches, webhooks',
         security,
         response: { 200: ZReconciliationLive },
       },
@@ -159,7 +161,8 @@ export function registerAdminReconciliationRoutes(app: TApp, runtime: TRuntime) 
       onRequest: guards.admin,
       schema: {
         tags: ['admin'],
-        summary: 'Retry a stuck intent (PROCESSING longer than INTENT_TIMEOUT_MINUTES): back to PENDING (audited)',
+        summary:
+          'Retry a stuck intent (PROCESSING longer than INTENT_TIMEOUT_MINUTES): back to PENDING (audited)',
         security,
         params: ZIdParams,
         body: ZRetryStuckIntentRequest,
