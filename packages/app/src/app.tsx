@@ -7,6 +7,7 @@ import { IntentsPage } from './pages/admin/intents-page';
 import { PaymentsPage } from './pages/admin/payments-page';
 import { PayoutBatchesPage } from './pages/admin/payout-batches-page';
 import { ProgramsPage } from './pages/admin/programs-page';
+import { ReconciliationPage } from './pages/admin/reconciliation-page';
 import { SettlementsPage } from './pages/admin/settlements-page';
 import { AffiliatePage } from './pages/affiliate-page';
 import { ClaimPage } from './pages/claim-page';
@@ -46,6 +47,7 @@ const router = createBrowserRouter([
               { path: 'payouts', element: <PayoutBatchesPage /> },
               { path: 'payments', element: <PaymentsPage /> },
               { path: 'audit', element: <AuditLogPage /> },
+              { path: 'reconciliation', element: <ReconciliationPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

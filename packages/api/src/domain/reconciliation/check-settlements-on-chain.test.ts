@@ -140,6 +140,7 @@ describe('settlements matched against the chain', () => {
     const id = await insertSettlement(test.database.db, {
       ...claimSettlement({
         hash: `0x${'ab'.repeat(32)}`,
+        from: privateKeyToAccount(generatePrivateKey()).address,
         blockNumber: feeTx.blockNumber,
         blockHash: feeTx.blockHash,
       }),

@@ -7,10 +7,7 @@ import { AdminKeyForm } from '../../components/admin/admin-key-form';
 import { ProgramSelect } from '../../components/admin/program-select';
 import '../../components/affiliate/money-pages.css';
 
-/**
- * The sections of /admin. `/admin/reconciliation` belongs here too once pages/admin/reconciliation-page.tsx
- * exists (another change adds it, with its route in app.tsx).
- */
+/** The sections of /admin (`/admin/reconciliation`: pages/admin/reconciliation-page.tsx). */
 const ADMIN_NAV_ITEMS = [
   { to: '/admin', label: 'Programs', end: true },
   { to: '/admin/intents', label: 'Users & intents', end: false },
@@ -18,6 +15,7 @@ const ADMIN_NAV_ITEMS = [
   { to: '/admin/payouts', label: 'Payout batches', end: false },
   { to: '/admin/payments', label: 'Manual payment', end: false },
   { to: '/admin/audit', label: 'Audit log', end: false },
+  { to: '/admin/reconciliation', label: 'Reconciliation', end: false },
 ] as const;
 
 /** /admin: sign-in with an admin key, then the section navigation, the program filter and the section. */
