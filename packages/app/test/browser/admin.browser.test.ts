@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ALICE_KEY,
+  BOB_KEY,
+  makeDefaultProgramPayFast,
+  randomWallet,
+  SETTLE_TIMEOUT_MS,
+  SETUP_TIMEOUT_MS,
+  signInAsAdmin,
+  signInAsDevWalletAffiliate,
+  startMoneyStack,
+  TEARDOWN_TIMEOUT_MS,
+  type TMoneyStack,
+} from './money-fixtures';
+
+/** How often the test asks the API whether the commissions have matured. */
+const POLL_INTERVAL_MS = 500;
+
+/**
+ * /admin end to end against the API in Mock mode: admin alice creates a payout batch, alice approving it
+ * herself is refused, admin bob approves and executes it (one on-chain transaction through the relayer), and
+ * the affiliate sees the payout with its transaction hash on /affiliate.
+ */
+describe('the /admin payout flow against the API in Mock mode', () => {
+  let stack: TMoneyStack | undefined;
+
+  beforeAll(async () => {
+    stack = await startMoneyStack();
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, TEARDOWN_TIMEOUT_MS);
+
+  it(
+    'pays an affiliate through a batch created by one admin and approved and executed by another',
+    async () => {
+      if (stack === undefined) throw new Error('setup did not complete');
+      const s = stack;
+      const programId = await makeDefaultProgramPayFast(s);
+
+      // The dev wallet becomes affiliate PAYEE; a user it referred pays 50 USD (manual payment entry).
+      await s.withPage('/affiliate', (page) => signInAsDevWalletAffiliate(page, { code: 'PAYEE' }));
+      const user = randomWallet();
+      const registered = await s.adminCall('POST', '/api/register', null, { wallet: user, ref: 'payee' });
+      expect([200, 202]).toContain(registered.status);
+      const payment = await s.adminCall('POST', '/api/admin/payments', ALICE_KEY, {
+        wallet: user,
+        amount: '50000000',
+        currency: 'USDC',
+        reference: 'browser-payout-1',
+        note: 'invoice paid by wire',
+      });
+      expect(payment.status, JSON.stringify(payment.body)).toBe(201);
+      expect(payment.body.commissions).toHaveLength(1);
+      const commissionId = payment.body.commissions[0].id as string;
+
+      // Hold period 0: the workers' next maturity run makes it PAYABLE.
+      const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+      for (;;) {
+        const payable = await s.adminCall(
+          'GET',
+          `/api/admin/commissions?programId=${programId}&status=PAYABLE`,
+          ALICE_KEY,
+        );
+        if (payable.body.items.some((c: { id: string }) => c.id === commissionId)) break;
+        if (Date.now() > deadline) throw new Error('the commission did not become PAYABLE in time');
+        await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+      }
+
+      // alice creates the batch; approving it herself is refused.
+      let batchId = '';
+      await s.withPage('/admin/payouts', async (page) => {
+        await signInAsAdmin(page, ALICE_KEY);
+        await page.getByRole('button', { name: 'Create payout batch' }).click();
+        const ok = page.getByTestId('action-ok');
+        await ok.waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await ok.textContent()).toContain('1 payouts, 5.00 USDC');
+        const row = page.locator('[data-testid="batch-row"][data-status="PENDING_APPROVAL"]').first();
+        await row.waitFor();
+        batchId = (await row.getAttribute('data-batch-id')) ?? '';
+        expect(await row.textContent()).toContain('alice');
+        await row.getByRole('button', { name: 'Approve' }).click();
+        const refused = page.getByTestId('action-error');
+        await refused.waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await refused.textContent()).toContain('PAYOUT_SELF_APPROVAL');
+        expect(await row.getAttribute('data-status')).toBe('PENDING_APPROVAL');
+      });
+      expect(batchId).toMatch(/^[0-9a-f-]{36}$/);
+
+      // bob approves and executes; the batch completes with its transaction hash.
+      let txHash = '';
+      await s.withPage('/admin/payouts', async (page) => {
+        await signInAsAdmin(page, BOB_KEY);
+        const row = page.locator(`[data-testid="batch-row"][data-batch-id="${batchId}"]`);
+        await row.getByRole('button', { name: 'Approve' }).click({ timeout: SETTLE_TIMEOUT_MS });
+        await page.locator(`[data-batch-id="${batchId}"][data-status="APPROVED"]`).waitFor({
+          timeout: SETTLE_TIMEOUT_MS,
+        });
+        expect(await row.textContent()).toContain('bob');
+        await row.getByRole('button', { name: 'Execute' }).click();
+        await page.locator(`[data-batch-id="${batchId}"][data-status="COMPLETED"]`).waitFor({
+          timeout: SETTLE_TIMEOUT_MS,
+        });
+        txHash = (await row.getByTestId('tx-hash').textContent())?.trim() ?? '';
+        expect(txHash).toMatch(/^0x[0-9a-f]{64}$/);
+
+        // The audit log shows who did what.
+        await page.getByRole('link', { name: 'Audit log' }).click();
+        await page.locator('[data-testid="audit-row"][data-action="payout_batch.approve"]').first().waitFor({
+          timeout: SETTLE_TIMEOUT_MS,
+        });
+      });
+
+      // The affiliate sees the payout, paid, with the same transaction hash.
+      await s.withPage('/affiliate', async (page) => {
+        await signInAsDevWalletAffiliate(page, { code: 'PAYEE' });
+        const payout = page.locator('[data-testid="payout-row"][data-status="PAID"]').first();
+        await payout.waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await payout.textContent()).toContain('5.00 USDC');
+        expect((await payout.getByTestId('tx-hash').textContent())?.trim()).toBe(txHash);
+        expect(await page.getByTestId('balance-paid').textContent()).toBe('5.00 USD');
+      });
+    },
+    SETUP_TIMEOUT_MS * 2,
+  );
+});
