@@ -124,4 +124,57 @@ describe('the /admin payout flow against the API in Mock mode', () => {
     },
     SETUP_TIMEOUT_MS * 2,
   );
+
+  it(
+    'refuses a wrong key, creates, pauses and resumes a program, and exports settlements as CSV',
+    async () => {
+      if (stack === undefined) throw new Error('setup did not complete');
+      await stack.withPage('/admin', async (page) => {
+        await page.getByLabel('Admin key').fill('not-the-right-key-at-all', { timeout: SETTLE_TIMEOUT_MS });
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByTestId('admin-sign-in-error').waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await page.getByTestId('admin-sign-in-error').textContent()).toBe('This key is not valid.');
+        expect(await page.evaluate(() => sessionStorage.getItem('sge.admin.key'))).toBeNull();
+
+        await signInAsAdmin(page, ALICE_KEY);
+        expect(await page.evaluate(() => sessionStorage.getItem('sge.admin.key'))).toBe(ALICE_KEY);
+        await page.getByLabel('Slug').fill('browser-program');
+        await page.getByLabel('Name', { exact: true }).fill('Browser program');
+        await page.getByRole('button', { name: 'Create program' }).click();
+        const row = page.locator('[data-testid="program-row"][data-slug="browser-program"]');
+        await row.waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await row.getByTestId('program-status').textContent()).toBe('ACTIVE');
+        await row.getByRole('button', { name: 'Pause browser-program' }).click();
+        await row
+          .getByRole('button', { name: 'Resume browser-program' })
+          .waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await row.getByTestId('program-status').textContent()).toBe('PAUSED');
+        await row.getByRole('button', { name: 'Resume browser-program' }).click();
+        await row
+          .getByRole('button', { name: 'Pause browser-program' })
+          .waitFor({ timeout: SETTLE_TIMEOUT_MS });
+
+        // Settlements: the manual payment of the first test is listed, and the CSV export holds it.
+        await page.getByRole('link', { name: 'Settlements' }).click();
+        await page.getByTestId('settlement-row').first().waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await page.getByTestId('settlements').textContent()).toContain('manual:browser-payout-1');
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Export CSV' }).click(),
+        ]);
+        expect(download.suggestedFilename()).toBe('settlements.csv');
+        const stream = await download.createReadStream();
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        const csv = Buffer.concat(chunks).toString('utf8');
+        expect(csv.split('\n')[0]).toContain('provider_ref');
+        expect(csv).toContain('manual:browser-payout-1');
+
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.getByLabel('Admin key').waitFor();
+        expect(await page.evaluate(() => sessionStorage.getItem('sge.admin.key'))).toBeNull();
+      });
+    },
+    SETUP_TIMEOUT_MS,
+  );
 });
