@@ -15,6 +15,7 @@ import { registerDatabaseGauges, type TDatabaseGaugeSource } from './db-gauges';
  * | sge_registrations_total                         | counter   |                      | mint-registrations.ts          |
  * | sge_settlement_duration_seconds                 | histogram | type                 | processors at confirmation     |
  * | sge_webhook_verification_failures_total         | counter   | provider             | Commerce webhook route         |
+ * | sge_claims_total                                | counter   | token                | claim record route and watcher |
  * | sge_ledger_balance, sge_stuck_intents, sge_intent_backlog, sge_workers_alive, sge_workers_stale,       |
  * | sge_payout_batches_open, sge_webhook_events_failed, sge_reconciliation_*: from PostgreSQL at scrape    |
  * | (metrics/db-gauges.ts), the same on every replica                                                     |
