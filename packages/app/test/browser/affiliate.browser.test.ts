@@ -1,3 +1,5 @@
+import { affiliateTermsMessage } from '@sge/shared';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALICE_KEY,
@@ -11,6 +13,9 @@ import {
   TEARDOWN_TIMEOUT_MS,
   type TMoneyStack,
 } from './money-fixtures';
+
+/** The default program's id (created by the API's first migration). */
+const DEFAULT_PROGRAM_ID = '00000000-0000-4000-8000-000000000001';
 
 /**
  * /affiliate end to end against the API in Mock mode: the dev wallet signs in (Sign-In with Ethereum),
@@ -75,8 +80,23 @@ describe('the /affiliate page against the API in Mock mode', () => {
         expect(await page.getByTestId('stats-total').textContent()).toBe('10.00');
         expect(await page.locator('.stats-chart__bar[height]:not([height="0"])').count()).toBe(1);
 
-        // The paying user is no affiliate: DEVAFF's downline stays empty.
-        await page.getByTestId('no-downline').waitFor();
+        // Another wallet joins as an affiliate under DEVAFF: the downline tree shows it.
+        const kid = privateKeyToAccount(generatePrivateKey());
+        const terms = {
+          programId: DEFAULT_PROGRAM_ID,
+          wallet: kid.address,
+          code: 'DEVKID',
+          parentCode: 'DEVAFF',
+        };
+        const joined = await s.adminCall('POST', '/api/affiliates/register', null, {
+          ...terms,
+          signature: await kid.signMessage({ message: affiliateTermsMessage(terms) }),
+        });
+        expect(joined.status, JSON.stringify(joined.body)).toBe(201);
+        const node = page.getByTestId('downline-node');
+        await node.waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await node.textContent()).toContain('DEVKID');
+        expect(await node.textContent()).toContain('level 1');
       });
     },
     SETUP_TIMEOUT_MS,

@@ -301,6 +301,25 @@ describe('manual payment entry', () => {
     expect(await databaseFingerprint(db)).toEqual(before);
   });
 
+  it('opens the payment gate: a wallet of a program that requires payment registers once its manual payment is recorded', async () => {
+    const gated = await api('POST', '/api/admin/programs', {
+      key: ALICE,
+      body: { slug: 'payments-gated', name: 'Gated program', paymentRequired: true },
+    });
+    expect(gated.status).toBe(201);
+    const wallet = newWallet().address;
+    const refused = await api('POST', `/api/register?programId=${gated.body.id}`, { body: { wallet } });
+    expect(refused.status).toBe(402);
+    expect(refused.body.error).toBe('PAYMENT_REQUIRED');
+    const paid = await api('POST', '/api/admin/payments', {
+      key: ALICE,
+      body: paymentBody(wallet, 'wire-gate', { programId: gated.body.id }),
+    });
+    expect(paid.status).toBe(201);
+    const accepted = await api('POST', `/api/register?programId=${gated.body.id}`, { body: { wallet } });
+    expect([200, 202]).toContain(accepted.status);
+  });
+
   it('refuses a program key of another program and lets it record only in its own program', async () => {
     const wallet = await referredWallet();
     const before = await databaseFingerprint(db);
