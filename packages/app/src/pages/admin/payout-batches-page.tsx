@@ -93,52 +93,54 @@ export function PayoutBatchesPage() {
                 <td>
                   <TxLink hash={batch.txHash} url={batch.txUrl} />
                 </td>
-                <td className="admin-actions">
-                  {batch.status === 'PENDING_APPROVAL' && (
-                    <>
+                <td>
+                  <div className="admin-actions">
+                    {batch.status === 'PENDING_APPROVAL' && (
+                      <>
+                        <button
+                          type="button"
+                          className="button button--small"
+                          onClick={() =>
+                            act(async () => {
+                              await adminClient.approveBatch(batch.id);
+                              return `Batch ${batch.id} approved.`;
+                            })
+                          }
+                        >
+                          Approve
+                        </button>
+                        <button
+                          type="button"
+                          className="button button--small"
+                          onClick={() =>
+                            act(async () => {
+                              await adminClient.rejectBatch(
+                                batch.id,
+                                reason.trim() || 'rejected from the admin page',
+                              );
+                              return `Batch ${batch.id} rejected.`;
+                            })
+                          }
+                        >
+                          Reject
+                        </button>
+                      </>
+                    )}
+                    {(batch.status === 'APPROVED' || batch.status === 'FAILED') && (
                       <button
                         type="button"
                         className="button button--small"
                         onClick={() =>
                           act(async () => {
-                            await adminClient.approveBatch(batch.id);
-                            return `Batch ${batch.id} approved.`;
+                            await adminClient.executeBatch(batch.id);
+                            return `Batch ${batch.id} is being paid on-chain.`;
                           })
                         }
                       >
-                        Approve
+                        Execute
                       </button>
-                      <button
-                        type="button"
-                        className="button button--small"
-                        onClick={() =>
-                          act(async () => {
-                            await adminClient.rejectBatch(
-                              batch.id,
-                              reason.trim() || 'rejected from the admin page',
-                            );
-                            return `Batch ${batch.id} rejected.`;
-                          })
-                        }
-                      >
-                        Reject
-                      </button>
-                    </>
-                  )}
-                  {(batch.status === 'APPROVED' || batch.status === 'FAILED') && (
-                    <button
-                      type="button"
-                      className="button button--small"
-                      onClick={() =>
-                        act(async () => {
-                          await adminClient.executeBatch(batch.id);
-                          return `Batch ${batch.id} is being paid on-chain.`;
-                        })
-                      }
-                    >
-                      Execute
-                    </button>
-                  )}
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}
