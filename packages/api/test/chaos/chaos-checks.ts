@@ -11,7 +11,11 @@ export type TChaosModel = {
   /** Every wallet the driver asked to register, with the intent id it was answered (null: never accepted). */
   registrations: Map<Address, { intentId: string | null }>;
   /** Revenue settlements the driver caused, with the commissions the program's rules give them. */
-  revenue: { settlementId: string; expected: { affiliateId: string; level: number; amount: bigint }[] }[];
+  revenue: {
+    /** The Commerce charge code (the settlement's provider_ref). */
+    providerRef: string;
+    expected: { affiliateId: string; level: number; amount: bigint }[];
+  }[];
   /** Affiliate wallets (they start with no USDC: what they hold at the end is what they were paid). */
   affiliateWallets: Map<string, Address>;
 };
@@ -149,8 +153,22 @@ export async function checkInvariants(
   const bySettlement = new Map<string, typeof commissions>();
   for (const row of commissions)
     bySettlement.set(row.settlement_id, [...(bySettlement.get(row.settlement_id) ?? []), row]);
+  const settlements = await db
+    .selectFrom('settlements')
+    .select(['id', 'provider_ref'])
+    .where('kind', '=', 'COMMERCE_PAYMENT')
+    .execute();
+  const settlementOf = new Map(settlements.map((row) => [row.provider_ref, row.id]));
   let commissionMismatches = 0;
-  for (const settlement of model.revenue) {
+  const modelled = new Set<string>();
+  for (const payment of model.revenue) {
+    const settlementId = settlementOf.get(payment.providerRef);
+    if (!settlementId) {
+      violate('a confirmed Commerce payment has no settlement', { charge: payment.providerRef });
+      continue;
+    }
+    modelled.add(settlementId);
+    const settlement = { settlementId, expected: payment.expected };
     const actual = (bySettlement.get(settlement.settlementId) ?? [])
       .map((row) => `${row.level}:${row.affiliate_id}:${BigInt(row.amount)}`)
       .sort();
@@ -165,9 +183,13 @@ export async function checkInvariants(
         });
     }
   }
-  const modelled = new Set(model.revenue.map((s) => s.settlementId));
   const unmodelled = [...bySettlement.keys()].filter((id) => !modelled.has(id));
   if (unmodelled.length > 0) violate('commissions the model does not know', unmodelled.slice(0, 5));
+  if (settlements.length !== model.revenue.length)
+    violate('Commerce settlements differ from the payments made', {
+      settlements: settlements.length,
+      payments: model.revenue.length,
+    });
 
   // 6. No payout paid twice: one BatchPaid event per COMPLETED batch and none for any other; affiliates
   // hold exactly the USDC of their PAID payouts.

@@ -25,7 +25,7 @@ export function chaosClient(apis: TProcessSlot[], stats: { noResponse: number; r
   return async (
     method: string,
     path: string,
-    options: { preferred?: number; body?: unknown; headers?: Record<string, string> } = {},
+    options: { preferred?: number; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<TChaosResponse> => {
     const started = Date.now();
     let attempts = 0;
@@ -43,7 +43,7 @@ export function chaosClient(apis: TProcessSlot[], stats: { noResponse: number; r
               ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
               ...options.headers,
             },
-            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
             signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
           });
           const text = await response.text();

@@ -1,9 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { deployContracts, startAnvil, type TAnvil, type TDeployment, testUsdcAbi } from '@sge/contracts';
+import { build } from 'esbuild';
 import { createPublicClient, createWalletClient, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devPrivateKey } from '../../src/config';
+import { findRepoRoot } from '../../src/config/repo-root';
 import { openDatabase, type TDatabase } from '../../src/db/client';
 import { migrateToLatest } from '../../src/db/migrate';
+import { startFakeCommerce } from '../support/commerce';
 import { startOwnPostgres, type TOwnPostgres } from '../support/own-postgres';
 import { startOwnRedis, type TOwnRedis } from '../support/own-redis';
 import { spawnPlatformProcess, type TPlatformProcess } from '../support/processes';
@@ -13,6 +19,12 @@ import { startTcpProxy, type TTcpProxy } from '../support/tcp-proxy';
 export const CHAOS_ADMINS = {
   creator: { name: 'alice', key: 'chaos-alice-admin-key-0123456789abcdef' },
   approver: { name: 'bob', key: 'chaos-bob-admin-key-0123456789abcdef01' },
+} as const;
+
+/** Coinbase Commerce of the chaos cluster: a local server speaking its charges API, and the webhook secret. */
+export const CHAOS_COMMERCE = {
+  apiKey: 'chaos-commerce-api-key',
+  webhookSecret: 'chaos-commerce-webhook-secret',
 } as const;
 
 /** USDC minted into the payout contract at the start: far more than any run pays. */
@@ -37,6 +49,38 @@ const CLUSTER_TUNING: Record<string, string> = {
   ADMIN_API_KEYS: `${CHAOS_ADMINS.creator.name}:${CHAOS_ADMINS.creator.key},${CHAOS_ADMINS.approver.name}:${CHAOS_ADMINS.approver.key}`,
 };
 
+/**
+ * Bundles src/main.ts once (as scripts/build.mjs does: workspace sources compiled in, npm packages
+ * external) into a directory under node_modules/.cache, so that every process of the run — restarts
+ * included — runs the same code (the work tree may change during a run) and starts in a second or two
+ * instead of compiling TypeScript on every start.
+ */
+async function bundlePlatform(): Promise<{ entry: string; remove(): void }> {
+  const root = findRepoRoot();
+  const outdir = join(root, 'node_modules', '.cache', `sge-chaos-${randomBytes(4).toString('hex')}`);
+  await build({
+    entryPoints: { main: join(root, 'packages/api/src/main.ts') },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'external-npm-packages',
+        setup(pluginBuild) {
+          pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith('@sge/') ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  return { entry: join(outdir, 'main.js'), remove: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
 export type TProcessSlot = {
   name: string;
   role: 'api' | 'worker';
@@ -56,6 +100,8 @@ export type TChaosCluster = {
   env: Record<string, string>;
   apis: TProcessSlot[];
   workers: TProcessSlot[];
+  /** The local Commerce API the processes create charges on. */
+  commerce: Awaited<ReturnType<typeof startFakeCommerce>>;
   /** The harness's own connection to the cluster's database (reconnects after a restart). */
   database: TDatabase;
   relayerAddress: `0x${string}`;
@@ -74,6 +120,8 @@ export type TChaosCluster = {
  * RPC behind a TCP proxy that can be cut, two API processes and three worker processes.
  */
 export async function startChaosCluster(options: { apis: number; workers: number }): Promise<TChaosCluster> {
+  // The code of the run: bundled first, and the database migrated by the same snapshot of the sources.
+  const bundle = await bundlePlatform();
   const postgres = await startOwnPostgres({ database: 'chaos', maxConnections: 300 });
   const redis = await startOwnRedis();
   const anvil = await startAnvil({ blockTimeSeconds: 1 });
@@ -99,6 +147,7 @@ export async function startChaosCluster(options: { apis: number; workers: number
   await migrateToLatest(migrating.db);
   await migrating.close();
   const rpcProxy = await startTcpProxy(Number(new URL(anvil.rpcUrl).port));
+  const commerce = await startFakeCommerce(CHAOS_COMMERCE.apiKey);
 
   const env: Record<string, string> = {
     MOCK_MODE: 'false',
@@ -116,6 +165,9 @@ export async function startChaosCluster(options: { apis: number; workers: number
     USDC_ADDRESS: deployment.contracts.usdc,
     USDT_ADDRESS: deployment.contracts.usdt,
     SGE_TOKEN_ADDRESS: deployment.contracts.sgeToken,
+    COINBASE_COMMERCE_API_KEY: CHAOS_COMMERCE.apiKey,
+    COINBASE_COMMERCE_API_URL: commerce.url,
+    COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET: CHAOS_COMMERCE.webhookSecret,
     ...CLUSTER_TUNING,
   };
 
@@ -137,7 +189,12 @@ export async function startChaosCluster(options: { apis: number; workers: number
       // A process started while PostgreSQL or Redis is down may fail to start: try again until it does.
       for (let attempt = 1; ; attempt++) {
         try {
-          const started = await spawnPlatformProcess({ env, role: target.role, startTimeoutMs: 90_000 });
+          const started = await spawnPlatformProcess({
+            env,
+            role: target.role,
+            startTimeoutMs: 90_000,
+            bundledEntry: bundle.entry,
+          });
           let stderr = '';
           started.process.stderr?.on('data', (chunk: Buffer) => {
             stderr = (stderr + chunk.toString()).slice(-2000);
@@ -177,6 +234,7 @@ export async function startChaosCluster(options: { apis: number; workers: number
     postgres,
     redis,
     rpcProxy,
+    commerce,
     env,
     apis,
     workers,
@@ -196,9 +254,11 @@ export async function startChaosCluster(options: { apis: number; workers: number
       );
       await database.close();
       await rpcProxy.close();
+      await commerce.close();
       await anvil.stop();
       await redis.destroy();
       await postgres.destroy();
+      bundle.remove();
     },
   };
 }

@@ -2,11 +2,18 @@ import { affiliateTermsMessage } from '@sge/shared';
 import { type Address, getAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
+import { signCommercePayload } from '../../src/domain/commerce/commerce-signature';
 import { matureCommissions } from '../../src/domain/commissions/mature-commissions';
-import { recordRevenueSettlement } from '../../src/domain/commissions/record-revenue-settlement';
+import { commerceDelivery } from '../support/commerce';
 import { checkInvariants, inFlight, type TChaosModel } from './chaos-checks';
 import { chaosClient } from './chaos-client';
-import { CHAOS_ADMINS, startChaosCluster, type TChaosCluster, type TProcessSlot } from './chaos-cluster';
+import {
+  CHAOS_ADMINS,
+  CHAOS_COMMERCE,
+  startChaosCluster,
+  type TChaosCluster,
+  type TProcessSlot,
+} from './chaos-cluster';
 import { seededRandom, type TSeededRandom } from './seeded-random';
 
 /**
@@ -29,7 +36,7 @@ const AFFILIATES = 24;
 const WORKER_KILLS = 22;
 /** Payout rounds (revenue → maturity → batch created by one admin, approved by the other, executed). */
 const PAYOUT_ROUNDS = 3;
-const REVENUE_PER_ROUND = 40;
+const REVENUE_PER_ROUND = 30;
 /** Everything must have settled this long after the load ended. */
 const QUIESCENCE_TIMEOUT_MS = 300_000;
 
@@ -37,6 +44,8 @@ type TFault = {
   kind: string;
   atSeconds: number;
   target?: string;
+  /** Drawn with the schedule: the slot to kill (the next live one when it is still restarting). */
+  targetIndex?: number;
   durationSeconds?: number;
   detail?: unknown;
 };
@@ -62,6 +71,12 @@ const anomalies: string[] = [];
 async function main() {
   log(`seed ${SEED}: starting the cluster`);
   const cluster = await startChaosCluster({ apis: 2, workers: 3 });
+  // Interrupted: take the cluster down (its servers and processes are this run's own) before exiting.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log(`${signal}: stopping the cluster`);
+      cluster.stop().finally(() => process.exit(130));
+    });
   let exitCode = 1;
   try {
     exitCode = await run(cluster);
@@ -267,9 +282,15 @@ function faultSchedule(random: TSeededRandom, loadSeconds: number): TFault[] {
   for (let i = 0; i < WORKER_KILLS; i++)
     schedule.push({
       kind: 'sigkill-worker',
+      targetIndex: random.int(0, 2),
       atSeconds: Math.round(((i + random.next()) / WORKER_KILLS) * window * 0.95 * 10) / 10,
     });
-  schedule.push({ kind: 'sigkill-api', atSeconds: at(0.1, 0.4), durationSeconds: 5 });
+  schedule.push({
+    kind: 'sigkill-api',
+    atSeconds: at(0.1, 0.4),
+    durationSeconds: 5,
+    targetIndex: random.int(0, 1),
+  });
   schedule.push({ kind: 'redis-stopped', atSeconds: at(0.15, 0.5), durationSeconds: 30 });
   schedule.push({ kind: 'postgres-restarted', atSeconds: at(0.4, 0.75), durationSeconds: 3 });
   schedule.push({ kind: 'primary-rpc-cut', atSeconds: at(0.2, 0.7), durationSeconds: 20 });
@@ -304,14 +325,15 @@ async function inject(cluster: TChaosCluster, fault: TFault) {
         await sleep(200);
         live = cluster.workers.filter((slot) => slot.current && !slot.starting);
       }
-      const target: TProcessSlot = faultRandom.pick(live);
+      const wanted = cluster.workers[fault.targetIndex! % cluster.workers.length]!;
+      const target: TProcessSlot = live.includes(wanted) ? wanted : live[0]!;
       record({ target: target.name, detail: { pid: target.current!.process.pid } });
       await cluster.kill(target);
       await cluster.start(target);
       return;
     }
     case 'sigkill-api': {
-      const target = faultRandom.pick(cluster.apis);
+      const target = cluster.apis[fault.targetIndex! % cluster.apis.length]!;
       record({ target: target.name, detail: { pid: target.current?.process.pid } });
       await cluster.kill(target);
       await sleep(fault.durationSeconds! * 1000);
@@ -374,80 +396,36 @@ async function runPayoutRounds(
     loadSeconds: number;
     levels: number[];
     maxDepth: number;
-    chainOf: (index: number) => { id: string }[];
+    chainOf: (index: number) => { id: string; code: string }[];
     refOf: Map<Address, number | null>;
   },
 ) {
   const { db } = cluster.database;
+  const paidWallets = new Set<Address>();
   for (let round = 0; round < PAYOUT_ROUNDS; round++) {
     const due = loadStarted + ((round + 1) / (PAYOUT_ROUNDS + 1)) * context.loadSeconds * 1000;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    const users = await retry(() =>
-      db
-        .selectFrom('users')
-        .select(['wallet'])
-        .where('program_id', '=', DEFAULT_PROGRAM_ID)
-        .where('referred_by_affiliate_id', 'is not', null)
-        .orderBy('wallet')
-        .execute(),
+    // Commerce payments by referred wallets the platform accepted (registered or not yet minted), each
+    // confirmed by a signed webhook that is delivered again (and sometimes twice at once), after a forged one.
+    const candidates = [...context.refOf].filter(
+      ([wallet, ref]) =>
+        ref !== null && model.registrations.get(wallet)?.intentId && !paidWallets.has(wallet),
     );
-    const picked = Array.from({ length: Math.min(REVENUE_PER_ROUND, users.length) }, () =>
-      moneyRandom.pick(users),
+    const payers = new Set<Address>();
+    while (payers.size < Math.min(REVENUE_PER_ROUND, candidates.length))
+      payers.add(moneyRandom.pick(candidates)[0]);
+    const plans = [...payers].map((wallet) => ({
+      wallet,
+      redeliveries: moneyRandom.int(1, 3),
+      concurrent: moneyRandom.chance(0.3),
+    }));
+    for (const wallet of payers) paidWallets.add(wallet);
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, lane) => {
+        for (let k = lane; k < plans.length; k += 6) await payThroughCommerce(api, model, context, plans[k]!);
+      }),
     );
-    for (const [k, user] of picked.entries()) {
-      const amount = BigInt(moneyRandom.int(1, 500)) * 1_000_000n + BigInt(moneyRandom.int(0, 999_999));
-      const wallet = getAddress(user.wallet);
-      const settlement = await retry(() =>
-        db.transaction().execute(async (tx) => {
-          const intent = await tx
-            .insertInto('intents')
-            .values({
-              program_id: DEFAULT_PROGRAM_ID,
-              type: 'COMMERCE_PAYMENT',
-              idempotency_key: `chaos-commerce:${SEED}:${round}:${k}`,
-              wallet,
-              status: 'CONFIRMED',
-              status_reason: 'confirmed by the chaos harness (Commerce stand-in)',
-              confirmed_at: new Date(),
-              payload: {},
-            })
-            .onConflict((oc) => oc.column('idempotency_key').doNothing())
-            .returning('id')
-            .executeTakeFirst();
-          const intentId =
-            intent?.id ??
-            (
-              await tx
-                .selectFrom('intents')
-                .select('id')
-                .where('idempotency_key', '=', `chaos-commerce:${SEED}:${round}:${k}`)
-                .executeTakeFirstOrThrow()
-            ).id;
-          return await recordRevenueSettlement(tx, {
-            programId: DEFAULT_PROGRAM_ID,
-            intentId,
-            kind: 'COMMERCE_PAYMENT',
-            wallet,
-            amount,
-            currency: 'USD',
-            providerRef: `chaos-${SEED}-${round}-${k}`,
-          });
-        }),
-      );
-      const ref = context.refOf.get(wallet);
-      const chain = ref === null || ref === undefined ? [] : context.chainOf(ref);
-      const expected = chain
-        .slice(0, Math.min(context.levels.length, context.maxDepth))
-        .map((affiliate, level) => ({
-          affiliateId: affiliate.id,
-          level: level + 1,
-          amount: (amount * BigInt(context.levels[level]!)) / 10_000n,
-        }))
-        .filter((row) => row.amount > 0n);
-      model.revenue.push({ settlementId: settlement.settlement.id, expected });
-      count('revenueSettlement');
-    }
     await retry(() => matureCommissions(db, new Date(Date.now() + 1000)));
 
     const created = await api('POST', '/api/admin/payout-batches', {
@@ -500,6 +478,82 @@ async function runPayoutRounds(
     });
     count(`payoutExecuteRepeat${again.status}`);
   }
+}
+
+/** One Commerce payment: charge (Idempotency-Key), a forged webhook (refused), then the signed one delivered again. */
+async function payThroughCommerce(
+  api: ReturnType<typeof chaosClient>,
+  model: TChaosModel,
+  context: {
+    levels: number[];
+    maxDepth: number;
+    chainOf: (index: number) => { id: string; code: string }[];
+    refOf: Map<Address, number | null>;
+  },
+  plan: { wallet: Address; redeliveries: number; concurrent: boolean },
+) {
+  const ref = context.refOf.get(plan.wallet)!;
+  const chain = context.chainOf(ref);
+  const charge = await api('POST', '/api/commerce/charge', {
+    preferred: moneyRandom.int(0, 1),
+    headers: { 'idempotency-key': `chaos-charge-${SEED}-${plan.wallet}` },
+    body: { wallet: plan.wallet, ref: chain[0]!.code },
+  });
+  if (charge.status !== 201) {
+    anomalies.push(
+      `charge for ${plan.wallet}: ${charge.status} ${JSON.stringify(charge.body)}; last: ${charge.lastFailure}`,
+    );
+    return;
+  }
+  count('commerceCharge');
+  const code: string = charge.body.code;
+  const amount = BigInt(charge.body.amount);
+  const decimal = `${amount / 1_000_000n}.${(amount % 1_000_000n).toString().padStart(6, '0')}`;
+  const { body } = commerceDelivery({
+    type: 'charge:confirmed',
+    code,
+    programId: DEFAULT_PROGRAM_ID,
+    wallet: plan.wallet,
+    amount: decimal,
+  });
+  const deliver = async (signature: string, preferred: number) =>
+    await api('POST', '/api/commerce/webhook', {
+      preferred,
+      rawBody: body,
+      headers: { 'content-type': 'application/json', 'x-cc-webhook-signature': signature },
+    });
+  const forged = await deliver(signCommercePayload(body, 'not-the-secret'), 0);
+  if (forged.status === 400) count('webhookForgedRefused');
+  else anomalies.push(`forged webhook for ${code} answered ${forged.status}`);
+  const signature = signCommercePayload(body, CHAOS_COMMERCE.webhookSecret);
+  const outcomes: string[] = [];
+  for (let i = 0; i < plan.redeliveries; i++) {
+    const answers =
+      plan.concurrent && i === 0
+        ? await Promise.all([deliver(signature, 0), deliver(signature, 1)])
+        : [await deliver(signature, i % 2)];
+    for (const answer of answers) {
+      count('webhookDelivery');
+      if (answer.status !== 200)
+        anomalies.push(`webhook for ${code} answered ${answer.status} ${JSON.stringify(answer.body)}`);
+      else outcomes.push(answer.body.outcome);
+    }
+  }
+  count('webhookProcessed', outcomes.filter((o) => o === 'processed').length);
+  count('webhookDuplicate', outcomes.filter((o) => o === 'duplicate').length);
+  if (outcomes.filter((o) => o === 'processed').length !== 1)
+    anomalies.push(
+      `webhook for ${code} processed ${outcomes.filter((o) => o === 'processed').length} times: ${outcomes}`,
+    );
+  const expected = chain
+    .slice(0, Math.min(context.levels.length, context.maxDepth))
+    .map((affiliate, level) => ({
+      affiliateId: affiliate.id,
+      level: level + 1,
+      amount: (amount * BigInt(context.levels[level]!)) / 10_000n,
+    }))
+    .filter((row) => row.amount > 0n);
+  model.revenue.push({ providerRef: code, expected });
 }
 
 /** Retries a harness-side database call through a PostgreSQL restart. */

@@ -27,7 +27,8 @@ export type TOwnPostgres = {
 /**
  * A throwaway PostgreSQL cluster of its own (initdb in a temp dir, on a free loopback port), so a test can
  * stop and restart *its* server without touching the shared one. fsync is off: the data only has to
- * survive a server crash, not a machine crash.
+ * survive a server crash, not a machine crash. synchronous_commit stays on: a commit is acknowledged only
+ * once its WAL reached the kernel, so a crashed server never loses a commit a client was told about.
  */
 export async function startOwnPostgres(options: {
   database: string;
@@ -54,7 +55,6 @@ export async function startOwnPostgres(options: {
     `-k ${dir}`,
     '-c listen_addresses=127.0.0.1',
     '-c fsync=off',
-    '-c synchronous_commit=off',
     '-c full_page_writes=off',
     `-c max_connections=${options.maxConnections ?? 200}`,
   ].join(' ');

@@ -22,11 +22,15 @@ export async function spawnPlatformProcess(options: {
   env: Record<string, string>;
   role: 'api' | 'worker' | 'all';
   startTimeoutMs?: number;
+  /** A bundled main.js to run instead of the TypeScript sources (e.g. a snapshot built by the test). */
+  bundledEntry?: string;
 }): Promise<TPlatformProcess> {
   const port = options.role === 'worker' ? 0 : await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'packages/api/src/main.ts', '--role', options.role],
+    options.bundledEntry
+      ? ['--enable-source-maps', options.bundledEntry, '--role', options.role]
+      : ['--import', 'tsx', 'packages/api/src/main.ts', '--role', options.role],
     {
       cwd: findRepoRoot(),
       env: {
