@@ -4,7 +4,7 @@ import { useCallback, useId, useState } from 'react';
 import { describeApiError } from '../api/api-error';
 import { useChainSettings } from '../api/use-chain-settings';
 import { claimApi } from '../claim/claim-api';
-import { formatTokenAmount, SGE_DECIMALS } from '../claim/format-amount';
+import { formatTokenAmount, SGE_DECIMALS, STABLECOIN_DECIMALS } from '../claim/format-amount';
 import { type TClaimFlow, useClaim } from '../claim/use-claim';
 import { ClaimEligibility } from '../components/claim/claim-eligibility';
 import { ClaimResult } from '../components/claim/claim-result';
@@ -126,6 +126,14 @@ export function ClaimPage() {
                 </label>
               ))}
             </fieldset>
+            {BigInt(info.data.tokens[token].balance) < BigInt(info.data.fee) && info.data.eligible && (
+              <p className="form-note" data-testid="claim-balance-short">
+                Your {token} balance (
+                {formatTokenAmount(info.data.tokens[token].balance, STABLECOIN_DECIMALS)}) is below the fee of{' '}
+                {formatTokenAmount(info.data.fee, STABLECOIN_DECIMALS)} {token}.
+                {mock ? ' Use the faucet above to get test tokens.' : ''}
+              </p>
+            )}
             {walletState.status === 'wrong-network' && (
               <p className="field__error" data-testid="claim-wrong-network">
                 Your wallet is on the wrong network: switch to chain {walletState.expectedChainId} to claim.

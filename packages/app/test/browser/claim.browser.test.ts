@@ -79,6 +79,13 @@ describe('the Claim page against the API in Mock mode', () => {
         expect(await eligibility.getAttribute('data-eligible')).toBe('true');
         expect(await page.getByTestId('eligibility-verdict').textContent()).toContain('Eligible to claim');
 
+        // Without stablecoins the page says so, and claiming anyway is refused with a clear error.
+        await page.getByTestId('claim-balance-short').waitFor();
+        await page.getByRole('button', { name: 'Claim 1,000 SGE with USDC' }).click();
+        const problem = page.getByRole('alert').filter({ hasText: 'Insufficient balance' });
+        await problem.waitFor({ timeout: CLAIM_TIMEOUT_MS });
+        expect(await problem.textContent()).toContain('less than the fee of 100000000');
+
         // Mock mode's faucet funds the dev wallet with test stablecoins.
         await page.getByRole('button', { name: 'Get test USDC and USDT' }).click();
         await page
