@@ -1,4 +1,4 @@
-import { sgeIdAbi, testUsdcAbi } from '@sge/contracts';
+import { sgeIdAbi, sgePayoutAbi, testUsdcAbi } from '@sge/contracts';
 import { type Address, createWalletClient, getAddress, type Hex, http } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   type TReconciliationChain,
 } from '../../../test/support/reconciliation-fixtures';
 import { openTestPglite, type TTestDatabase } from '../../../test/support/test-database';
+import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { checkSettlementsOnChain } from './check-settlements-on-chain';
 
 const FEE = 100_000_000n; // 100 USDC
@@ -239,6 +240,96 @@ describe('settlements matched against the chain', () => {
     expect(bySettlement.get(otherToken)).toMatchObject({ kind: 'WRONG_AMOUNT' });
   });
 
+  it('matches a payout batch to the USDC its transaction paid each affiliate, and reports one that differs', async () => {
+    const [first, second] = [
+      privateKeyToAccount(generatePrivateKey()).address,
+      privateKeyToAccount(generatePrivateKey()).address,
+    ];
+    const payout = chain.deployment.contracts.payout;
+    await chain.payerWallet.writeContract({
+      address: usdc,
+      abi: testUsdcAbi,
+      functionName: 'mint',
+      args: [payout, 100n * FEE],
+      chain: null,
+      account: chain.payer,
+    });
+    const hash = await chain.relayerWallet.writeContract({
+      address: payout,
+      abi: sgePayoutAbi,
+      functionName: 'payBatch',
+      args: [77n, usdc, [first, second], [10_000_000n, 5_000_000n]],
+      chain: null,
+      account: chain.relayer,
+    });
+    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe('success');
+    const db = test.database.db;
+    const affiliate = async (address: string, code: string) =>
+      (
+        await db
+          .insertInto('affiliates')
+          .values({ program_id: DEFAULT_PROGRAM_ID, wallet: address, code })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const ids = { first: await affiliate(first, 'PAYFIRST'), second: await affiliate(second, 'PAYSECOND') };
+    /** A COMPLETED batch paying `amounts` (by affiliate) and its PAYOUT settlement on `hash`. */
+    const batchSettlement = async (amounts: [string, string, bigint][]) => {
+      const batch = await db
+        .insertInto('payout_batches')
+        .values({
+          program_id: DEFAULT_PROGRAM_ID,
+          status: 'COMPLETED',
+          total: amounts.reduce((sum, [, , amount]) => sum + amount, 0n),
+          created_by: 'alice',
+          tx_hash: hash,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('payouts')
+        .values(
+          amounts.map(([affiliateId, address, amount]) => ({
+            batch_id: batch.id,
+            program_id: DEFAULT_PROGRAM_ID,
+            affiliate_id: affiliateId,
+            wallet: address,
+            amount,
+            currency: 'USDC',
+            status: 'PAID',
+          })),
+        )
+        .execute();
+      return await insertSettlement(db, {
+        kind: 'PAYOUT',
+        wallet: null,
+        txHash: hash,
+        blockNumber: Number(receipt.blockNumber),
+        amount: amounts.reduce((sum, [, , amount]) => sum + amount, 0n),
+        currency: 'USDC',
+        details: { batchId: batch.id },
+      });
+    };
+    const good = await batchSettlement([
+      [ids.first, first, 10_000_000n],
+      [ids.second, second, 5_000_000n],
+    ]);
+    const wrongAmount = await batchSettlement([
+      [ids.first, first, 10_000_000n],
+      [ids.second, second, 6_000_000n],
+    ]);
+    const stranger = privateKeyToAccount(generatePrivateKey()).address;
+    const wrongRecipient = await batchSettlement([
+      [ids.first, first, 10_000_000n],
+      [ids.second, stranger, 5_000_000n],
+    ]);
+    const { bySettlement } = await run();
+    expect(bySettlement.has(good)).toBe(false);
+    expect(bySettlement.get(wrongAmount)).toMatchObject({ kind: 'WRONG_AMOUNT' });
+    expect(bySettlement.get(wrongRecipient)).toMatchObject({ kind: 'WRONG_RECIPIENT' });
+  });
+
   it('does not match provider settlements on-chain, and keeps reporting mismatches every run', async () => {
     await insertSettlement(test.database.db, {
       kind: 'COMMERCE_PAYMENT',
@@ -260,6 +351,8 @@ describe('settlements matched against the chain', () => {
       'REORGED',
       'WRONG_AMOUNT',
       'WRONG_AMOUNT',
+      'WRONG_AMOUNT',
+      'WRONG_RECIPIENT',
       'WRONG_RECIPIENT',
       'WRONG_RECIPIENT',
     ]);
