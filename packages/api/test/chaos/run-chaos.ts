@@ -107,9 +107,17 @@ async function run(cluster: TChaosCluster): Promise<number> {
   // Seeded affiliates: a forest, registered through the API with signed terms.
   type TAff = { id: string; code: string; parentIndex: number | null; wallet: Address };
   const affiliates: TAff[] = [];
+  const depthOf = (index: number): number => {
+    const parent = affiliates[index]!.parentIndex;
+    return parent === null ? 1 : 1 + depthOf(parent);
+  };
   for (let i = 0; i < AFFILIATES; i++) {
     const account = privateKeyToAccount(generatePrivateKey());
-    const parentIndex = i < 6 || random.chance(0.25) ? null : random.int(0, i - 1);
+    // A parent below the program's maximum depth (a root is at depth 1).
+    const parents = affiliates.flatMap((_affiliate, index) =>
+      depthOf(index) < program.max_affiliate_depth ? [index] : [],
+    );
+    const parentIndex = i < 6 || random.chance(0.25) ? null : random.pick(parents);
     const code = `chaos-${SEED % 100000}-${i}`;
     const parentCode = parentIndex === null ? null : affiliates[parentIndex]!.code;
     const message = affiliateTermsMessage({
