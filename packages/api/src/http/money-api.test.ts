@@ -205,6 +205,17 @@ describe('money API', () => {
       },
       // Routes of other modules behind the same guards (the coverage test below finds any that are missing).
       { method: 'GET', path: '/api/admin/fund-check', global: true },
+      { method: 'POST', path: '/api/admin/reconciliation/run', global: true },
+      { method: 'GET', path: '/api/admin/reconciliation/runs', global: true },
+      { method: 'GET', path: `/api/admin/reconciliation/runs/${intentId}`, global: true },
+      { method: 'GET', path: '/api/admin/reconciliation/latest', global: true },
+      { method: 'GET', path: '/api/admin/reconciliation/live', global: true },
+      {
+        method: 'POST',
+        path: `/api/admin/reconciliation/stuck-intents/${intentId}/retry`,
+        body: { reason: 'r' },
+      },
+      { method: 'POST', path: '/api/admin/commerce/charges/NOSUCHCHARGE1/refund', body: { reason: 'r' } },
       // Lists a program key may call without naming a program: they show only its own program (below).
       { method: 'GET', path: '/api/admin/programs' },
     ];
@@ -239,7 +250,11 @@ describe('money API', () => {
       const guarded = routes.filter(
         (route) => /^\S+ \/api\/(admin|affiliate)\//.test(route) || route === 'POST /api/auth/logout',
       );
-      const pattern = (path: string) => path.split('?')[0]!.replaceAll(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}');
+      const pattern = (path: string) =>
+        path
+          .split('?')[0]!
+          .replaceAll(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')
+          .replace(/\/charges\/[A-Z0-9]+\//, '/charges/{id}/');
       const covered = new Set(
         [...adminCases(), ...affiliateCases()].map((c) => `${c.method} ${pattern(c.path)}`),
       );
