@@ -402,8 +402,10 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
             ? BigInt(random.int(1, 99))
             : BigInt(random.int(1_000_000, 500_000_000));
           const currency = random.pick(['USD', 'USDC', 'USDT'] as const)!;
-          const kind = currency === 'USD' ? 'COMMERCE_PAYMENT' : 'CLAIM';
-          const key = `${kind === 'CLAIM' ? 'claim' : 'commerce'}:${user.programId}:model-${++counter}`;
+          // Stablecoin revenue is modelled as payments too: a CLAIM settlement is once per wallet and must
+          // carry its on-chain event (migration 0005), which the claim tests prove against anvil.
+          const kind = 'COMMERCE_PAYMENT';
+          const key = `commerce:${user.programId}:model-${++counter}`;
           const occurredAt = clock;
           const outcome = await withRetries((handle) =>
             handle.transaction().execute(async (tx) => {
