@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { purgeExpiredAuth } from '../domain/auth/sign-in-with-ethereum';
+import { retryFailedCommerceEvents } from '../domain/commerce/retry-failed-webhook-events';
 import { matureCommissions } from '../domain/commissions/mature-commissions';
 import type { TRuntime } from '../runtime';
 import { startReconciliationSchedule } from './reconciliation-job';
@@ -10,6 +11,8 @@ import { startReconciliationSchedule } from './reconciliation-job';
  * - commission maturity, every COMMISSION_MATURITY_INTERVAL_MS (default a minute): ACCRUED → PAYABLE once
  *   past the program's hold period;
  * - expired SIWE nonces and affiliate sessions, every hour;
+ * - Commerce webhook events whose processing failed, every 5 minutes, from their stored envelope (Commerce
+ *   stops redelivering after a while; each retry is exactly-once like a delivery);
  * - Mock mode: ANALYZE every 5 minutes (PGlite has no autovacuum to keep planner statistics current).
  * - reconciliation at each slot of RECONCILIATION_SCHEDULE (default daily 02:00 UTC): the one exception to
  *   "every process runs it" — the slot is claimed through a unique key, so one process runs each slot
@@ -17,6 +20,7 @@ import { startReconciliationSchedule } from './reconciliation-job';
  */
 export const SCHEDULE = {
   purgeExpiredAuthMs: 3_600_000,
+  retryFailedWebhooksMs: 300_000,
   mockAnalyzeMs: 300_000,
 } as const;
 
@@ -33,6 +37,10 @@ export function startScheduledJobs(runtime: TRuntime): () => void {
     setInterval(
       run('purge-expired-auth', () => purgeExpiredAuth(db)),
       SCHEDULE.purgeExpiredAuthMs,
+    ),
+    setInterval(
+      run('retry-failed-webhooks', () => retryFailedCommerceEvents(db)),
+      SCHEDULE.retryFailedWebhooksMs,
     ),
   ];
   if (runtime.config.mockMode) {
