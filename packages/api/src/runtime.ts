@@ -115,8 +115,8 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
         maxRetriesPerRequest: 1,
         connectTimeout: 2_000,
         enableOfflineQueue: false,
-        // Commands issued in one event-loop turn (e.g. the rate-limit checks of every request read in that
-        // turn) go to Redis in one write: one syscall per turn instead of one per command.
+        // Commands issued in one event-loop turn go to Redis in one write. (Rate limits, this client's hot
+        // user, already send one batched call per flush: http/plugins/shared-rate-limit-store.ts.)
         enableAutoPipelining: true,
       });
       redis.on('error', () => {});

@@ -16,8 +16,12 @@ import type { TIntentProcessor } from '../intent-processor';
  */
 const WAKE_BUCKET_MS = 250;
 
+const wakeBucket = () => Math.floor(Date.now() / WAKE_BUCKET_MS);
+const enqueueWake = (runtime: TRuntime, bucket: number) =>
+  runtime.queue.enqueue('register', `register-wake-${bucket}`, {});
+
 export async function wakeRegisterWorkers(runtime: TRuntime): Promise<void> {
-  await runtime.queue.enqueue('register', `register-wake-${Math.floor(Date.now() / WAKE_BUCKET_MS)}`, {});
+  await enqueueWake(runtime, wakeBucket());
 }
 
 /**
@@ -28,11 +32,11 @@ export async function wakeRegisterWorkers(runtime: TRuntime): Promise<void> {
 export function throttledRegisterWake(runtime: TRuntime): () => Promise<void> {
   let lastBucket = -1;
   return async () => {
-    const bucket = Math.floor(Date.now() / WAKE_BUCKET_MS);
+    const bucket = wakeBucket();
     if (bucket === lastBucket) return;
     lastBucket = bucket;
     try {
-      await runtime.queue.enqueue('register', `register-wake-${bucket}`, {});
+      await enqueueWake(runtime, bucket);
     } catch (error) {
       if (lastBucket === bucket) lastBucket = -1;
       throw error;
