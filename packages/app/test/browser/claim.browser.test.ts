@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiProcess, type TApiProcess } from './api-process';
 import { startAppDevServer, type TAppDevServer } from './app-server';
 import { launchBrowser } from './chromium';
+import { MOBILE_VIEWPORT, withOpenPage } from './with-page';
 
 /**
  * The Claim page end to end in Mock mode: the real API (embedded database, chain, workers) as a child
@@ -41,19 +42,8 @@ describe('the Claim page against the API in Mock mode', () => {
 
   async function withPage(path: string, use: (page: Page) => Promise<void>): Promise<void> {
     if (browser === undefined || app === undefined) throw new Error('setup did not complete');
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    try {
-      await page.goto(`${app.url}${path}`);
-      await use(page);
-      expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-    } catch (error) {
-      if (api !== undefined && error instanceof Error) error.message += `\n\nAPI output:\n${api.output()}`;
-      throw error;
-    } finally {
-      await page.close();
-    }
+    const page = await browser.newPage({ viewport: MOBILE_VIEWPORT });
+    await withOpenPage(page, { url: `${app.url}${path}`, apiOutput: () => api?.output() }, () => use(page));
   }
 
   it(

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { freePort, startApiProcess, type TApiProcess } from './api-process';
 import { startAppDevServer, type TAppDevServer } from './app-server';
 import { launchBrowser } from './chromium';
+import { withOpenPage } from './with-page';
 
 /**
  * What the /affiliate and /admin browser tests share: the API in Mock mode with two named admin keys and a
@@ -78,18 +79,11 @@ export async function startMoneyStack(): Promise<TMoneyStack> {
     const context = await started.browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
     const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    try {
-      await page.goto(`${origin}${path}`);
-      await use(page, context);
-      expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-    } catch (error) {
-      if (error instanceof Error) error.message += `\n\nAPI output:\n${api.output()}`;
-      throw error;
-    } finally {
-      await context.close();
-    }
+    await withOpenPage(
+      page,
+      { url: `${origin}${path}`, apiOutput: () => api.output(), close: () => context.close() },
+      () => use(page, context),
+    );
   };
 
   return {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiProcess, type TApiProcess } from './api-process';
 import { startAppDevServer, type TAppDevServer } from './app-server';
 import { launchBrowser } from './chromium';
+import { MOBILE_VIEWPORT, withOpenPage } from './with-page';
 
 /**
  * The Register page end to end: the real API in Mock mode (embedded database, chain and mint worker) as a
@@ -84,20 +85,12 @@ describe('the Register page against the API in Mock mode', () => {
     options: { initScript?: string } = {},
   ): Promise<void> {
     if (browser === undefined || app === undefined) throw new Error('setup did not complete');
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    try {
-      if (options.initScript !== undefined) await page.addInitScript(options.initScript);
-      await page.goto(`${app.url}${path}`);
-      await use(page);
-      expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-    } catch (error) {
-      if (api !== undefined && error instanceof Error) error.message += `\n\nAPI output:\n${api.output()}`;
-      throw error;
-    } finally {
-      await page.close();
-    }
+    const page = await browser.newPage({ viewport: MOBILE_VIEWPORT });
+    await withOpenPage(
+      page,
+      { url: `${app.url}${path}`, apiOutput: () => api?.output(), initScript: options.initScript },
+      () => use(page),
+    );
   }
 
   it('registers the dev wallet with a referral, shows its token id, and shows it again at once after a reload', async () => {

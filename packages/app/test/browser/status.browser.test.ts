@@ -5,6 +5,7 @@ import { startApiProcess, type TApiProcess } from './api-process';
 import { startAppDevServer, type TAppDevServer } from './app-server';
 import { launchBrowser } from './chromium';
 import { expectModeBanner } from './expect-mode-banner';
+import { MOBILE_VIEWPORT, withOpenPage } from './with-page';
 
 /**
  * The /status page end to end: the real API in Mock mode (embedded database and chain) as a child
@@ -43,19 +44,8 @@ describe('the /status page against the API in Mock mode', () => {
   /** Opens `path` in a fresh page and fails the test on any uncaught error in the page. */
   async function withPage(path: string, use: (page: Page) => Promise<void>): Promise<void> {
     if (browser === undefined || app === undefined) throw new Error('setup did not complete');
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    try {
-      await page.goto(`${app.url}${path}`);
-      await use(page);
-      expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-    } catch (error) {
-      if (api !== undefined && error instanceof Error) error.message += `\n\nAPI output:\n${api.output()}`;
-      throw error;
-    } finally {
-      await page.close();
-    }
+    const page = await browser.newPage({ viewport: MOBILE_VIEWPORT });
+    await withOpenPage(page, { url: `${app.url}${path}`, apiOutput: () => api?.output() }, () => use(page));
   }
 
   it('shows the Mock banner, chain id 31337 and a funded relayer', async () => {
