@@ -9,9 +9,17 @@ export const HEARTBEAT_STALE_MS = HEARTBEAT_INTERVAL_MS * HEARTBEAT_MISSES_DEAD;
 
 /**
  * Writes this process's heartbeat row every HEARTBEAT_INTERVAL_MS so operators (and the reconciliation
- * page) see which workers are alive. Returns a stop function that deletes the row on a clean exit.
+ * page) see which workers are alive, and so other workers can take over the leases of a worker that died
+ * (the sweeper, mint batches). Resolves after the first beat was written (or failed), so a worker that
+ * starts consuming afterwards is never taken for dead; resolves to a stop function that deletes the row on
+ * a clean exit.
  */
-export function startHeartbeat(db: TDb, workerId: string, role: string, onError: (error: unknown) => void) {
+export async function startHeartbeat(
+  db: TDb,
+  workerId: string,
+  role: string,
+  onError: (error: unknown) => void,
+): Promise<() => Promise<void>> {
   const startedAt = new Date();
   const beat = async () => {
     const now = new Date();
@@ -28,7 +36,7 @@ export function startHeartbeat(db: TDb, workerId: string, role: string, onError:
       .onConflict((oc) => oc.column('worker_id').doUpdateSet({ last_seen_at: now }))
       .execute();
   };
-  beat().catch(onError);
+  await beat().catch(onError);
   const timer = setInterval(() => beat().catch(onError), HEARTBEAT_INTERVAL_MS);
   timer.unref();
   return async () => {

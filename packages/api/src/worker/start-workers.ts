@@ -16,6 +16,10 @@ export async function startWorkers(
   processors: readonly TIntentProcessor[] = PROCESSORS,
 ): Promise<() => Promise<void>> {
   const { logger, queue, config } = runtime;
+  // First: the sweeper of another worker takes over leases held by a worker without a fresh heartbeat.
+  const stopHeartbeat = await startHeartbeat(runtime.database.db, workerId, config.role, (error) =>
+    logger.warn({ err: error }, 'heartbeat failed'),
+  );
   for (const processor of processors) {
     queue.process(
       processor.queue,
@@ -49,10 +53,6 @@ export async function startWorkers(
 
   // Records claims made on the claim contracts without the API (worker/processors/claim-watcher.ts).
   const stopClaimWatcher = startClaimWatcher(runtime);
-
-  const stopHeartbeat = startHeartbeat(runtime.database.db, workerId, config.role, (error) =>
-    logger.warn({ err: error }, 'heartbeat failed'),
-  );
 
   return async () => {
     clearInterval(sweepTimer);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { TIntentType } from '../db/schema';
 import type { TRuntime } from '../runtime';
+import { HEARTBEAT_STALE_MS } from './heartbeat';
 import type { TIntentProcessor } from './intent-processor';
 
 /** Most intents one sweep hands out per type; the next sweep takes the rest. */
@@ -14,7 +15,10 @@ export type TSweepResult = {
 
 /**
  * Finds work the queue lost and hands it out again. PostgreSQL is the source of truth:
- * 1. an intent PROCESSING past its lease (its worker died) goes back to PENDING;
+ * 1. an intent PROCESSING under a lease (locked_until set) goes back to PENDING when the lease expired or
+ *    its worker stopped sending heartbeats (killed: no need to wait out a lease of many minutes). Intents
+ *    without a lease (REGISTER, governed by their mint batch's lease; CLAIM, inside one transaction) are
+ *    left alone;
  * 2. every PENDING intent whose next attempt is due is dispatched to its processor's queue.
  * Safe to run in many processes at once: reclaiming is one atomic UPDATE, and dispatching an intent
  * that is already queued is a no-op (deterministic job ids).
@@ -26,9 +30,13 @@ export async function sweep(
   const { db } = runtime.database;
   const reclaimed = await sql<{ id: string }>`
     UPDATE intents
-       SET status = 'PENDING', status_reason = 'lease expired: its worker stopped before finishing',
+       SET status = 'PENDING', status_reason = 'lease expired or its worker died before finishing',
            locked_by = NULL, locked_until = NULL, next_attempt_at = now(), updated_at = now()
-     WHERE status = 'PROCESSING' AND locked_until < now()
+     WHERE status = 'PROCESSING' AND locked_until IS NOT NULL
+       AND (locked_until < now()
+            OR NOT EXISTS (SELECT 1 FROM worker_heartbeats h
+                            WHERE h.worker_id = intents.locked_by
+                              AND h.last_seen_at > now() - ${`${HEARTBEAT_STALE_MS} milliseconds`}::interval))
      RETURNING id`.execute(db);
 
   const dispatched: Record<string, number> = {};

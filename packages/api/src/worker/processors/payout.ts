@@ -60,6 +60,8 @@ export const payoutProcessor: TIntentProcessor = {
         })
         .where('id', '=', intent.id)
         .where('status', '=', 'PROCESSING')
+        // Only our own claim: another worker may have taken the intent over meanwhile (sweeper).
+        .where('locked_by', '=', workerId)
         .execute();
       runtime.logger.warn({ batchId: intent.batch_id, err: reason, delayMs }, 'payout batch will be retried');
     }
