@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { foundryBinPath } from './foundry-bin';
 
@@ -8,7 +9,11 @@ export type TAnvilOptions = {
   chainId?: number;
   /** Seconds between blocks; undefined mines one block per transaction (automine). */
   blockTimeSeconds?: number;
-  /** Load the chain state from this file at start and dump it there on exit and every stateIntervalSeconds. */
+  /**
+   * Load the chain state from this file at start and dump it there on exit and every stateIntervalSeconds.
+   * The node's pid is kept beside it (`<statePath>.pid`): an anvil left running on the same file by a process
+   * that was killed is stopped (and so dumps its state) before the new one loads the file.
+   */
   statePath?: string;
   stateIntervalSeconds?: number;
   /** Base fee of the first block, in wei. */
@@ -23,6 +28,7 @@ export type TAnvil = {
   rpcUrl: string;
   port: number;
   chainId: number;
+  /** The guard around anvil (see startAnvil); anvil ends when it does. */
   process: ChildProcess;
   /** Stops anvil (SIGTERM, which also dumps the state file when one is set) and waits for it to exit. */
   stop(): Promise<void>;
@@ -55,7 +61,60 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts a real anvil node from the npm-shipped binary and waits until it answers JSON-RPC.
+ * Runs anvil under a small POSIX shell guard whose stdin is a pipe from this process: when this process
+ * ends in any way (SIGKILL and crashes included) the pipe closes, and the guard stops anvil with SIGTERM —
+ * so anvil never outlives its parent, and a state file gets its final dump. The guard exits with anvil's
+ * exit code when anvil ends by itself, and writes anvil's pid to $SGE_ANVIL_PID_FILE when that is set.
+ */
+const GUARD_SCRIPT = `exec 3<&0
+"$0" "$@" 3<&- & node=$!
+[ -n "$SGE_ANVIL_PID_FILE" ] && echo "$node" > "$SGE_ANVIL_PID_FILE"
+(read -r _ <&3; kill -TERM "$node" 2>/dev/null) & watcher=$!
+exec 3<&-
+trap 'kill -TERM "$node" 2>/dev/null' TERM INT
+while :; do wait "$node"; code=$?; kill -0 "$node" 2>/dev/null || break; done
+kill "$watcher" 2>/dev/null
+exit "$code"`;
+
+/** Most time a previous anvil on the same state file is given to dump its state and exit. */
+const PREVIOUS_ANVIL_STOP_MS = 10_000;
+
+/**
+ * Stops an anvil still running on `statePath` (its parent was killed before the guard existed, or the guard
+ * was killed with SIGKILL along with its parent's group): SIGTERM, so that it writes its last state, then
+ * SIGKILL after PREVIOUS_ANVIL_STOP_MS.
+ */
+async function stopPreviousAnvil(pidPath: string) {
+  if (!existsSync(pidPath)) return;
+  const pid = Number(readFileSync(pidPath, 'utf8').trim());
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const isAnvil = () => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('anvil');
+    } catch {
+      // No /proc (macOS): the pid file is ours, trust it while the process lives.
+      return alive();
+    }
+  };
+  if (Number.isInteger(pid) && pid > 1 && alive() && isAnvil()) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + PREVIOUS_ANVIL_STOP_MS;
+    while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (alive()) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidPath, { force: true });
+}
+
+/**
+ * Starts a real anvil node from the npm-shipped binary and waits until it answers JSON-RPC. Anvil ends
+ * with this process, however it ends (GUARD_SCRIPT).
  *
  * @example
  * const anvil = await startAnvil({ chainId: 31337 });
@@ -73,8 +132,24 @@ export async function startAnvil(options: TAnvilOptions = {}): Promise<TAnvil> {
   }
   if (options.baseFeeWei !== undefined) args.push('--block-base-fee-per-gas', options.baseFeeWei.toString());
   if (options.extraArgs) args.push(...options.extraArgs);
+  const pidPath = options.statePath ? `${options.statePath}.pid` : null;
+  if (pidPath) await stopPreviousAnvil(pidPath);
 
-  const child = spawn(foundryBinPath('anvil'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, foundryBinPath('anvil'), ...args], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    // Its own process group, so that a last-resort SIGKILL reaches anvil too (killGroup).
+    detached: true,
+    env: { ...process.env, SGE_ANVIL_PID_FILE: pidPath ?? '' },
+  });
+  // Never written to: it closes when this process ends, which is what the guard waits for.
+  child.stdin?.on('error', () => {});
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -96,7 +171,7 @@ export async function startAnvil(options: TAnvilOptions = {}): Promise<TAnvil> {
       // Not listening yet.
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killGroup();
       throw new Error(`anvil did not answer on ${rpcUrl} in time: ${stderr.trim()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -109,10 +184,12 @@ export async function startAnvil(options: TAnvilOptions = {}): Promise<TAnvil> {
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      // The guard stops anvil with SIGTERM (state dumped) and exits once anvil has.
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(killGroup, 10_000);
       await exited;
       clearTimeout(timer);
+      if (pidPath) rmSync(pidPath, { force: true });
     },
   };
 }
