@@ -1,6 +1,6 @@
 import { sgeIdAbi, sgePayoutAbi, testUsdcAbi } from '@sge/contracts';
 import { sql } from 'kysely';
-import { type Address, createPublicClient, http } from 'viem';
+import { type Address, createPublicClient, erc20Abi, http } from 'viem';
 import type { TDb } from '../../src/db/client';
 import { verifyLedger } from '../../src/domain/ledger/verify-ledger';
 import { onChainBatchId } from '../../src/domain/payouts/execute-payout-batch';
@@ -18,6 +18,17 @@ export type TChaosModel = {
   }[];
   /** Affiliate wallets (they start with no USDC: what they hold at the end is what they were paid). */
   affiliateWallets: Map<string, Address>;
+  /** Claims made on chain by the driver's claimers (recorded through the API or left to the watcher). */
+  claims: {
+    wallet: Address;
+    txHash: string;
+    token: 'USDC' | 'USDT';
+    fee: bigint;
+    amountWei: bigint;
+    expected: { affiliateId: string; level: number; amount: bigint }[];
+  }[];
+  /** The treasury's stablecoin balances before the load (claim fees are checked as the difference). */
+  treasuryBefore: { USDC: bigint; USDT: bigint };
 };
 
 export type TViolation = { check: string; detail: unknown };
@@ -159,16 +170,91 @@ export async function checkInvariants(
     .where('kind', '=', 'COMMERCE_PAYMENT')
     .execute();
   const settlementOf = new Map(settlements.map((row) => [row.provider_ref, row.id]));
-  let commissionMismatches = 0;
-  const modelled = new Set<string>();
+  const claimSettlements = await db
+    .selectFrom('settlements')
+    .select(['id', 'tx_hash', 'wallet', 'amount', 'currency'])
+    .where('kind', '=', 'CLAIM')
+    .execute();
+  const claimSettlementsOf = new Map<string, typeof claimSettlements>();
+  for (const row of claimSettlements)
+    claimSettlementsOf.set(row.tx_hash!, [...(claimSettlementsOf.get(row.tx_hash!) ?? []), row]);
+  // Each revenue settlement the driver caused, with the commissions the model gives it.
+  const revenue: { settlementId: string; expected: TChaosModel['revenue'][number]['expected'] }[] = [];
   for (const payment of model.revenue) {
     const settlementId = settlementOf.get(payment.providerRef);
-    if (!settlementId) {
-      violate('a confirmed Commerce payment has no settlement', { charge: payment.providerRef });
+    if (settlementId) revenue.push({ settlementId, expected: payment.expected });
+    else violate('a confirmed Commerce payment has no settlement', { charge: payment.providerRef });
+  }
+
+  // 5a. Claims: each claim made on chain recorded exactly once (API or watcher) with its fee; nothing else
+  // recorded; every claimer holds its SGE and is CLAIMED; the treasury received exactly the fees.
+  for (const claim of model.claims) {
+    const rows = claimSettlementsOf.get(claim.txHash) ?? [];
+    if (rows.length !== 1) {
+      violate('a claim made on chain is not recorded exactly once', { ...claim, settlements: rows.length });
       continue;
     }
-    modelled.add(settlementId);
-    const settlement = { settlementId, expected: payment.expected };
+    const row = rows[0]!;
+    if (row.wallet !== claim.wallet || BigInt(row.amount) !== claim.fee || row.currency !== claim.token)
+      violate('claim settlement differs from the claim made', {
+        txHash: claim.txHash,
+        settlement: { wallet: row.wallet, amount: String(row.amount), currency: row.currency },
+        expected: { wallet: claim.wallet, fee: claim.fee.toString(), token: claim.token },
+      });
+    revenue.push({ settlementId: row.id, expected: claim.expected });
+  }
+  if (claimSettlements.length !== model.claims.length)
+    violate('CLAIM settlements differ from the claims made', {
+      settlements: claimSettlements.length,
+      claims: model.claims.length,
+    });
+  const claimers = model.claims.map((claim) => claim.wallet);
+  const claimedUsers = new Set(
+    claimers.length === 0
+      ? []
+      : (
+          await db
+            .selectFrom('users')
+            .select('wallet')
+            .where('wallet', 'in', claimers)
+            .where('claim_status', '=', 'CLAIMED')
+            .execute()
+        ).map((row) => row.wallet),
+  );
+  for (const claim of model.claims) {
+    if (!claimedUsers.has(claim.wallet)) violate('claimer not CLAIMED', { wallet: claim.wallet });
+    const sge = await chain.readContract({
+      address: cluster.deployment.contracts.sgeToken,
+      abi: erc20Abi,
+      functionName: 'balanceOf',
+      args: [claim.wallet],
+    });
+    if (sge !== claim.amountWei)
+      violate('claimer SGE balance', {
+        wallet: claim.wallet,
+        balance: sge.toString(),
+        expected: claim.amountWei.toString(),
+      });
+  }
+  const feeTotals: Record<string, { received: string; fees: string }> = {};
+  for (const token of ['USDC', 'USDT'] as const) {
+    const balance = await chain.readContract({
+      address: token === 'USDC' ? cluster.deployment.contracts.usdc : cluster.deployment.contracts.usdt,
+      abi: erc20Abi,
+      functionName: 'balanceOf',
+      args: [cluster.deployment.treasury],
+    });
+    const fees = model.claims.filter((c) => c.token === token).reduce((sum, c) => sum + c.fee, 0n);
+    const received = balance - model.treasuryBefore[token];
+    feeTotals[token] = { received: received.toString(), fees: fees.toString() };
+    if (received !== fees)
+      violate('treasury received other than the claim fees', { token, ...feeTotals[token] });
+  }
+
+  let commissionMismatches = 0;
+  const modelled = new Set<string>();
+  for (const settlement of revenue) {
+    modelled.add(settlement.settlementId);
     const actual = (bySettlement.get(settlement.settlementId) ?? [])
       .map((row) => `${row.level}:${row.affiliate_id}:${BigInt(row.amount)}`)
       .sort();
@@ -252,7 +338,9 @@ export async function checkInvariants(
       relayerNonce: minedCount,
       programsVerified: programs.length,
       commissions: commissions.length,
-      settlementsModelled: model.revenue.length,
+      settlementsModelled: revenue.length,
+      claimsRecorded: claimSettlements.length,
+      claimFees: feeTotals,
       payoutBatches: batchStatuses,
       batchPaidEvents: events.length,
     },

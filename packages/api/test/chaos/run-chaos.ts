@@ -1,11 +1,12 @@
 import { affiliateTermsMessage } from '@sge/shared';
-import { type Address, getAddress } from 'viem';
+import { type Address, createPublicClient, erc20Abi, getAddress, http } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
 import { signCommercePayload } from '../../src/domain/commerce/commerce-signature';
 import { matureCommissions } from '../../src/domain/commissions/mature-commissions';
 import { commerceDelivery } from '../support/commerce';
 import { checkInvariants, inFlight, type TChaosModel } from './chaos-checks';
+import { planClaims, runClaims } from './chaos-claims';
 import { chaosClient } from './chaos-client';
 import {
   CHAOS_ADMINS,
@@ -37,6 +38,9 @@ const WORKER_KILLS = 22;
 /** Payout rounds (revenue → maturity → batch created by one admin, approved by the other, executed). */
 const PAYOUT_ROUNDS = 3;
 const REVENUE_PER_ROUND = 30;
+/** Wallets of their own (keys) that register and then claim SGE with USDC or USDT during the faults. */
+const CLAIMERS = Number(process.env.CHAOS_CLAIMERS ?? 40);
+const CLAIM_LANES = 4;
 /** Everything must have settled this long after the load ended. */
 const QUIESCENCE_TIMEOUT_MS = 300_000;
 
@@ -54,6 +58,7 @@ type TFault = {
 const random = seededRandom(SEED);
 const faultRandom = seededRandom(SEED ^ 0x5eed_fa17);
 const moneyRandom = seededRandom(SEED ^ 0x5eed_c0de);
+const claimRandom = seededRandom(SEED ^ 0x5eed_c1a1);
 const log = (message: string) => process.stderr.write(`[chaos +${elapsed().toFixed(1)}s] ${message}\n`);
 const runStarted = performance.now();
 let loadStarted = 0;
@@ -89,7 +94,13 @@ async function main() {
 async function run(cluster: TChaosCluster): Promise<number> {
   const api = chaosClient(cluster.apis, driverStats);
   const admin = (who: 'creator' | 'approver') => ({ 'x-admin-key': CHAOS_ADMINS[who].key });
-  const model: TChaosModel = { registrations: new Map(), revenue: [], affiliateWallets: new Map() };
+  const model: TChaosModel = {
+    registrations: new Map(),
+    revenue: [],
+    affiliateWallets: new Map(),
+    claims: [],
+    treasuryBefore: await treasuryBalances(cluster),
+  };
 
   // Program: no hold period, a small minimum payout, so commissions can be paid within the run.
   const patched = await api('PATCH', `/api/admin/programs/${DEFAULT_PROGRAM_ID}`, {
@@ -173,6 +184,18 @@ async function run(cluster: TChaosCluster): Promise<number> {
   loadStarted = performance.now();
 
   const faultsDone = runFaults(cluster, schedule);
+  const claimPlans = planClaims(claimRandom, SEED, CLAIMERS, AFFILIATES);
+  const claimsDone = runClaims(cluster, api, model, claimPlans, {
+    seed: SEED,
+    lanes: CLAIM_LANES,
+    affiliateCode: (index) => affiliates[index]!.code,
+    expectedCommissions: (ref, base) =>
+      ref === null
+        ? []
+        : expectedCommissions(chainOf(ref), base, program.commission_levels_bps, program.max_affiliate_depth),
+    count,
+    anomalies,
+  });
   const payoutsDone = runPayoutRounds(cluster, api, admin, model, {
     loadSeconds: planned.length / RATE,
     levels: program.commission_levels_bps,
@@ -230,15 +253,33 @@ async function run(cluster: TChaosCluster): Promise<number> {
   log(`load sent in ${loadSeconds.toFixed(1)} s; waiting for the faults and payout rounds`);
   await faultsDone;
   await payoutsDone;
+  await claimsDone;
 
   // Quiescence: every process up again, nothing in flight.
   for (const slot of [...cluster.apis, ...cluster.workers]) if (!slot.current) await cluster.start(slot);
   const quiesceStarted = elapsed();
   const deadline = Date.now() + QUIESCENCE_TIMEOUT_MS;
   let last = await inFlight(cluster.database.db);
-  while (last.intents + last.transactions + last.batches + last.mints > 0 && Date.now() < deadline) {
+  // Claims left to the chain watcher count as in flight until it has recorded them.
+  const unrecordedClaims = async () =>
+    model.claims.length -
+    Number(
+      (
+        await cluster.database.db
+          .selectFrom('settlements')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('kind', '=', 'CLAIM')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  let claimsLeft = await retry(unrecordedClaims);
+  while (
+    last.intents + last.transactions + last.batches + last.mints + Math.max(0, claimsLeft) > 0 &&
+    Date.now() < deadline
+  ) {
     await sleep(1000);
     last = await inFlight(cluster.database.db).catch(() => last);
+    claimsLeft = await unrecordedClaims().catch(() => claimsLeft);
   }
   const settledAt = elapsed();
   log(`quiescent after ${(settledAt - quiesceStarted).toFixed(1)} s more: ${JSON.stringify(last)}; checking`);
@@ -248,8 +289,10 @@ async function run(cluster: TChaosCluster): Promise<number> {
   for (const exit of cluster.unexpectedExits)
     violations.push({ check: 'process exited without being killed', detail: exit });
   const accepted = [...model.registrations.values()].filter((r) => r.intentId).length;
-  if (accepted < REGISTRATIONS)
-    violations.push({ check: 'registrations not accepted', detail: REGISTRATIONS - accepted });
+  if (accepted < model.registrations.size)
+    violations.push({ check: 'registrations not accepted', detail: model.registrations.size - accepted });
+  if (model.claims.length < CLAIMERS)
+    violations.push({ check: 'claims not made', detail: CLAIMERS - model.claims.length });
   const confirmed = (figures.intents as Record<string, Record<string, number>>).REGISTER?.CONFIRMED ?? 0;
   acceptMs.sort((a, b) => a - b);
   const report = {
@@ -553,15 +596,35 @@ async function payThroughCommerce(
     anomalies.push(
       `webhook for ${code} processed ${outcomes.filter((o) => o === 'processed').length} times: ${outcomes}`,
     );
-  const expected = chain
-    .slice(0, Math.min(context.levels.length, context.maxDepth))
+  model.revenue.push({
+    providerRef: code,
+    expected: expectedCommissions(chain, amount, context.levels, context.maxDepth),
+  });
+}
+
+/** The program's rules, as the model states them: one commission per level with a non-zero amount. */
+function expectedCommissions(
+  chain: { id: string }[],
+  base: bigint,
+  levels: number[],
+  maxDepth: number,
+): { affiliateId: string; level: number; amount: bigint }[] {
+  return chain
+    .slice(0, Math.min(levels.length, maxDepth))
     .map((affiliate, level) => ({
       affiliateId: affiliate.id,
       level: level + 1,
-      amount: (amount * BigInt(context.levels[level]!)) / 10_000n,
+      amount: (base * BigInt(levels[level]!)) / 10_000n,
     }))
     .filter((row) => row.amount > 0n);
-  model.revenue.push({ providerRef: code, expected });
+}
+
+async function treasuryBalances(cluster: TChaosCluster) {
+  const chain = createPublicClient({ transport: http(cluster.anvil.rpcUrl) });
+  const { contracts, treasury } = cluster.deployment;
+  const balance = (address: Address) =>
+    chain.readContract({ address, abi: erc20Abi, functionName: 'balanceOf', args: [treasury] });
+  return { USDC: await balance(contracts.usdc), USDT: await balance(contracts.usdt) };
 }
 
 /** Retries a harness-side database call through a PostgreSQL restart. */
