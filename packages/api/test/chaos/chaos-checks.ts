@@ -4,7 +4,10 @@ import { type Address, createPublicClient, erc20Abi, http } from 'viem';
 import type { TDb } from '../../src/db/client';
 import { verifyLedger } from '../../src/domain/ledger/verify-ledger';
 import { onChainBatchId } from '../../src/domain/payouts/execute-payout-batch';
-import type { TChaosCluster } from './chaos-cluster';
+import type { TChaosChain, TChaosCluster } from './chaos-cluster';
+
+/** A commission the program's rules give a revenue settlement, as the model states it. */
+export type TExpectedCommission = { affiliateId: string; level: number; amount: bigint };
 
 /** What the load driver knows independently of the platform: the model the database is checked against. */
 export type TChaosModel = {
@@ -14,7 +17,7 @@ export type TChaosModel = {
   revenue: {
     /** The Commerce charge code (the settlement's provider_ref). */
     providerRef: string;
-    expected: { affiliateId: string; level: number; amount: bigint }[];
+    expected: TExpectedCommission[];
   }[];
   /** Affiliate wallets (they start with no USDC: what they hold at the end is what they were paid). */
   affiliateWallets: Map<string, Address>;
@@ -25,13 +28,21 @@ export type TChaosModel = {
     token: 'USDC' | 'USDT';
     fee: bigint;
     amountWei: bigint;
-    expected: { affiliateId: string; level: number; amount: bigint }[];
+    expected: TExpectedCommission[];
   }[];
   /** The treasury's stablecoin balances before the load (claim fees are checked as the difference). */
   treasuryBefore: { USDC: bigint; USDT: bigint };
 };
 
 export type TViolation = { check: string; detail: unknown };
+
+/** The treasury's USDC and USDT balances (claim fees land there). */
+export async function treasuryBalances(chain: TChaosChain, deployment: TChaosCluster['deployment']) {
+  const { contracts, treasury } = deployment;
+  const balance = (address: Address) =>
+    chain.readContract({ address, abi: erc20Abi, functionName: 'balanceOf', args: [treasury] });
+  return { USDC: await balance(contracts.usdc), USDT: await balance(contracts.usdt) };
+}
 
 /** Nothing left in flight: no intent PENDING/PROCESSING, no relayer transaction unsettled, no batch executing. */
 export async function inFlight(db: TDb) {
@@ -179,7 +190,7 @@ export async function checkInvariants(
   for (const row of claimSettlements)
     claimSettlementsOf.set(row.tx_hash!, [...(claimSettlementsOf.get(row.tx_hash!) ?? []), row]);
   // Each revenue settlement the driver caused, with the commissions the model gives it.
-  const revenue: { settlementId: string; expected: TChaosModel['revenue'][number]['expected'] }[] = [];
+  const revenue: { settlementId: string; expected: TExpectedCommission[] }[] = [];
   for (const payment of model.revenue) {
     const settlementId = settlementOf.get(payment.providerRef);
     if (settlementId) revenue.push({ settlementId, expected: payment.expected });
@@ -237,15 +248,10 @@ export async function checkInvariants(
       });
   }
   const feeTotals: Record<string, { received: string; fees: string }> = {};
+  const treasuryAfter = await treasuryBalances(cluster.chain, cluster.deployment);
   for (const token of ['USDC', 'USDT'] as const) {
-    const balance = await chain.readContract({
-      address: token === 'USDC' ? cluster.deployment.contracts.usdc : cluster.deployment.contracts.usdt,
-      abi: erc20Abi,
-      functionName: 'balanceOf',
-      args: [cluster.deployment.treasury],
-    });
     const fees = model.claims.filter((c) => c.token === token).reduce((sum, c) => sum + c.fee, 0n);
-    const received = balance - model.treasuryBefore[token];
+    const received = treasuryAfter[token] - model.treasuryBefore[token];
     feeTotals[token] = { received: received.toString(), fees: fees.toString() };
     if (received !== fees)
       violate('treasury received other than the claim fees', { token, ...feeTotals[token] });

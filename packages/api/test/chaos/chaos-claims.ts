@@ -1,7 +1,6 @@
 import { testUsdcAbi } from '@sge/contracts';
 import {
   type Address,
-  createPublicClient,
   createWalletClient,
   encodeFunctionData,
   erc20Abi,
@@ -14,7 +13,7 @@ import {
   toHex,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { TChaosModel } from './chaos-checks';
+import type { TChaosModel, TExpectedCommission } from './chaos-checks';
 import type { chaosClient } from './chaos-client';
 import type { TChaosCluster } from './chaos-cluster';
 import type { TSeededRandom } from './seeded-random';
@@ -80,16 +79,12 @@ export async function runClaims(
     seed: number;
     lanes: number;
     affiliateCode: (index: number) => string;
-    expectedCommissions: (
-      ref: number | null,
-      base: bigint,
-    ) => { affiliateId: string; level: number; amount: bigint }[];
+    expectedCommissions: (ref: number | null, base: bigint) => TExpectedCommission[];
     count: (kind: string, n?: number) => void;
     anomalies: string[];
   },
 ) {
-  // Receipts polled often (viem's default is 4 s), so the API's record and the watcher race for each claim.
-  const publicClient = createPublicClient({ transport: http(cluster.anvil.rpcUrl), pollingInterval: 250 });
+  const { chain } = cluster;
   const { contracts } = cluster.deployment;
   const tokenAddress = (token: 'USDC' | 'USDT') => (token === 'USDC' ? contracts.usdc : contracts.usdt);
   const anomaly = (plan: TClaimPlan, message: string) =>
@@ -106,14 +101,14 @@ export async function runClaims(
         maxFeePerGas: CLAIMER_MAX_FEE,
         maxPriorityFeePerGas: parseGwei('1'),
       });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: 300_000 });
+      const receipt = await chain.waitForTransactionReceipt({ hash, timeout: 300_000 });
       if (receipt.status !== 'success') throw new Error(`${label} ${hash} reverted`);
       return hash;
     };
 
     // The wallet's own preparations: gas money, stablecoins from the test token's open mint, and for some
     // a small allowance left over from an earlier attempt.
-    await anvilRpc(cluster.anvil.rpcUrl, 'anvil_setBalance', [wallet, toHex(CLAIMER_ETH_WEI)]);
+    await chain.setBalance({ address: wallet, value: CLAIMER_ETH_WEI });
     // (Both test tokens share mint's and approve's signatures.)
     const token = tokenAddress(plan.token);
     await send(
@@ -209,15 +204,4 @@ export async function runClaims(
       }
     }),
   );
-}
-
-async function anvilRpc(url: string, method: string, params: unknown[]) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
 }

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deployContracts, startAnvil, type TAnvil, type TDeployment, testUsdcAbi } from '@sge/contracts';
 import { build } from 'esbuild';
-import { createPublicClient, createWalletClient, http } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, http, publicActions } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devPrivateKey } from '../../src/config';
 import { findRepoRoot } from '../../src/config/repo-root';
@@ -90,8 +90,18 @@ export type TProcessSlot = {
   starts: number;
 };
 
+/** The harness's own client of anvil (not through the proxy): reads, receipts and anvil's test methods. */
+function harnessChain(rpcUrl: string) {
+  // Receipts polled often (viem's default is 4 s), so the API's claim record and the watcher race.
+  return createTestClient({ mode: 'anvil', transport: http(rpcUrl), pollingInterval: 250 }).extend(
+    publicActions,
+  );
+}
+export type TChaosChain = ReturnType<typeof harnessChain>;
+
 export type TChaosCluster = {
   anvil: TAnvil;
+  chain: TChaosChain;
   deployment: TDeployment;
   postgres: TOwnPostgres;
   redis: TOwnRedis;
@@ -230,6 +240,7 @@ export async function startChaosCluster(options: { apis: number; workers: number
   const database = await openDatabase({ kind: 'postgres', url: postgres.url });
   return {
     anvil,
+    chain: harnessChain(anvil.rpcUrl),
     deployment,
     postgres,
     redis,

@@ -1,11 +1,17 @@
 import { affiliateTermsMessage } from '@sge/shared';
-import { type Address, createPublicClient, erc20Abi, getAddress, http } from 'viem';
+import { type Address, getAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
 import { signCommercePayload } from '../../src/domain/commerce/commerce-signature';
 import { matureCommissions } from '../../src/domain/commissions/mature-commissions';
 import { commerceDelivery } from '../support/commerce';
-import { checkInvariants, inFlight, type TChaosModel } from './chaos-checks';
+import {
+  checkInvariants,
+  inFlight,
+  type TChaosModel,
+  type TExpectedCommission,
+  treasuryBalances,
+} from './chaos-checks';
 import { planClaims, runClaims } from './chaos-claims';
 import { chaosClient } from './chaos-client';
 import {
@@ -99,7 +105,7 @@ async function run(cluster: TChaosCluster): Promise<number> {
     revenue: [],
     affiliateWallets: new Map(),
     claims: [],
-    treasuryBefore: await treasuryBalances(cluster),
+    treasuryBefore: await treasuryBalances(cluster.chain, cluster.deployment),
   };
 
   // Program: no hold period, a small minimum payout, so commissions can be paid within the run.
@@ -410,22 +416,12 @@ async function inject(cluster: TChaosCluster, fault: TFault) {
       await cluster.rpcProxy.restore();
       return;
     case 'base-fee-spike': {
-      const rpc = async (method: string, params: unknown[]) => {
-        const response = await fetch(cluster.anvil.rpcUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-        });
-        return ((await response.json()) as { result: unknown }).result;
-      };
-      const block = (await rpc('eth_getBlockByNumber', ['latest', false])) as { baseFeePerGas: string };
+      const baseFee = (await cluster.chain.getBlock({ blockTag: 'latest' })).baseFeePerGas!;
       // 60× the current base fee: transactions already sent (max fee 2× base) are stranded until replaced.
-      const spiked = BigInt(block.baseFeePerGas) * 60n + 10n ** 9n;
-      record({
-        detail: { baseFeeWei: BigInt(block.baseFeePerGas).toString(), spikedWei: spiked.toString() },
-      });
+      const spiked = baseFee * 60n + 10n ** 9n;
+      record({ detail: { baseFeeWei: baseFee.toString(), spikedWei: spiked.toString() } });
       for (let i = 0; i < fault.durationSeconds!; i++) {
-        await rpc('anvil_setNextBlockBaseFeePerGas', [`0x${spiked.toString(16)}`]);
+        await cluster.chain.setNextBlockBaseFeePerGas({ baseFeePerGas: spiked });
         await sleep(1000);
       }
       return;
@@ -608,7 +604,7 @@ function expectedCommissions(
   base: bigint,
   levels: number[],
   maxDepth: number,
-): { affiliateId: string; level: number; amount: bigint }[] {
+): TExpectedCommission[] {
   return chain
     .slice(0, Math.min(levels.length, maxDepth))
     .map((affiliate, level) => ({
@@ -617,14 +613,6 @@ function expectedCommissions(
       amount: (base * BigInt(levels[level]!)) / 10_000n,
     }))
     .filter((row) => row.amount > 0n);
-}
-
-async function treasuryBalances(cluster: TChaosCluster) {
-  const chain = createPublicClient({ transport: http(cluster.anvil.rpcUrl) });
-  const { contracts, treasury } = cluster.deployment;
-  const balance = (address: Address) =>
-    chain.readContract({ address, abi: erc20Abi, functionName: 'balanceOf', args: [treasury] });
-  return { USDC: await balance(contracts.usdc), USDT: await balance(contracts.usdt) };
 }
 
 /** Retries a harness-side database call through a PostgreSQL restart. */
