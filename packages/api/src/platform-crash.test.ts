@@ -1,20 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sgeIdAbi } from '@sge/contracts';
+import { isProcessRunning, sgeIdAbi } from '@sge/contracts';
 import { ZWalletStatus } from '@sge/shared';
 import { createPublicClient, getAddress, http } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/support/platform';
 import { spawnPlatformProcess } from '../test/support/processes';
 
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const wallet = (n: number) => getAddress(`0x${(0xf00000 + n).toString(16).padStart(40, '0')}`);
 
 describe('Mock mode after a SIGKILL', () => {
@@ -42,7 +34,7 @@ describe('Mock mode after a SIGKILL', () => {
       await first.kill('SIGKILL');
       // Its anvil does not outlive it (an orphan would keep mining and overwrite the state file).
       const anvilGone = Date.now() + 10_000;
-      while (isRunning(firstAnvil)) {
+      while (isProcessRunning(firstAnvil)) {
         if (Date.now() > anvilGone) throw new Error(`anvil ${firstAnvil} outlived its killed platform`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -76,25 +76,27 @@ while :; do wait "$node"; code=$?; kill -0 "$node" 2>/dev/null || break; done
 kill "$watcher" 2>/dev/null
 exit "$code"`;
 
+/** Whether a process with this pid is running (signal 0 checks without signalling; EPERM: it runs as another user). */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Most time a previous anvil on the same state file is given to dump its state and exit. */
 const PREVIOUS_ANVIL_STOP_MS = 10_000;
 
 /**
- * Stops an anvil still running on `statePath` (its parent was killed before the guard existed, or the guard
- * was killed with SIGKILL along with its parent's group): SIGTERM, so that it writes its last state, then
- * SIGKILL after PREVIOUS_ANVIL_STOP_MS.
+ * Stops an anvil still running on `statePath` (started before the guard existed, or its guard was itself
+ * SIGKILLed): SIGTERM, so that it writes its last state, then SIGKILL after PREVIOUS_ANVIL_STOP_MS.
  */
 async function stopPreviousAnvil(pidPath: string) {
   if (!existsSync(pidPath)) return;
   const pid = Number(readFileSync(pidPath, 'utf8').trim());
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const alive = () => isProcessRunning(pid);
   const isAnvil = () => {
     try {
       return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('anvil');

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessRunning } from '@sge/contracts';
 
 /**
  * Mock mode's embedded database is one process's files: two processes on one DATA_DIR would corrupt it.
@@ -17,7 +18,7 @@ export function acquireDataDirLock(dataDir: string, purpose: string): () => void
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(path);
-      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+      if (holder && holder.pid !== process.pid && isProcessRunning(holder.pid)) {
         throw new Error(
           `DATA_DIR ${dataDir} is in use by process ${holder.pid} (${holder.purpose}); stop it first (Ctrl+C in its terminal)`,
         );
@@ -33,14 +34,5 @@ function readHolder(path: string): { pid: number; purpose: string } | null {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
