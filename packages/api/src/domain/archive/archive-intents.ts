@@ -164,6 +164,7 @@ export async function archiveIntents(
     }
   }
   let sha256 = '';
+  let writeError: Error | undefined;
   try {
     await mkdir(options.outDir, { recursive: true });
     const handle = await (options.openFile ?? ((path: string) => open(path, 'wx')))(partial);
@@ -181,8 +182,15 @@ export async function archiveIntents(
         };
         yield `${JSON.stringify(record)}\n`;
       };
+      // pipeline() may reject with the AbortError it used to stop the other stages rather than with the disk's
+      // own error (ENOSPC, EIO), depending on which stage settles first; the disk's error is the one to report.
       await pipeline(Readable.from(trailer()), createGzip(), async (compressed: AsyncIterable<Buffer>) => {
-        for await (const chunk of compressed) await handle.write(chunk);
+        for await (const chunk of compressed) {
+          await handle.write(chunk).catch((error: unknown) => {
+            writeError ??= error as Error;
+            throw error;
+          });
+        }
       });
       await handle.sync();
     } finally {
@@ -199,14 +207,12 @@ export async function archiveIntents(
     } finally {
       await directory.close();
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = writeError ?? (caught as Error);
     await rm(partial, { force: true }).catch(() => {});
-    throw new ArchiveVerificationError(
-      `writing the archive failed, nothing deleted: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    throw new ArchiveVerificationError(`writing the archive failed, nothing deleted: ${error.message}`, {
+      cause: error,
+    });
   }
 
   // 2. Read it back and verify, before deleting anything.
