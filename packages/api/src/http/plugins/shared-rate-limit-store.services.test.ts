@@ -1,7 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestRedisPrefix } from '../../../test/support/redis';
-import { SHARED_RATE_LIMIT_FLUSH_MS, sharedRateLimitStore } from './shared-rate-limit-store';
+import {
+  SHARED_RATE_LIMIT_FLUSH_MS,
+  SHARED_RATE_LIMIT_KEYS_MAX,
+  sharedRateLimitStore,
+} from './shared-rate-limit-store';
 
 const redisPrefix = createTestRedisPrefix();
 const clients: Redis[] = [];
@@ -24,7 +28,20 @@ function replica(nameSpace: string, url = redisPrefix.url) {
     new Promise<{ current: number; ttl: number }>((resolve, reject) =>
       store.incr(key, (error, result) => (error || !result ? reject(error) : resolve(result)), windowMs, 10),
     );
-  return { redis, incr };
+  const incrNow = (key: string) => {
+    let current = 0;
+    store.incr(
+      key,
+      (error, result) => {
+        if (error || !result) throw error;
+        current = result.current;
+      },
+      60_000,
+      10,
+    );
+    return current;
+  };
+  return { redis, incr, incrNow };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, SHARED_RATE_LIMIT_FLUSH_MS * 4));
@@ -83,5 +100,30 @@ describe('shared rate-limit store', () => {
     for (let i = 0; i < 3; i++) await incr('10.0.0.3', windowMs);
     await new Promise((resolve) => setTimeout(resolve, windowMs));
     expect((await incr('10.0.0.3', windowMs)).current).toBe(1);
+  });
+
+  it('past the key bound within one window, counts a limit afresh from Redis totals and sends every count', async () => {
+    const nameSpace = `${redisPrefix.prefix}:bound:`;
+    const { redis, incr, incrNow } = replica(nameSpace);
+    // Everything below must fall in one 60-second window (windows are aligned to the clock).
+    const msLeft = 60_000 - (Date.now() % 60_000);
+    if (msLeft < 20_000) await new Promise((resolve) => setTimeout(resolve, msLeft + 10));
+    for (let i = 0; i < 3; i++) await incr('wallet-kept');
+    await settle();
+    // More distinct keys than the bound in the same window (a fresh wallet per request): the limit's counters
+    // are dropped once instead of the process growing without bound or scanning them on every new key.
+    for (let i = 0; i <= SHARED_RATE_LIMIT_KEYS_MAX; i++) incrNow(`wallet-${i}`);
+    const lastKey = `${nameSpace}POST/api/register-wallet-${SHARED_RATE_LIMIT_KEYS_MAX}:*`;
+    // The flush of 200,001 keys (in calls of SHARED_RATE_LIMIT_FLUSH_KEYS_MAX) is done when the last one is in Redis.
+    while ((await redis.keys(lastKey)).length === 0) await settle();
+    await settle();
+    expect(incrNow('wallet-kept')).toBe(1);
+    await settle();
+    expect(incrNow('wallet-kept')).toBe(5);
+    await settle();
+    const [key] = await redis.keys(`${nameSpace}POST/api/register-wallet-kept:*`);
+    expect(Number(await redis.get(key!))).toBe(5);
+    const [last] = await redis.keys(lastKey);
+    expect(Number(await redis.get(last!))).toBe(1);
   });
 });

@@ -20,7 +20,12 @@ import type { Redis } from 'ioredis';
  * is back, the same "a rate-limit store that is down must not take the API down" rule as `skipOnError`.
  */
 export const SHARED_RATE_LIMIT_FLUSH_MS = 50;
-/** Most keys tracked by one process at once; past it, the keys of expired windows are dropped first. */
+/**
+ * Most keys one process counts at once. Counters are dropped when their window ends (at the first flush after
+ * it); if a window has more keys than this, the limit's counters are dropped early and counted afresh, starting
+ * from Redis's totals at the next flush (counts not yet sent are still sent), so the bound costs at most one
+ * flush interval of accuracy.
+ */
 export const SHARED_RATE_LIMIT_KEYS_MAX = 200_000;
 /** Most keys sent in one script call (a flush with more makes several calls). */
 export const SHARED_RATE_LIMIT_FLUSH_KEYS_MAX = 5_000;
@@ -36,6 +41,8 @@ end
 return totals`;
 
 type TCounter = {
+  /** `<prefix><key>:<windowIndex>`, built once per key and window. */
+  redisKey: string;
   windowMs: number;
   windowIndex: number;
   /** The key's total over all replicas as of the last flush (including this process's flushed counts). */
@@ -44,7 +51,12 @@ type TCounter = {
   pending: number;
   /** This process's counts sent in the flush in flight. */
   sending: number;
+  /** In the list of counters the next flush sends. */
+  dirty: boolean;
 };
+
+/** One limit's counters (a store child: one route's limit), by the limit's key, for the current window. */
+type TSpace = { prefix: string; counters: Map<string, TCounter> };
 
 type TIncrCallback = Parameters<FastifyRateLimitStore['incr']>[1];
 
@@ -54,12 +66,18 @@ declare module 'ioredis' {
   }
 }
 
-/** One flusher per Redis client and namespace, shared by the store's children (one per route limit). */
+/**
+ * One flusher per Redis client and namespace, shared by the store's children (one per route limit). The hot
+ * path (`incr`, twice per registration) is a Map lookup by the limit's own key in its space and a flag check: the
+ * Redis key string is built only when a key's window starts, and a counter replaced when its window ends stays
+ * in the dirty list until its counts are sent.
+ */
 class SharedCounts {
   readonly #redis: Redis;
-  readonly #counters = new Map<string, TCounter>();
-  /** Keys with counts not yet sent, so a flush touches only those (not every key of the window). */
-  readonly #dirty = new Set<string>();
+  readonly #spaces = new Map<string, TSpace>();
+  #size = 0;
+  /** Counters with counts not yet sent, so a flush touches only those (not every key of the window). */
+  #dirty: TCounter[] = [];
   /** The earliest end of a counted window: eviction runs only once a window has ended. */
   #nextEvictionAt = Number.POSITIVE_INFINITY;
   #timer: NodeJS.Timeout | null = null;
@@ -70,19 +88,41 @@ class SharedCounts {
     if (!redis.sgeRateLimitFlush) redis.defineCommand('sgeRateLimitFlush', { lua: FLUSH_SCRIPT });
   }
 
-  incr(key: string, timeWindowMs: number): { current: number; ttl: number } {
+  space(prefix: string): TSpace {
+    let space = this.#spaces.get(prefix);
+    if (!space) {
+      space = { prefix, counters: new Map() };
+      this.#spaces.set(prefix, space);
+    }
+    return space;
+  }
+
+  incr(space: TSpace, key: string, timeWindowMs: number): { current: number; ttl: number } {
     const now = Date.now();
     const windowIndex = Math.floor(now / timeWindowMs);
-    const redisKey = `${key}:${windowIndex}`;
-    let counter = this.#counters.get(redisKey);
-    if (!counter) {
-      if (this.#counters.size >= SHARED_RATE_LIMIT_KEYS_MAX) this.#evict(now);
-      counter = { windowMs: timeWindowMs, windowIndex, seen: 0, pending: 0, sending: 0 };
-      this.#counters.set(redisKey, counter);
+    let counter = space.counters.get(key);
+    if (!counter || counter.windowIndex !== windowIndex || counter.windowMs !== timeWindowMs) {
+      if (!counter) {
+        this.#size += 1;
+        if (this.#size > SHARED_RATE_LIMIT_KEYS_MAX) this.#shed(space, now);
+      }
+      counter = {
+        redisKey: `${space.prefix}${key}:${windowIndex}`,
+        windowMs: timeWindowMs,
+        windowIndex,
+        seen: 0,
+        pending: 0,
+        sending: 0,
+        dirty: false,
+      };
+      space.counters.set(key, counter);
       this.#nextEvictionAt = Math.min(this.#nextEvictionAt, (windowIndex + 1) * timeWindowMs);
     }
     counter.pending += 1;
-    this.#dirty.add(redisKey);
+    if (!counter.dirty) {
+      counter.dirty = true;
+      this.#dirty.push(counter);
+    }
     this.#schedule();
     return {
       current: counter.seen + counter.sending + counter.pending,
@@ -102,62 +142,77 @@ class SharedCounts {
   async #flush() {
     if (this.#flushing) return this.#schedule();
     this.#flushing = true;
+    const dirty = this.#dirty;
+    this.#dirty = [];
     // Grouped by window length: the script sets one expiry per call.
-    const batches = new Map<number, [string, TCounter][]>();
-    for (const key of this.#dirty) {
-      const counter = this.#counters.get(key);
-      if (!counter || counter.pending === 0) continue;
-      const entry: [string, TCounter] = [key, counter];
-      entry[1].sending = entry[1].pending;
-      entry[1].pending = 0;
-      const group = batches.get(entry[1].windowMs) ?? [];
-      group.push(entry);
-      batches.set(entry[1].windowMs, group);
+    const batches = new Map<number, TCounter[]>();
+    for (const counter of dirty) {
+      counter.dirty = false;
+      if (counter.pending === 0) continue;
+      counter.sending = counter.pending;
+      counter.pending = 0;
+      const group = batches.get(counter.windowMs);
+      if (group) group.push(counter);
+      else batches.set(counter.windowMs, [counter]);
     }
-    this.#dirty.clear();
-    const batch = [...batches.values()].flat();
     try {
       for (const [windowMs, group] of batches) {
         for (let start = 0; start < group.length; start += SHARED_RATE_LIMIT_FLUSH_KEYS_MAX) {
           const part = group.slice(start, start + SHARED_RATE_LIMIT_FLUSH_KEYS_MAX);
           const totals = await this.#redis.sgeRateLimitFlush(
             part.length,
-            ...part.map(([key]) => key),
+            ...part.map((counter) => counter.redisKey),
             windowMs,
-            ...part.map(([, counter]) => counter.sending),
+            ...part.map((counter) => counter.sending),
           );
-          part.forEach(([, counter], index) => {
+          part.forEach((counter, index) => {
             counter.seen = Math.max(counter.seen + counter.sending, Number(totals[index]));
             counter.sending = 0;
           });
         }
       }
     } catch {
-      // Redis is unreachable: keep the counts local and send them with the next flush.
-      for (const [key, counter] of batch) {
-        counter.pending += counter.sending;
-        counter.sending = 0;
-        this.#dirty.add(key);
+      // Redis is unreachable: keep the counts local and send them with the next flush (the calls that
+      // succeeded before the failure already moved their counts into `seen`).
+      for (const group of batches.values()) {
+        for (const counter of group) {
+          if (counter.sending === 0) continue;
+          counter.pending += counter.sending;
+          counter.sending = 0;
+          if (!counter.dirty) {
+            counter.dirty = true;
+            this.#dirty.push(counter);
+          }
+        }
       }
     } finally {
       this.#flushing = false;
     }
     if (Date.now() >= this.#nextEvictionAt) this.#evict(Date.now());
-    if (this.#dirty.size > 0) this.#schedule();
+    if (this.#dirty.length > 0) this.#schedule();
   }
 
-  /** Drops counters of windows that have ended (nothing unsent is lost that still matters: they expired). */
+  /** Drops counters of windows that have ended (a counter with counts still unsent stays in the dirty list). */
   #evict(now: number) {
     this.#nextEvictionAt = Number.POSITIVE_INFINITY;
-    for (const [key, counter] of this.#counters) {
-      const ended = counter.windowIndex < Math.floor(now / counter.windowMs);
-      if (ended && counter.sending === 0) {
-        this.#counters.delete(key);
-        this.#dirty.delete(key);
-      } else {
-        this.#nextEvictionAt = Math.min(this.#nextEvictionAt, (counter.windowIndex + 1) * counter.windowMs);
+    for (const { counters } of this.#spaces.values()) {
+      for (const [key, counter] of counters) {
+        if (counter.windowIndex < Math.floor(now / counter.windowMs)) {
+          counters.delete(key);
+          this.#size -= 1;
+        } else {
+          this.#nextEvictionAt = Math.min(this.#nextEvictionAt, (counter.windowIndex + 1) * counter.windowMs);
+        }
       }
     }
+  }
+
+  /** Over SHARED_RATE_LIMIT_KEYS_MAX: ended windows first; if none has ended, this limit starts counting afresh. */
+  #shed(space: TSpace, now: number) {
+    if (now >= this.#nextEvictionAt) this.#evict(now);
+    if (this.#size <= SHARED_RATE_LIMIT_KEYS_MAX) return;
+    this.#size -= space.counters.size;
+    space.counters.clear();
   }
 }
 
@@ -179,11 +234,13 @@ export function sharedRateLimitStore(redis: Redis, nameSpace: string): FastifyRa
   const shared = counts;
   class SharedRateLimitStore implements FastifyRateLimitStore {
     readonly #prefix: string;
+    readonly #space: TSpace;
     constructor(_options?: unknown, prefix = nameSpace) {
       this.#prefix = prefix;
+      this.#space = shared.space(prefix);
     }
     incr(key: string, callback: TIncrCallback, timeWindowMs: number) {
-      callback(null, shared.incr(`${this.#prefix}${key}`, timeWindowMs));
+      callback(null, shared.incr(this.#space, key, timeWindowMs));
     }
     child(routeOptions: unknown) {
       // The plugin passes its merged limit options, with the route under `routeInfo` (empty for
