@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test/support/platform';
+import { spawnPlatformProcess } from '../test/support/processes';
 
 const run = (env: Record<string, string>) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'packages/api/src/main.ts', '--role', 'api'], {
@@ -30,5 +33,26 @@ describe('main.ts startup', () => {
     );
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--role must be api, worker or all');
+  });
+
+  it('drains once when one stop arrives twice at once (Ctrl+C to the group and a forwarded SIGTERM, as under npm run dev)', async () => {
+    const dataDir = tempDir();
+    try {
+      const platform = await spawnPlatformProcess({ env: { DATA_DIR: dataDir.path }, role: 'all' });
+      let logged = '';
+      platform.process.stdout!.on('data', (chunk: Buffer) => {
+        logged += chunk.toString();
+      });
+      platform.process.kill('SIGINT');
+      await sleep(50);
+      platform.process.kill('SIGTERM');
+      expect(await platform.exited).toBe(0);
+      expect(logged).toContain('draining before exit');
+      expect(logged).toContain('signal while draining: the same stop request');
+      expect(logged).toMatch(/"msg":"stopped"/);
+      expect(logged).not.toContain('second signal');
+    } finally {
+      dataDir.remove();
+    }
   });
 });

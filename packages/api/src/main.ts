@@ -7,10 +7,13 @@ import { createLogger } from './logging/logger';
 import { startPlatform } from './platform';
 import { StartupError } from './runtime';
 
+/** Signals within this long after the first one are the same stop request (see shutdown below). */
+const REPEATED_SIGNAL_GRACE_MS = 1_000;
+
 /**
  * Process entry: `main.ts --role api|worker|all`. Reads packages/api/.env (or ENV_FILE) without
  * overriding variables already set, validates the whole configuration at once, starts, and on SIGTERM
- * or SIGINT drains in-flight work before exiting.
+ * or SIGINT drains in-flight work before exiting; a second signal more than a second later exits at once.
  */
 async function main() {
   const { values } = parseArgs({ options: { role: { type: 'string' } }, strict: false });
@@ -56,13 +59,19 @@ async function main() {
     `SGE platform started (${config.mode}, role ${config.role})`,
   );
 
-  let signals = 0;
+  let firstSignalAt: number | null = null;
   const shutdown = (signal: string) => {
-    signals += 1;
-    if (signals > 1) {
+    if (firstSignalAt !== null) {
+      // One stop often arrives twice at once: Ctrl+C reaches every process of the terminal's group, and a
+      // supervisor in that group (`npm run`, `npm run dev`) forwards it too. Only a later one means "now".
+      if (Date.now() - firstSignalAt < REPEATED_SIGNAL_GRACE_MS) {
+        logger.info({ signal }, 'signal while draining: the same stop request');
+        return;
+      }
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
+    firstSignalAt = Date.now();
     logger.info({ signal }, 'draining before exit');
     const forced = setTimeout(() => {
       logger.error('shutdown timed out; exiting');
