@@ -24,24 +24,22 @@ function replica(nameSpace: string, url = redisPrefix.url) {
   const store = new Store({}).child({
     routeInfo: { method: 'POST', url: '/api/register' },
   } as unknown as Parameters<InstanceType<typeof Store>['child']>[0]);
-  const incr = (key: string, windowMs = 60_000) =>
-    new Promise<{ current: number; ttl: number }>((resolve, reject) =>
-      store.incr(key, (error, result) => (error || !result ? reject(error) : resolve(result)), windowMs, 10),
-    );
-  const incrNow = (key: string) => {
-    let current = 0;
+  // The store answers at once (counts are local; Redis is only flushed to), so its callback has run on return.
+  const incr = (key: string, windowMs = 60_000) => {
+    let answer: { current: number; ttl: number } | undefined;
     store.incr(
       key,
       (error, result) => {
-        if (error || !result) throw error;
-        current = result.current;
+        if (error || !result) throw error ?? new Error('no result');
+        answer = result;
       },
-      60_000,
+      windowMs,
       10,
     );
-    return current;
+    if (!answer) throw new Error('the store did not answer synchronously');
+    return answer;
   };
-  return { redis, incr, incrNow };
+  return { redis, incr };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, SHARED_RATE_LIMIT_FLUSH_MS * 4));
@@ -50,9 +48,9 @@ describe('shared rate-limit store', () => {
   it('counts one replica exactly, without waiting for Redis', async () => {
     const { incr } = replica(`${redisPrefix.prefix}:one:`);
     const counts: number[] = [];
-    for (let i = 0; i < 25; i++) counts.push((await incr('10.0.0.1')).current);
+    for (let i = 0; i < 25; i++) counts.push(incr('10.0.0.1').current);
     expect(counts).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-    const { ttl } = await incr('10.0.0.1');
+    const { ttl } = incr('10.0.0.1');
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
@@ -61,18 +59,18 @@ describe('shared rate-limit store', () => {
     const nameSpace = `${redisPrefix.prefix}:two:`;
     const a = replica(nameSpace);
     const b = replica(nameSpace);
-    for (let i = 0; i < 7; i++) await a.incr('wallet-1');
+    for (let i = 0; i < 7; i++) a.incr('wallet-1');
     await settle();
-    for (let i = 0; i < 5; i++) await b.incr('wallet-1');
+    for (let i = 0; i < 5; i++) b.incr('wallet-1');
     await settle();
     // B's flush returned the total, A's 7 included.
-    expect((await b.incr('wallet-1')).current).toBe(13);
+    expect(b.incr('wallet-1').current).toBe(13);
     await settle();
     // A last flushed before B's requests: its first request after them is judged on its older view, and its
     // flush brings the total back (the documented overshoot of at most one flush interval per replica).
-    expect((await a.incr('wallet-1')).current).toBe(8);
+    expect(a.incr('wallet-1').current).toBe(8);
     await settle();
-    expect((await a.incr('wallet-1')).current).toBe(15);
+    expect(a.incr('wallet-1').current).toBe(15);
     await settle();
     const keys = await a.redis.keys(`${nameSpace}POST/api/register-wallet-1:*`);
     expect(keys).toHaveLength(1);
@@ -86,7 +84,7 @@ describe('shared rate-limit store', () => {
     const { incr } = replica(`${redisPrefix.prefix}:down:`, 'redis://127.0.0.1:1');
     const counts: number[] = [];
     for (let i = 0; i < 5; i++) {
-      counts.push((await incr('10.0.0.2')).current);
+      counts.push(incr('10.0.0.2').current);
       await settle();
     }
     expect(counts).toEqual([1, 2, 3, 4, 5]);
@@ -97,29 +95,29 @@ describe('shared rate-limit store', () => {
     const windowMs = 400;
     // Start right after a window boundary so that three increments fall in one window.
     await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs) + 5));
-    for (let i = 0; i < 3; i++) await incr('10.0.0.3', windowMs);
+    for (let i = 0; i < 3; i++) incr('10.0.0.3', windowMs);
     await new Promise((resolve) => setTimeout(resolve, windowMs));
-    expect((await incr('10.0.0.3', windowMs)).current).toBe(1);
+    expect(incr('10.0.0.3', windowMs).current).toBe(1);
   });
 
   it('past the key bound within one window, counts a limit afresh from Redis totals and sends every count', async () => {
     const nameSpace = `${redisPrefix.prefix}:bound:`;
-    const { redis, incr, incrNow } = replica(nameSpace);
+    const { redis, incr } = replica(nameSpace);
     // Everything below must fall in one 60-second window (windows are aligned to the clock).
     const msLeft = 60_000 - (Date.now() % 60_000);
     if (msLeft < 20_000) await new Promise((resolve) => setTimeout(resolve, msLeft + 10));
-    for (let i = 0; i < 3; i++) await incr('wallet-kept');
+    for (let i = 0; i < 3; i++) incr('wallet-kept');
     await settle();
     // More distinct keys than the bound in the same window (a fresh wallet per request): the limit's counters
     // are dropped once instead of the process growing without bound or scanning them on every new key.
-    for (let i = 0; i <= SHARED_RATE_LIMIT_KEYS_MAX; i++) incrNow(`wallet-${i}`);
+    for (let i = 0; i <= SHARED_RATE_LIMIT_KEYS_MAX; i++) incr(`wallet-${i}`);
     const lastKey = `${nameSpace}POST/api/register-wallet-${SHARED_RATE_LIMIT_KEYS_MAX}:*`;
     // The flush of 200,001 keys (in calls of SHARED_RATE_LIMIT_FLUSH_KEYS_MAX) is done when the last one is in Redis.
     while ((await redis.keys(lastKey)).length === 0) await settle();
     await settle();
-    expect(incrNow('wallet-kept')).toBe(1);
+    expect(incr('wallet-kept').current).toBe(1);
     await settle();
-    expect(incrNow('wallet-kept')).toBe(5);
+    expect(incr('wallet-kept').current).toBe(5);
     await settle();
     const [key] = await redis.keys(`${nameSpace}POST/api/register-wallet-kept:*`);
     expect(Number(await redis.get(key!))).toBe(5);

@@ -233,10 +233,8 @@ export function sharedRateLimitStore(redis: Redis, nameSpace: string): FastifyRa
   }
   const shared = counts;
   class SharedRateLimitStore implements FastifyRateLimitStore {
-    readonly #prefix: string;
     readonly #space: TSpace;
     constructor(_options?: unknown, prefix = nameSpace) {
-      this.#prefix = prefix;
       this.#space = shared.space(prefix);
     }
     incr(key: string, callback: TIncrCallback, timeWindowMs: number) {
@@ -247,7 +245,7 @@ export function sharedRateLimitStore(redis: Redis, nameSpace: string): FastifyRa
       // app.createRateLimit()), the same key layout as the library's RedisStore.
       const route = (routeOptions as { routeInfo?: { method?: string; url?: string } }).routeInfo;
       const { method = '', url = '' } = route ?? {};
-      return new SharedRateLimitStore(undefined, `${this.#prefix}${method}${url}-`);
+      return new SharedRateLimitStore(undefined, `${this.#space.prefix}${method}${url}-`);
     }
   }
   return SharedRateLimitStore;
