@@ -106,6 +106,8 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
   // Security headers from helmet: the JSON API gets a strict CSP. Its headers do not depend on the request, so
   // helmet runs once at startup and every response gets the headers it set (running its middleware chain per
   // request cost ~5 % of accepting a registration; @fastify/helmet even rebuilds the middleware per request).
+  // They go into Fastify's reply headers, not the raw response: a raw header makes Node merge and re-validate
+  // every reply header at writeHead (measured: ~4 µs of the ~110 µs of accepting a registration).
   const securityHeaders = staticHelmetHeaders(
     helmet({
       contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -113,7 +115,7 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
     }),
   );
   app.addHook('onRequest', (_request, reply, done) => {
-    for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
+    for (const [name, value] of securityHeaders) reply.header(name, value);
     done();
   });
   await app.register(cors, {
