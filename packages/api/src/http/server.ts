@@ -21,7 +21,7 @@ import type { Logger } from '../logging/logger';
 import type { TRuntime } from '../runtime';
 import { registerErrorHandling } from './plugins/error-handling';
 import { registerIdempotency } from './plugins/idempotency';
-import { sharedRateLimitStore } from './plugins/shared-rate-limit-store';
+import { rateLimitNamespace, sharedRateLimitStore } from './plugins/shared-rate-limit-store';
 import { ROUTE_MODULES } from './routes';
 
 /** A request id from the client is kept when it looks like one; otherwise we make one. */
@@ -131,7 +131,7 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
     timeWindow: 60_000,
     // Real mode: counted in Redis across replicas, flushed in batches (see shared-rate-limit-store.ts).
     ...(runtime.redis
-      ? { store: sharedRateLimitStore(runtime.redis, `${config.redis.prefix}:ratelimit:`) }
+      ? { store: sharedRateLimitStore(runtime.redis, rateLimitNamespace(config.redis.prefix)) }
       : {}),
     // A rate-limit store that is down must not take the API down with it.
     skipOnError: true,

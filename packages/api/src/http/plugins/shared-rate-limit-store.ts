@@ -218,6 +218,11 @@ class SharedCounts {
 
 const sharedCountsByRedis = new WeakMap<Redis, SharedCounts>();
 
+/** Where the API's limits count in Redis: `<REDIS_PREFIX>:ratelimit:` (the per-IP and the per-wallet limit). */
+export function rateLimitNamespace(redisPrefix: string): string {
+  return `${redisPrefix}:ratelimit:`;
+}
+
 /**
  * Builds the store class @fastify/rate-limit instantiates (`store:` option). The class is made per Redis
  * client and namespace because the plugin constructs it itself.

@@ -23,7 +23,7 @@ import { RegistrationWriter } from '../../domain/registration/registration-write
 import type { TRegistrationOutcome } from '../../domain/registration/write-registrations';
 import type { TRuntime } from '../../runtime';
 import { throttledRegisterWake } from '../../worker/processors/register';
-import { sharedRateLimitStore } from '../plugins/shared-rate-limit-store';
+import { rateLimitNamespace, sharedRateLimitStore } from '../plugins/shared-rate-limit-store';
 import type { TApp } from '../server';
 
 const WALLET_LIMIT_WINDOW_MS = 60_000;
@@ -57,7 +57,7 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
   // accepting a registration.
   const walletLimitMax = runtime.config.http.registerRateLimitPerWalletPerMinute;
   const walletStore: FastifyRateLimitStore = runtime.redis
-    ? new (sharedRateLimitStore(runtime.redis, `${runtime.config.redis.prefix}:ratelimit:`))({}).child({
+    ? new (sharedRateLimitStore(runtime.redis, rateLimitNamespace(runtime.config.redis.prefix)))({}).child({
         routeInfo: {},
       } as never)
     : new LocalStore(false, false, WALLET_LIMIT_LOCAL_KEYS);
