@@ -79,7 +79,16 @@ describe('HTTP API in Mock mode', () => {
     const other = await fetch(`${url}/api/system/status`, { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(allowed.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(allowed.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(allowed.headers.get('x-frame-options')).toBe('DENY');
+    expect(allowed.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    expect(allowed.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(allowed.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    // An error answer carries them too (they are set before anything can fail).
+    const missing = await fetch(`${url}/api/no-such-route`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(missing.headers.get('x-request-id')).toBeTruthy();
   });
 
   it('serves an OpenAPI document describing the endpoints', async () => {

@@ -41,10 +41,12 @@ function requestHash(request: FastifyRequest): string {
 export function registerIdempotency(app: TApp, runtime: TRuntime) {
   const { db } = runtime.database;
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.routeOptions.config.idempotency) return;
-    const header = request.headers['idempotency-key'];
-    if (header === undefined) return;
+  /** Claims the request's key, or answers it from the stored response (then resolves true: replayed). */
+  const claimOrReplay = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    header: unknown,
+  ): Promise<boolean> => {
     if (typeof header !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(header)) {
       throw new AppError(
         'BAD_REQUEST',
@@ -64,7 +66,7 @@ export function registerIdempotency(app: TApp, runtime: TRuntime) {
       .executeTakeFirst();
     if (claimed) {
       request.idempotency = { scope, key: header };
-      return;
+      return false;
     }
     const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
     for (;;) {
@@ -92,7 +94,8 @@ export function registerIdempotency(app: TApp, runtime: TRuntime) {
       }
       if (existing.status_code !== null) {
         reply.header('idempotency-replayed', 'true');
-        return reply.status(existing.status_code).send(existing.response);
+        reply.status(existing.status_code).send(existing.response);
+        return true;
       }
       const abandoned = Date.now() - new Date(existing.created_at).getTime() > IDEMPOTENCY_ABANDONED_MS;
       if (abandoned) {
@@ -106,7 +109,7 @@ export function registerIdempotency(app: TApp, runtime: TRuntime) {
         );
         if (Number(taken.numAffectedRows ?? 0) === 1) {
           request.idempotency = { scope, key: header };
-          return;
+          return false;
         }
       }
       if (Date.now() > deadline) {
@@ -117,18 +120,21 @@ export function registerIdempotency(app: TApp, runtime: TRuntime) {
       }
       await new Promise((resolve) => setTimeout(resolve, IDEMPOTENCY_POLL_MS));
     }
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    const claim = request.idempotency;
-    if (!claim || reply.getHeader('idempotency-replayed')) return payload;
+  /** Stores the response of a request that claimed its key (a 5xx releases the key instead). */
+  const storeResponse = async (
+    claim: { scope: string; key: string },
+    reply: FastifyReply,
+    payload: unknown,
+  ) => {
     if (reply.statusCode >= 500) {
       await db
         .deleteFrom('idempotency_keys')
         .where('scope', '=', claim.scope)
         .where('key', '=', claim.key)
         .execute();
-      return payload;
+      return;
     }
     let body: unknown = null;
     try {
@@ -142,6 +148,21 @@ export function registerIdempotency(app: TApp, runtime: TRuntime) {
       .where('scope', '=', claim.scope)
       .where('key', '=', claim.key)
       .execute();
-    return payload;
+  };
+
+  // Callback hooks with a synchronous way out: they run on every request, and most requests carry no key (an
+  // async hook would cost each a promise and a microtask).
+  app.addHook('preHandler', (request, reply, done) => {
+    const header = request.headers['idempotency-key'];
+    if (!request.routeOptions.config.idempotency || header === undefined) return done();
+    claimOrReplay(request, reply, header).then((replayed) => {
+      if (!replayed) done();
+    }, done);
+  });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const claim = request.idempotency;
+    if (!claim || reply.getHeader('idempotency-replayed')) return done(null, payload);
+    storeResponse(claim, reply, payload).then(() => done(null, payload), done);
   });
 }
