@@ -30,19 +30,29 @@ export const SHARED_RATE_LIMIT_KEYS_MAX = 200_000;
 /** Most keys sent in one script call (a flush with more makes several calls). */
 export const SHARED_RATE_LIMIT_FLUSH_KEYS_MAX = 5_000;
 
+/**
+ * ARGV: the window in ms, the keys as one JSON array, their counts as another. One argument each and one
+ * JSON reply, not two arguments and one integer reply per key: the per-wallet limit sends thousands of fresh
+ * wallets a second, and per-key arguments cost the API ~3 µs more CPU per registration (two API trees served
+ * at once under the same load: 98.4 against 95.0 µs). (The keys are not declared in KEYS: one call updates
+ * keys of any hash slot, so this store needs one Redis, not a Redis Cluster.)
+ */
 const FLUSH_SCRIPT = `
 local window = tonumber(ARGV[1])
+local keys = cjson.decode(ARGV[2])
+local counts = cjson.decode(ARGV[3])
 local totals = {}
-for i, key in ipairs(KEYS) do
-  local total = redis.call('INCRBY', key, tonumber(ARGV[i + 1]))
-  if total == tonumber(ARGV[i + 1]) then redis.call('PEXPIRE', key, window) end
+for i, key in ipairs(keys) do
+  local total = redis.call('INCRBY', key, counts[i])
+  if total == counts[i] then redis.call('PEXPIRE', key, window) end
   totals[i] = total
 end
-return totals`;
+return cjson.encode(totals)`;
 
 type TCounter = {
-  /** `<prefix><key>:<windowIndex>`, built once per key and window. */
-  redisKey: string;
+  /** The limit's prefix and the key: the Redis key is `<prefix><key>:<windowIndex>`, built when sent. */
+  prefix: string;
+  key: string;
   windowMs: number;
   windowIndex: number;
   /** The key's total over all replicas as of the last flush (including this process's flushed counts). */
@@ -62,15 +72,16 @@ type TIncrCallback = Parameters<FastifyRateLimitStore['incr']>[1];
 
 declare module 'ioredis' {
   interface RedisCommander {
-    sgeRateLimitFlush(...args: (string | number)[]): Promise<number[]>;
+    sgeRateLimitFlush(keyCount: 0, windowMs: number, keysJson: string, countsJson: string): Promise<string>;
   }
 }
 
 /**
  * One flusher per Redis client and namespace, shared by the store's children (one per route limit). The hot
  * path (`incr`, twice per registration) is a Map lookup by the limit's own key in its space and a flag check: the
- * Redis key string is built only when a key's window starts, and a counter replaced when its window ends stays
- * in the dirty list until its counts are sent.
+ * Redis key string is built only when counts are sent (a counter lives for its window, and most per-wallet keys
+ * are counted once), and a counter replaced when its window ends stays in the dirty list until its counts are
+ * sent.
  */
 class SharedCounts {
   readonly #redis: Redis;
@@ -107,7 +118,8 @@ class SharedCounts {
         if (this.#size > SHARED_RATE_LIMIT_KEYS_MAX) this.#shed(space, now);
       }
       counter = {
-        redisKey: `${space.prefix}${key}:${windowIndex}`,
+        prefix: space.prefix,
+        key,
         windowMs: timeWindowMs,
         windowIndex,
         seen: 0,
@@ -159,12 +171,14 @@ class SharedCounts {
       for (const [windowMs, group] of batches) {
         for (let start = 0; start < group.length; start += SHARED_RATE_LIMIT_FLUSH_KEYS_MAX) {
           const part = group.slice(start, start + SHARED_RATE_LIMIT_FLUSH_KEYS_MAX);
-          const totals = await this.#redis.sgeRateLimitFlush(
-            part.length,
-            ...part.map((counter) => counter.redisKey),
-            windowMs,
-            ...part.map((counter) => counter.sending),
-          );
+          const totals = JSON.parse(
+            await this.#redis.sgeRateLimitFlush(
+              0,
+              windowMs,
+              JSON.stringify(part.map((c) => `${c.prefix}${c.key}:${c.windowIndex}`)),
+              JSON.stringify(part.map((counter) => counter.sending)),
+            ),
+          ) as number[];
           part.forEach((counter, index) => {
             counter.seen = Math.max(counter.seen + counter.sending, Number(totals[index]));
             counter.sending = 0;
