@@ -175,12 +175,12 @@ class SharedCounts {
             await this.#redis.sgeRateLimitFlush(
               0,
               windowMs,
-              JSON.stringify(part.map((c) => `${c.prefix}${c.key}:${c.windowIndex}`)),
+              JSON.stringify(part.map((counter) => `${counter.prefix}${counter.key}:${counter.windowIndex}`)),
               JSON.stringify(part.map((counter) => counter.sending)),
             ),
           ) as number[];
           part.forEach((counter, index) => {
-            counter.seen = Math.max(counter.seen + counter.sending, Number(totals[index]));
+            counter.seen = Math.max(counter.seen + counter.sending, totals[index]!);
             counter.sending = 0;
           });
         }
