@@ -20,7 +20,8 @@ import { machineCpuMs, processCpuMs, stopProcess, waitForOk } from './support';
  * leaves more of it to the server: on this 2-core machine autocannon spent ~90 µs of CPU per request, wrk ~25.
  *
  * Flags: --seconds N (default 10), --connections N (default 100), --apis N (API processes, default 1),
- * --load wrk|autocannon (default wrk when on PATH).
+ * --load wrk|autocannon (default wrk when on PATH), --cpu-prof DIR (write each API process's V8 CPU profile
+ * there when it stops, warm-up included).
  */
 const argv = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -36,6 +37,8 @@ const loadGenerator = loadIndex >= 0 ? argv[loadIndex + 1]! : wrkInstalled ? 'wr
 if (loadGenerator !== 'wrk' && loadGenerator !== 'autocannon') throw new Error('--load: wrk or autocannon');
 if (loadGenerator === 'wrk' && !wrkInstalled)
   throw new Error('--load wrk: wrk is not installed (apt-get install wrk)');
+const cpuProfIndex = argv.indexOf('--cpu-prof');
+const cpuProfDir = cpuProfIndex >= 0 ? argv[cpuProfIndex + 1] : undefined;
 const WRK_SCRIPT = fileURLToPath(new URL('./register-wallets.lua', import.meta.url));
 
 type TRun = {
@@ -206,7 +209,11 @@ async function main() {
     };
     const apis = await Promise.all(
       Array.from({ length: apiCount }, () =>
-        spawnPlatformProcess({ env: { ...env, LOG_LEVEL: 'info' }, role: 'api' }),
+        spawnPlatformProcess({
+          env: { ...env, LOG_LEVEL: 'info' },
+          role: 'api',
+          nodeArgs: cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`],
+        }),
       ),
     );
     const run = await drive(

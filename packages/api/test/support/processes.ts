@@ -24,13 +24,18 @@ export async function spawnPlatformProcess(options: {
   startTimeoutMs?: number;
   /** A bundled main.js to run instead of the TypeScript sources (e.g. a snapshot built by the test). */
   bundledEntry?: string;
+  /** Extra options for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
 }): Promise<TPlatformProcess> {
   const port = options.role === 'worker' ? 0 : await freePort();
   const child = spawn(
     process.execPath,
-    options.bundledEntry
-      ? ['--enable-source-maps', options.bundledEntry, '--role', options.role]
-      : ['--import', 'tsx', 'packages/api/src/main.ts', '--role', options.role],
+    [
+      ...(options.nodeArgs ?? []),
+      ...(options.bundledEntry
+        ? ['--enable-source-maps', options.bundledEntry, '--role', options.role]
+        : ['--import', 'tsx', 'packages/api/src/main.ts', '--role', options.role]),
+    ],
     {
       cwd: findRepoRoot(),
       env: {
