@@ -146,6 +146,15 @@ describe('loadConfig', () => {
     expect(config.admin.keys.map((k) => k.name)).toEqual(['alice', 'bob']);
   });
 
+  it('takes RECONCILIATION_SCHEDULE as a cron expression in UTC or off, and names anything else', () => {
+    expect(loadConfig({}).workers.reconciliationSchedule).toBe('0 2 * * *');
+    expect(loadConfig({ RECONCILIATION_SCHEDULE: '*/15 * * * *' }).workers.reconciliationSchedule).toBe(
+      '*/15 * * * *',
+    );
+    expect(loadConfig({ RECONCILIATION_SCHEDULE: 'off' }).workers.reconciliationSchedule).toBeNull();
+    expect(problemsOf({ RECONCILIATION_SCHEDULE: 'never' })).toEqual(['RECONCILIATION_SCHEDULE']);
+  });
+
   it('parses admin keys and refuses duplicate names or malformed pairs', () => {
     expect(problemsOf({ ADMIN_API_KEYS: 'alice:key-one-long,alice:key-two-long' })).toEqual([
       'ADMIN_API_KEYS',

@@ -71,8 +71,8 @@ export type TConfig = {
     intentTimeoutMinutes: number;
     mintBatchLeaseMs: number;
     shutdownTimeoutMs: number;
-    /** RECONCILIATION_SCHEDULE: a cron expression, evaluated in UTC (validated here). */
-    reconciliationSchedule: string;
+    /** RECONCILIATION_SCHEDULE: a cron expression, evaluated in UTC (validated here); null when `off`. */
+    reconciliationSchedule: string | null;
     /** CLAIM_WATCHER_INTERVAL_MS: time between chain watcher ticks; 0 runs no watcher in this process. */
     claimWatcherIntervalMs: number;
     /** COMMISSION_MATURITY_INTERVAL_MS: time between commission maturity runs (ACCRUED → PAYABLE). */
@@ -394,7 +394,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       intentTimeoutMinutes: int('INTENT_TIMEOUT_MINUTES', 10, 1, 10_080),
       mintBatchLeaseMs: int('MINT_BATCH_LEASE_SECONDS', 120, 1, 86_400) * 1000,
       shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 30_000, 100, 600_000),
-      reconciliationSchedule: cron('RECONCILIATION_SCHEDULE', DEFAULT_RECONCILIATION_SCHEDULE),
+      reconciliationSchedule:
+        raw('RECONCILIATION_SCHEDULE') === 'off'
+          ? null
+          : cron('RECONCILIATION_SCHEDULE', DEFAULT_RECONCILIATION_SCHEDULE),
     },
     logLevel: oneOf(
       'LOG_LEVEL',

@@ -319,7 +319,7 @@ export const VARIABLES: readonly TVariable[] = [
     name: 'RECONCILIATION_SCHEDULE',
     group: 'Workers',
     purpose:
-      'When workers run the scheduled reconciliation: a cron expression in UTC (minute hour day month weekday); once per slot across all workers',
+      'When workers run the scheduled reconciliation: a cron expression in UTC (minute hour day month weekday); once per slot across all workers; off: never (admins still run it on demand)',
     defaultText: '0 2 * * *',
   },
   {

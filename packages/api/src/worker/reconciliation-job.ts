@@ -8,6 +8,7 @@ import type { TRuntime } from '../runtime';
  * RECONCILIATION_SCHEDULE (cron, UTC; default daily 02:00) is due and, if it is the process that claims the
  * slot, runs every check. Any number of worker processes may run this: the slot is unique in
  * reconciliation_runs, so each slot runs once. Returns a stop function that waits for a run in progress.
+ * RECONCILIATION_SCHEDULE=off schedules nothing.
  */
 export function startReconciliationSchedule(
   runtime: TRuntime,
@@ -15,6 +16,7 @@ export function startReconciliationSchedule(
 ): () => Promise<void> {
   const context = reconciliationContextOf(runtime);
   const schedule = runtime.config.workers.reconciliationSchedule;
+  if (schedule === null) return async () => {};
   let running: Promise<void> | null = null;
   const tick = () => {
     running ??= tickReconciliationSchedule(context, schedule)

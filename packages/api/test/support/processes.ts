@@ -42,6 +42,8 @@ export async function spawnPlatformProcess(options: {
         ...process.env,
         ENV_FILE: '/nonexistent',
         LOG_LEVEL: 'info',
+        // No scheduled reconciliation unless a test sets one (see startTestPlatform).
+        RECONCILIATION_SCHEDULE: 'off',
         HOST: '127.0.0.1',
         PORT: String(port),
         ...options.env,

@@ -119,7 +119,15 @@ export async function startApiProcess(options: {
   );
   const child: ChildProcess = spawn('npx', ['tsx', 'packages/api/src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...inherited, LOG_LEVEL: 'warn', ...options.env, PORT: String(port), DATA_DIR: dataDir },
+    // No scheduled reconciliation (its daily slot stays due for an hour) unless `env` sets one.
+    env: {
+      ...inherited,
+      LOG_LEVEL: 'warn',
+      RECONCILIATION_SCHEDULE: 'off',
+      ...options.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
