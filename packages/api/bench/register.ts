@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../src/db/client';
 import { spawnPlatformProcess } from '../test/support/processes';
 import { startRealStack } from '../test/support/real-chain';
-import { machineCpuMs, processCpuMs, stopProcess, waitForOk } from './support';
+import { commandCpuMs, machineCpuMs, processCpuMs, stopProcess, waitForOk } from './support';
 
 /**
  * `npm run bench:register`: POST /api/register acceptance alone (after a 3-second unmeasured warm-up), Real mode (PostgreSQL, Redis, anvil), API
@@ -47,6 +47,11 @@ type TRun = {
   serverCpuMicrosPerRequest: number;
   /** Share of the machine's CPU left idle during the run (other load on a shared machine shows here). */
   machineIdleShare: number;
+  /**
+   * The machine's busy CPU per answered request, by what used it: the server processes, PostgreSQL (server and
+   * backends), Redis, the load generator, anvil, and everything else (the kernel's own threads, other load).
+   */
+  machineCpuMicrosPerRequest: Record<'server' | 'postgres' | 'redis' | 'load' | 'anvil' | 'other', number>;
   p50Ms: number;
   p99Ms: number;
   p999Ms: number;
@@ -136,6 +141,9 @@ async function loadWithAutocannon(
   };
 }
 
+/** Processes whose CPU the report shows apart (see TRun.machineCpuMicrosPerRequest). */
+const OTHER_COMMANDS = ['postgres', 'redis-server', 'wrk', 'anvil'] as const;
+
 /** Unmeasured load before each measured run, so the server's JIT and connection pools are warm. */
 const WARM_UP_SECONDS = 3;
 /** Warm-up wallets start at 0x80 << 40; the measured ones stay below it (checked in the database apart). */
@@ -151,6 +159,8 @@ async function drive(urls: string[], path: string, walletBase: number, serverPid
     ),
   );
   const serverCpuBefore = serverPids.map(processCpuMs);
+  const commandsBefore = commandCpuMs(OTHER_COMMANDS);
+  const benchCpuBefore = processCpuMs(process.pid);
   const machineBefore = machineCpuMs();
   const results = await Promise.all(
     urls.map((url, u) => load(`${url}${path}`, perUrl, walletBase + u * 0x10000000000, seconds)),
@@ -160,6 +170,8 @@ async function drive(urls: string[], path: string, walletBase: number, serverPid
     0,
   );
   const machineAfter = machineCpuMs();
+  const commandsAfter = commandCpuMs(OTHER_COMMANDS);
+  const commandMs = (name: string) => commandsAfter[name]! - commandsBefore[name]!;
   const machineIdleMs = machineAfter.idleMs - machineBefore.idleMs;
   const machineBusyMs = machineAfter.busyMs - machineBefore.busyMs;
   const sum = (pick: (r: TLoadResult) => number) => results.reduce((total, r) => total + pick(r), 0);
@@ -168,9 +180,22 @@ async function drive(urls: string[], path: string, walletBase: number, serverPid
     1,
     sum((r) => r.accepted + r.non2xx),
   );
+  const perRequest = (ms: number) => Math.round((ms * 1000) / answered);
+  // wrk is a process of its own; autocannon runs in this one.
+  const loadMs = loadGenerator === 'wrk' ? commandMs('wrk') : processCpuMs(process.pid) - benchCpuBefore;
+  const accountedMs =
+    serverCpuMs + commandMs('postgres') + commandMs('redis-server') + loadMs + commandMs('anvil');
   return {
     requestsPerSecond: sum((r) => r.requestsPerSecond),
-    serverCpuMicrosPerRequest: Math.round((serverCpuMs * 1000) / answered),
+    serverCpuMicrosPerRequest: perRequest(serverCpuMs),
+    machineCpuMicrosPerRequest: {
+      server: perRequest(serverCpuMs),
+      postgres: perRequest(commandMs('postgres')),
+      redis: perRequest(commandMs('redis-server')),
+      load: perRequest(loadMs),
+      anvil: perRequest(commandMs('anvil')),
+      other: perRequest(machineBusyMs - accountedMs),
+    },
     machineIdleShare: Math.round((machineIdleMs / Math.max(1, machineIdleMs + machineBusyMs)) * 1000) / 1000,
     p50Ms: max((r) => r.p50Ms),
     p99Ms: max((r) => r.p99Ms),

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export type TLoadResult = {
@@ -69,6 +69,28 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 export function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time (user + system, ms) used so far by every running process of each command name (the `comm` of
+ * /proc/<pid>/stat: e.g. `postgres` sums the server and all its backends). Exited processes are not counted.
+ */
+export function commandCpuMs(names: readonly string[]): Record<string, number> {
+  const totals: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!(command in totals)) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    totals[command]! += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return totals;
 }
 
 /** The whole machine's busy and idle CPU time so far, in ms summed over cores (Linux /proc/stat). */
