@@ -8,7 +8,14 @@ import { sql } from 'kysely';
 import { openDatabase } from '../src/db/client';
 import { spawnPlatformProcess } from '../test/support/processes';
 import { startRealStack } from '../test/support/real-chain';
-import { commandCpuMs, machineCpuMs, processCpuMs, stopProcess, waitForOk } from './support';
+import {
+  commandCpuMs,
+  exitedChildrenCpuMs,
+  machineCpuMs,
+  processCpuMs,
+  stopProcess,
+  waitForOk,
+} from './support';
 
 /**
  * `npm run bench:register`: POST /api/register acceptance alone (after a 3-second unmeasured warm-up), Real mode (PostgreSQL, Redis, anvil), API
@@ -142,7 +149,7 @@ async function loadWithAutocannon(
 }
 
 /** Processes whose CPU the report shows apart (see TRun.machineCpuMicrosPerRequest). */
-const OTHER_COMMANDS = ['postgres', 'redis-server', 'wrk', 'anvil'] as const;
+const OTHER_COMMANDS = ['postgres', 'redis-server', 'anvil'] as const;
 
 /** Unmeasured load before each measured run, so the server's JIT and connection pools are warm. */
 const WARM_UP_SECONDS = 3;
@@ -161,6 +168,7 @@ async function drive(urls: string[], path: string, walletBase: number, serverPid
   const serverCpuBefore = serverPids.map(processCpuMs);
   const commandsBefore = commandCpuMs(OTHER_COMMANDS);
   const benchCpuBefore = processCpuMs(process.pid);
+  const childrenCpuBefore = exitedChildrenCpuMs();
   const machineBefore = machineCpuMs();
   const results = await Promise.all(
     urls.map((url, u) => load(`${url}${path}`, perUrl, walletBase + u * 0x10000000000, seconds)),
@@ -181,8 +189,11 @@ async function drive(urls: string[], path: string, walletBase: number, serverPid
     sum((r) => r.accepted + r.non2xx),
   );
   const perRequest = (ms: number) => Math.round((ms * 1000) / answered);
-  // wrk is a process of its own; autocannon runs in this one.
-  const loadMs = loadGenerator === 'wrk' ? commandMs('wrk') : processCpuMs(process.pid) - benchCpuBefore;
+  // wrk runs as children of this process, done and waited for by now; autocannon runs in this one.
+  const loadMs =
+    loadGenerator === 'wrk'
+      ? exitedChildrenCpuMs() - childrenCpuBefore
+      : processCpuMs(process.pid) - benchCpuBefore;
   const accountedMs =
     serverCpuMs + commandMs('postgres') + commandMs('redis-server') + loadMs + commandMs('anvil');
   return {

@@ -72,6 +72,15 @@ export function processCpuMs(pid: number): number {
 }
 
 /**
+ * CPU time (user + system, ms) of this process's children that have exited and been waited for (Linux
+ * /proc/self/stat cutime and cstime): e.g. a load generator run with execFile, measured once it is done.
+ */
+export function exitedChildrenCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/**
  * CPU time (user + system, ms) used so far by every running process of each command name (the `comm` of
  * /proc/<pid>/stat: e.g. `postgres` sums the server and all its backends). Exited processes are not counted.
  */
