@@ -74,7 +74,8 @@ export const VARIABLES: readonly TVariable[] = [
   {
     name: 'REGISTER_RATE_LIMIT_PER_WALLET_PER_MINUTE',
     group: 'HTTP',
-    purpose: 'POST /api/register requests per minute for one wallet (shared across API replicas)',
+    purpose:
+      'POST /api/register requests per minute for one wallet, not counting the one that creates its registration (shared across API replicas)',
     defaultText: '20',
   },
   {

@@ -39,7 +39,7 @@ function replica(nameSpace: string, url = redisPrefix.url) {
     if (!answer) throw new Error('the store did not answer synchronously');
     return answer;
   };
-  return { redis, incr };
+  return { redis, incr, release: (key: string) => store.release(key) };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, SHARED_RATE_LIMIT_FLUSH_MS * 4));
@@ -78,6 +78,29 @@ describe('shared rate-limit store', () => {
     const ttlMs = await a.redis.pttl(keys[0]!);
     expect(ttlMs).toBeGreaterThan(0);
     expect(ttlMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('never sends a count taken back before its flush, and keeps one taken back after it', async () => {
+    const nameSpace = `${redisPrefix.prefix}:release:`;
+    const a = replica(nameSpace);
+    const b = replica(nameSpace);
+    // A fresh wallet's creating request: counted, then given back before the flush.
+    expect(a.incr('wallet-fresh').current).toBe(1);
+    a.release('wallet-fresh');
+    // Repeats of another wallet on both replicas (B's flushed first); one count given back on A before its flush.
+    b.incr('wallet-repeat');
+    await settle();
+    for (let i = 0; i < 3; i++) a.incr('wallet-repeat');
+    a.release('wallet-repeat');
+    await settle();
+    expect(await a.redis.keys(`${nameSpace}POST/api/register-wallet-fresh:*`)).toEqual([]);
+    const [repeat] = await a.redis.keys(`${nameSpace}POST/api/register-wallet-repeat:*`);
+    expect(Number(await a.redis.get(repeat!))).toBe(3);
+    // After the flush the count is in Redis: giving it back now changes nothing.
+    a.release('wallet-repeat');
+    expect(a.incr('wallet-repeat').current).toBe(4);
+    // The fresh wallet's counter was dropped: its next request counts from one.
+    expect(a.incr('wallet-fresh').current).toBe(1);
   });
 
   it('keeps counting locally while Redis is unreachable', async () => {

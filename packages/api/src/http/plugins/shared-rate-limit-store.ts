@@ -18,6 +18,11 @@ import type { Redis } from 'ioredis';
  *
  * Redis down: counts stay local (each replica enforces the limit on its own traffic) and are sent when Redis
  * is back, the same "a rate-limit store that is down must not take the API down" rule as `skipOnError`.
+ * Without Redis at all (Mock mode: one process) the same store counts locally, with the same rules.
+ *
+ * A count can be taken back before it is sent (`release`): the per-wallet limit does not count the request
+ * that creates a wallet's registration (it happens once per wallet and program, the database sees to that),
+ * so a stream of fresh wallets sends nothing to Redis and keeps no counters.
  */
 export const SHARED_RATE_LIMIT_FLUSH_MS = 50;
 /**
@@ -84,7 +89,7 @@ declare module 'ioredis' {
  * sent.
  */
 class SharedCounts {
-  readonly #redis: Redis;
+  readonly #redis: Redis | null;
   readonly #spaces = new Map<string, TSpace>();
   #size = 0;
   /** Counters with counts not yet sent, so a flush touches only those (not every key of the window). */
@@ -94,9 +99,9 @@ class SharedCounts {
   #timer: NodeJS.Timeout | null = null;
   #flushing = false;
 
-  constructor(redis: Redis) {
+  constructor(redis: Redis | null) {
     this.#redis = redis;
-    if (!redis.sgeRateLimitFlush) redis.defineCommand('sgeRateLimitFlush', { lua: FLUSH_SCRIPT });
+    if (redis && !redis.sgeRateLimitFlush) redis.defineCommand('sgeRateLimitFlush', { lua: FLUSH_SCRIPT });
   }
 
   space(prefix: string): TSpace {
@@ -142,6 +147,21 @@ class SharedCounts {
     };
   }
 
+  /**
+   * Takes back one count of `key` that has not been sent yet (a request that turned out not to count). A
+   * counter left with no counts at all is dropped; a count already sent stays counted.
+   */
+  release(space: TSpace, key: string) {
+    const counter = space.counters.get(key);
+    if (!counter || counter.pending === 0) return;
+    counter.pending -= 1;
+    if (counter.pending === 0 && counter.sending === 0 && counter.seen === 0) {
+      // Still in the dirty list if it was there: the flush skips a counter with nothing pending.
+      space.counters.delete(key);
+      this.#size -= 1;
+    }
+  }
+
   #schedule() {
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
@@ -171,14 +191,20 @@ class SharedCounts {
       for (const [windowMs, group] of batches) {
         for (let start = 0; start < group.length; start += SHARED_RATE_LIMIT_FLUSH_KEYS_MAX) {
           const part = group.slice(start, start + SHARED_RATE_LIMIT_FLUSH_KEYS_MAX);
-          const totals = JSON.parse(
-            await this.#redis.sgeRateLimitFlush(
-              0,
-              windowMs,
-              JSON.stringify(part.map((counter) => `${counter.prefix}${counter.key}:${counter.windowIndex}`)),
-              JSON.stringify(part.map((counter) => counter.sending)),
-            ),
-          ) as number[];
+          const redis = this.#redis;
+          // Without Redis this process's counts are the totals.
+          const totals = redis
+            ? (JSON.parse(
+                await redis.sgeRateLimitFlush(
+                  0,
+                  windowMs,
+                  JSON.stringify(
+                    part.map((counter) => `${counter.prefix}${counter.key}:${counter.windowIndex}`),
+                  ),
+                  JSON.stringify(part.map((counter) => counter.sending)),
+                ),
+              ) as number[])
+            : part.map((counter) => counter.seen + counter.sending);
           part.forEach((counter, index) => {
             counter.seen = Math.max(counter.seen + counter.sending, totals[index]!);
             counter.sending = 0;
@@ -237,21 +263,31 @@ export function rateLimitNamespace(redisPrefix: string): string {
   return `${redisPrefix}:ratelimit:`;
 }
 
+/** A store of @fastify/rate-limit that can also take back a count not yet sent (see SharedCounts.release). */
+export type TSharedRateLimitStore = Omit<FastifyRateLimitStore, 'child'> & {
+  release(key: string): void;
+  child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): TSharedRateLimitStore;
+};
+
 /**
  * Builds the store class @fastify/rate-limit instantiates (`store:` option). The class is made per Redis
- * client and namespace because the plugin constructs it itself.
+ * client and namespace because the plugin constructs it itself. With `redis` null the store counts in this
+ * process only (one process: Mock mode).
  *
  * @example
  * await app.register(rateLimit, { store: sharedRateLimitStore(redis, 'sge:ratelimit:'), max: 600, timeWindow: 60_000 });
  */
-export function sharedRateLimitStore(redis: Redis, nameSpace: string): FastifyRateLimitStoreCtor {
-  let counts = sharedCountsByRedis.get(redis);
+export function sharedRateLimitStore(
+  redis: Redis | null,
+  nameSpace: string,
+): (new (options?: unknown) => TSharedRateLimitStore) & FastifyRateLimitStoreCtor {
+  let counts = redis ? sharedCountsByRedis.get(redis) : undefined;
   if (!counts) {
     counts = new SharedCounts(redis);
-    sharedCountsByRedis.set(redis, counts);
+    if (redis) sharedCountsByRedis.set(redis, counts);
   }
   const shared = counts;
-  class SharedRateLimitStore implements FastifyRateLimitStore {
+  class SharedRateLimitStore implements TSharedRateLimitStore {
     readonly #space: TSpace;
     constructor(_options?: unknown, prefix = nameSpace) {
       this.#space = shared.space(prefix);
@@ -259,7 +295,10 @@ export function sharedRateLimitStore(redis: Redis, nameSpace: string): FastifyRa
     incr(key: string, callback: TIncrCallback, timeWindowMs: number) {
       callback(null, shared.incr(this.#space, key, timeWindowMs));
     }
-    child(routeOptions: unknown) {
+    release(key: string) {
+      shared.release(this.#space, key);
+    }
+    child(routeOptions: unknown): TSharedRateLimitStore {
       // The plugin passes its merged limit options, with the route under `routeInfo` (empty for
       // app.createRateLimit()), the same key layout as the library's RedisStore.
       const route = (routeOptions as { routeInfo?: { method?: string; url?: string } }).routeInfo;

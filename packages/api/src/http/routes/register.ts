@@ -1,5 +1,3 @@
-import type { FastifyRateLimitStore } from '@fastify/rate-limit';
-import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
 import {
   type TRegisterResponse,
   ZErrorResponse,
@@ -27,8 +25,10 @@ import { rateLimitNamespace, sharedRateLimitStore } from '../plugins/shared-rate
 import type { TApp } from '../server';
 
 const WALLET_LIMIT_WINDOW_MS = 60_000;
-/** Wallets the in-memory (Mock mode) per-wallet limit remembers, the library's default for its own store. */
-const WALLET_LIMIT_LOCAL_KEYS = 5_000;
+
+/** The per-wallet limit's key of a request body's wallet (any letter case: one wallet, one count). */
+const walletLimitKey = (wallet: unknown) =>
+  `register-wallet:${typeof wallet === 'string' ? wallet.toLowerCase() : 'none'}`;
 
 const ZProgramQuery = z.object({ programId: z.uuid().optional() });
 const ZProgramParams = z.object({ programId: z.uuid() });
@@ -51,19 +51,18 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
   });
   // Graceful stop: accepted requests finish writing before the database is closed.
   app.addHook('onClose', async () => writer.drain());
-  // The per-wallet limit runs beside the global per-IP one, counted in the same kind of store (shared through
-  // Redis in Real mode, the library's in-memory store in Mock mode). It asks the store directly: both stores
-  // answer synchronously, and `app.createRateLimit()`'s chain of promises cost several µs of the ~110 µs of
-  // accepting a registration.
+  // The per-wallet limit runs beside the global per-IP one, in our rate-limit store (shared through Redis in
+  // Real mode, in this process in Mock mode). It asks the store directly: the store answers synchronously, and
+  // `app.createRateLimit()`'s chain of promises cost several µs of the ~110 µs of accepting a registration.
+  // The request that creates the wallet's registration gives its count back (see `register`): the limit is on
+  // repeats, and a stream of fresh wallets costs Redis nothing.
   const walletLimitMax = runtime.config.http.registerRateLimitPerWalletPerMinute;
-  const walletStore: FastifyRateLimitStore = runtime.redis
-    ? new (sharedRateLimitStore(runtime.redis, rateLimitNamespace(runtime.config.redis.prefix)))({}).child({
-        routeInfo: {},
-      } as never)
-    : new LocalStore(false, false, WALLET_LIMIT_LOCAL_KEYS);
+  const walletStore = new (sharedRateLimitStore(
+    runtime.redis,
+    rateLimitNamespace(runtime.config.redis.prefix),
+  ))({}).child({ routeInfo: {} } as never);
   const perWalletLimit: preHandlerHookHandler = (request, reply, done) => {
-    const wallet = (request.body as { wallet?: unknown } | undefined)?.wallet;
-    const key = `register-wallet:${typeof wallet === 'string' ? wallet.toLowerCase() : 'none'}`;
+    const key = walletLimitKey((request.body as { wallet?: unknown } | undefined)?.wallet);
     walletStore.incr(
       key,
       (error, result) => {
@@ -106,7 +105,10 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
           ? checksumAddress(body.ref)
           : body.ref;
     const outcome = await writer.submit({ programId: program.id, wallet, ref });
-    if (outcome.created) runtime.metrics.intentsTotal.inc({ type: 'REGISTER', status: 'PENDING' });
+    if (outcome.created) {
+      runtime.metrics.intentsTotal.inc({ type: 'REGISTER', status: 'PENDING' });
+      walletStore.release(walletLimitKey(body.wallet));
+    }
     return outcome;
   };
 
