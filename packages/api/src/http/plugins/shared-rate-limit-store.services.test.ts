@@ -1,11 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rateLimitStoreChild } from '../../../test/support/rate-limit-store';
 import { createTestRedisPrefix } from '../../../test/support/redis';
-import {
-  SHARED_RATE_LIMIT_FLUSH_MS,
-  SHARED_RATE_LIMIT_KEYS_MAX,
-  sharedRateLimitStore,
-} from './shared-rate-limit-store';
+import { SHARED_RATE_LIMIT_FLUSH_MS, SHARED_RATE_LIMIT_KEYS_MAX } from './shared-rate-limit-store';
 
 const redisPrefix = createTestRedisPrefix();
 const clients: Redis[] = [];
@@ -14,32 +11,12 @@ afterAll(async () => {
   await redisPrefix.cleanup();
 });
 
-/** One API replica's store, as @fastify/rate-limit builds it (a global store and a child per route). */
+/** One API replica's store, as @fastify/rate-limit builds it (a child per route), on its own Redis client. */
 function replica(nameSpace: string, url = redisPrefix.url) {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
   redis.on('error', () => {});
   clients.push(redis);
-  const Store = sharedRateLimitStore(redis, nameSpace);
-  // The plugin hands child() its merged options with the route under routeInfo (see the store's comment).
-  const store = new Store({}).child({
-    routeInfo: { method: 'POST', url: '/api/register' },
-  } as unknown as Parameters<InstanceType<typeof Store>['child']>[0]);
-  // The store answers at once (counts are local; Redis is only flushed to), so its callback has run on return.
-  const incr = (key: string, windowMs = 60_000) => {
-    let answer: { current: number; ttl: number } | undefined;
-    store.incr(
-      key,
-      (error, result) => {
-        if (error || !result) throw error ?? new Error('no result');
-        answer = result;
-      },
-      windowMs,
-      10,
-    );
-    if (!answer) throw new Error('the store did not answer synchronously');
-    return answer;
-  };
-  return { redis, incr, release: (key: string) => store.release(key) };
+  return { redis, ...rateLimitStoreChild(redis, nameSpace) };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, SHARED_RATE_LIMIT_FLUSH_MS * 4));

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SHARED_RATE_LIMIT_FLUSH_MS, sharedRateLimitStore } from './shared-rate-limit-store';
+import { rateLimitStoreChild } from '../../../test/support/rate-limit-store';
+import { SHARED_RATE_LIMIT_FLUSH_MS } from './shared-rate-limit-store';
 
 /** The store without Redis (Mock mode: one process), as the per-wallet limit builds it. */
 function localStore() {
-  const store = new (sharedRateLimitStore(null, 'sge:ratelimit:'))({}).child({ routeInfo: {} } as never);
-  const incr = (key: string, windowMs = 60_000) => {
-    let answer: { current: number; ttl: number } | undefined;
-    store.incr(
-      key,
-      (error, result) => {
-        if (error || !result) throw error ?? new Error('no result');
-        answer = result;
-      },
-      windowMs,
-      10,
-    );
-    if (!answer) throw new Error('the store did not answer synchronously');
-    return answer.current;
-  };
-  return { incr, release: (key: string) => store.release(key) };
+  const { incr, release } = rateLimitStoreChild(null, 'sge:ratelimit:');
+  return { incr: (key: string, windowMs?: number) => incr(key, windowMs).current, release };
 }
 
 const afterFlush = () => new Promise((resolve) => setTimeout(resolve, SHARED_RATE_LIMIT_FLUSH_MS * 3));
