@@ -6,6 +6,8 @@ import {
   type PostgresPool,
   type PostgresPoolClient,
   type PostgresQueryResult,
+  type QueryResult,
+  type RawBuilder,
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
@@ -38,6 +40,51 @@ function parseInt8(text: string): number {
   return value;
 }
 
+/**
+ * Named prepared statements, by SQL text and by name (one text per name). A statement run through
+ * `executePrepared` is parsed and planned once per PostgreSQL connection and then only bound and executed:
+ * for the hottest statement, the registration group commit, that is about a tenth of PostgreSQL's CPU per
+ * row. (PGlite runs them as any other statement.)
+ */
+const preparedNameByText = new Map<string, string>();
+const preparedTextByName = new Map<string, string>();
+
+/** node-postgres's client, running the texts registered by `executePrepared` as named statements. */
+class PreparingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values, callback] = args;
+    const name = typeof text === 'string' ? preparedNameByText.get(text) : undefined;
+    if (name !== undefined && Array.isArray(values)) {
+      return super.query({ name, text: text as string, values }, callback as never) as never;
+    }
+    return (super.query as (...all: unknown[]) => never)(...args);
+  }
+}
+
+/**
+ * Runs `query` as the named prepared statement `name` (see preparedNameByText). The name must always be
+ * given the same SQL text: a query whose text depends on its values (an IN list, optional clauses) cannot be
+ * a prepared statement.
+ *
+ * @example
+ * const result = await executePrepared(db, 'register_intents', sql`INSERT ... FROM unnest(${wallets}::text[])`);
+ */
+export async function executePrepared<R>(
+  db: TDb,
+  name: string,
+  query: RawBuilder<R>,
+): Promise<QueryResult<R>> {
+  const compiled = query.compile(db);
+  const known = preparedTextByName.get(name);
+  if (known === undefined) {
+    preparedTextByName.set(name, compiled.sql);
+    preparedNameByText.set(compiled.sql, name);
+  } else if (known !== compiled.sql) {
+    throw new Error(`prepared statement "${name}" was given another SQL text`);
+  }
+  return await db.executeQuery(compiled);
+}
+
 export type TDatabaseOptions =
   | { kind: 'postgres'; url: string; poolMax?: number; applicationName?: string }
   | { kind: 'pglite'; dataDir: string | null };
@@ -53,6 +100,7 @@ export type TDatabaseOptions =
 export async function openDatabase(options: TDatabaseOptions): Promise<TDatabase> {
   if (options.kind === 'postgres') {
     const pool = new pg.Pool({
+      Client: PreparingClient,
       connectionString: options.url,
       max: options.poolMax ?? 20,
       application_name: options.applicationName ?? 'sge',

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Address } from 'viem';
-import type { TDb } from '../../db/client';
+import { executePrepared, type TDb } from '../../db/client';
 import type { TIntentStatus } from '../../db/schema';
 
 /**
@@ -60,17 +60,21 @@ export async function writeRegistrations(
 
   const referrals = new Map<string, { affiliateId: string | null; referralNote: string | null }>();
   if (withRefs.length > 0) {
-    const matches = await sql<{
-      program_id: string;
-      ref: string;
-      affiliate_id: string;
-      affiliate_wallet: string;
-    }>`
+    const matches = await executePrepared(
+      db,
+      'register_match_referrals',
+      sql<{
+        program_id: string;
+        ref: string;
+        affiliate_id: string;
+        affiliate_wallet: string;
+      }>`
       SELECT DISTINCT ON (r.program_id, r.ref) r.program_id, r.ref, a.id AS affiliate_id, a.wallet AS affiliate_wallet
         FROM unnest(${withRefs.map((r) => r.programId)}::uuid[], ${withRefs.map((r) => r.ref)}::text[]) AS r(program_id, ref)
         JOIN affiliates a ON a.program_id = r.program_id AND a.status = 'ACTIVE'
          AND (lower(a.code) = lower(r.ref) OR a.wallet = r.ref)
-       ORDER BY r.program_id, r.ref, (lower(a.code) = lower(r.ref)) DESC`.execute(db);
+       ORDER BY r.program_id, r.ref, (lower(a.code) = lower(r.ref)) DESC`,
+    );
     const byRef = new Map(matches.rows.map((m) => [`${m.program_id}|${m.ref}`, m]));
     for (const row of withRefs) {
       const match = byRef.get(`${row.programId}|${row.ref}`);
@@ -91,7 +95,11 @@ export async function writeRegistrations(
     const referral = referrals.get(key)!;
     return JSON.stringify({ ref, affiliateId: referral.affiliateId, referralNote: referral.referralNote });
   });
-  const inserted = await sql<{ id: string; idempotency_key: string }>`
+  // Prepared (parsed and planned once per connection): this statement runs for every accepted registration.
+  const inserted = await executePrepared(
+    db,
+    'register_insert_intents',
+    sql<{ id: string; idempotency_key: string }>`
     INSERT INTO intents (program_id, type, idempotency_key, wallet, payload)
     SELECT program_id, 'REGISTER', key, wallet, payload
       FROM unnest(
@@ -101,7 +109,8 @@ export async function writeRegistrations(
         ${payloads}::jsonb[]
       ) AS t(program_id, key, wallet, payload)
     ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id, idempotency_key`.execute(db);
+    RETURNING id, idempotency_key`,
+  );
 
   const outcomes = new Map<string, TRegistrationOutcome>();
   for (const row of inserted.rows) {
@@ -120,20 +129,24 @@ export async function writeRegistrations(
   if (repeats.length === 0) return outcomes;
 
   // A separate statement: it sees intents committed by concurrent writers after statement one began.
-  const existing = await sql<{
-    id: string;
-    idempotency_key: string;
-    status: TIntentStatus;
-    last_error: string | null;
-    wallet: string;
-    token_id: bigint | null;
-    tx_hash: string | null;
-  }>`
+  const existing = await executePrepared(
+    db,
+    'register_read_repeats',
+    sql<{
+      id: string;
+      idempotency_key: string;
+      status: TIntentStatus;
+      last_error: string | null;
+      wallet: string;
+      token_id: bigint | null;
+      tx_hash: string | null;
+    }>`
     SELECT i.id, i.idempotency_key, i.status, i.last_error, i.wallet, u.token_id, s.tx_hash
       FROM intents i
       LEFT JOIN users u ON u.program_id = i.program_id AND u.wallet = i.wallet
       LEFT JOIN settlements s ON s.intent_id = i.id
-     WHERE i.idempotency_key = ANY(${repeats}::text[])`.execute(db);
+     WHERE i.idempotency_key = ANY(${repeats}::text[])`,
+  );
   for (const row of existing.rows) {
     outcomes.set(row.idempotency_key, {
       intentId: row.id,
