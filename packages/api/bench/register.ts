@@ -205,7 +205,8 @@ async function drive(urls: string[], path: string, walletBase: number, serverPid
       redis: perRequest(commandMs('redis-server')),
       load: perRequest(loadMs),
       anvil: perRequest(commandMs('anvil')),
-      other: perRequest(machineBusyMs - accountedMs),
+      // /proc counts in 10 ms ticks: the remainder can come out a few ticks below zero.
+      other: perRequest(Math.max(0, machineBusyMs - accountedMs)),
     },
     machineIdleShare: Math.round((machineIdleMs / Math.max(1, machineIdleMs + machineBusyMs)) * 1000) / 1000,
     p50Ms: max((r) => r.p50Ms),
