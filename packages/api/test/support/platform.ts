@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
 import { startPlatform, type TPlatform } from '../../src/platform';
+import { TEST_PLATFORM_ENV } from './test-platform-env';
 
 export function tempDir(prefix = 'sge-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -19,9 +20,7 @@ export async function startTestPlatform(env: Record<string, string>): Promise<TP
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    // The daily 02:00 UTC slot stays due for an hour: a test started then would find a scheduled run it did not
-    // ask for. Tests of the schedule set one.
-    RECONCILIATION_SCHEDULE: 'off',
+    ...TEST_PLATFORM_ENV,
     ...env,
   });
   return await startPlatform(config, createLogger({ level: config.logLevel }));

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { freePort } from '@sge/contracts';
 import { findRepoRoot } from '../../src/config/repo-root';
+import { TEST_PLATFORM_ENV } from './test-platform-env';
 
 export type TPlatformProcess = {
   process: ChildProcess;
@@ -42,8 +43,7 @@ export async function spawnPlatformProcess(options: {
         ...process.env,
         ENV_FILE: '/nonexistent',
         LOG_LEVEL: 'info',
-        // No scheduled reconciliation unless a test sets one (see startTestPlatform).
-        RECONCILIATION_SCHEDULE: 'off',
+        ...TEST_PLATFORM_ENV,
         HOST: '127.0.0.1',
         PORT: String(port),
         ...options.env,
