@@ -65,10 +65,21 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * The fields of a /proc/<pid>/stat line after the command name (which may hold spaces and parentheses), and
+ * the command name. Field 0 is the state; 11 and 12 are utime and stime, 13 and 14 cutime and cstime.
+ */
+function parseStat(stat: string): { command: string; fields: string[] } {
+  const end = stat.lastIndexOf(')');
+  return { command: stat.slice(stat.indexOf('(') + 1, end), fields: stat.slice(end + 2).split(' ') };
+}
+
+/** Two clock-tick fields of a stat line summed, in ms (10 ms ticks). */
+const ticksMs = (fields: string[], first: number) => (Number(fields[first]) + Number(fields[first + 1])) * 10;
+
 /** CPU time (user + system, all threads) a process has used so far, in ms (Linux /proc; 10 ms ticks). */
 export function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return ticksMs(parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).fields, 11);
 }
 
 /**
@@ -76,8 +87,7 @@ export function processCpuMs(pid: number): number {
  * /proc/self/stat cutime and cstime): e.g. a load generator run with execFile, measured once it is done.
  */
 export function exitedChildrenCpuMs(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[13]) + Number(fields[14])) * 10;
+  return ticksMs(parseStat(readFileSync('/proc/self/stat', 'utf8')).fields, 13);
 }
 
 /**
@@ -94,10 +104,8 @@ export function commandCpuMs(names: readonly string[]): Record<string, number> {
     } catch {
       continue; // exited meanwhile
     }
-    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    if (!(command in totals)) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    totals[command]! += (Number(fields[11]) + Number(fields[12])) * 10;
+    const { command, fields } = parseStat(stat);
+    if (command in totals) totals[command]! += ticksMs(fields, 11);
   }
   return totals;
 }
