@@ -66,6 +66,40 @@ describe('HTTP API in Mock mode', () => {
     expect((await badJson.json()).error).toBe('BAD_REQUEST');
   });
 
+  it('refuses text PostgreSQL cannot store (a NUL character) as 400 naming the field, writing nothing', async () => {
+    const entries = await fetch(`${url}/api/admin/ledger/entries?reference=a%00b`, {
+      headers: { 'x-admin-key': 'dev-admin-key' },
+    });
+    expect(entries.status).toBe(400);
+    expect(await entries.json()).toEqual({
+      error: 'VALIDATION_FAILED',
+      message: 'querystring.reference: must not contain a NUL character (U+0000)',
+      details: {
+        issues: [{ field: 'querystring.reference', message: 'must not contain a NUL character (U+0000)' }],
+      },
+    });
+    const slug = 'nul-name';
+    const created = await fetch(`${url}/api/admin/programs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-key': 'dev-admin-key' },
+      body: JSON.stringify({ slug, name: 'Nul\u0000Program' }),
+    });
+    expect(created.status).toBe(400);
+    expect((await created.json()).details.issues).toEqual([
+      { field: 'body.name', message: 'must not contain a NUL character (U+0000)' },
+    ]);
+    const { db } = platform.runtime.database;
+    expect(await db.selectFrom('programs').select('id').where('slug', '=', slug).execute()).toEqual([]);
+    // Text without NUL passes.
+    expect(
+      (
+        await fetch(`${url}/api/admin/ledger/entries?reference=ab`, {
+          headers: { 'x-admin-key': 'dev-admin-key' },
+        })
+      ).status,
+    ).toBe(200);
+  });
+
   it('echoes a well-formed X-Request-Id and makes one otherwise', async () => {
     const given = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'trace-1234567' } });
     expect(given.headers.get('x-request-id')).toBe('trace-1234567');

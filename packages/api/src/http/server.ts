@@ -21,6 +21,7 @@ import type { Logger } from '../logging/logger';
 import type { TRuntime } from '../runtime';
 import { registerErrorHandling } from './plugins/error-handling';
 import { registerIdempotency } from './plugins/idempotency';
+import { refusingNulText } from './plugins/refuse-nul-text';
 import { rateLimitNamespace, sharedRateLimitStore } from './plugins/shared-rate-limit-store';
 import { ROUTE_MODULES } from './routes';
 
@@ -76,7 +77,7 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
   app.setChildLoggerFactory((logger, bindings, options) =>
     lazyChildLogger(logger as unknown as Logger, bindings, options),
   );
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(refusingNulText(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
