@@ -31,8 +31,13 @@ export type TReconciliationChain = {
   stop(): Promise<void>;
 };
 
-/** anvil with the contracts deployed (relayer = dev key 1, treasury = dev key 2). */
-export async function startReconciliationChain(): Promise<TReconciliationChain> {
+/**
+ * anvil with the contracts deployed (relayer = dev key 1, treasury = dev key 2), the claim fee as given
+ * (default the deployment's 100 USD).
+ */
+export async function startReconciliationChain(
+  options: { feeMicroUsd?: bigint } = {},
+): Promise<TReconciliationChain> {
   const anvil = await startAnvil();
   const transport = http(anvil.rpcUrl);
   const deployer = privateKeyToAccount(devPrivateKey(0));
@@ -44,6 +49,7 @@ export async function startReconciliationChain(): Promise<TReconciliationChain> 
     walletClient: createWalletClient({ transport, account: deployer }),
     relayer: relayer.address,
     treasury: privateKeyToAccount(devPrivateKey(2)).address,
+    ...(options.feeMicroUsd === undefined ? {} : { feeMicroUsd: options.feeMicroUsd }),
   });
   return {
     anvil,

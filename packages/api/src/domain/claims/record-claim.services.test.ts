@@ -7,6 +7,7 @@ import { migrateToLatest } from '../../db/migrate';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { seedDemoAffiliates } from '../affiliates/seed-demo-affiliates';
 import { AppError } from '../app-error';
+import { recordRevenueSettlement } from '../commissions/record-revenue-settlement';
 import { recordVerifiedClaim, type TVerifiedClaim } from './record-claim';
 
 /**
@@ -153,6 +154,43 @@ describe('recording claims on PostgreSQL', () => {
     await expect(elsewhere).rejects.toBeInstanceOf(AppError);
     await expect(elsewhere).rejects.toMatchObject({ code: 'ALREADY_CLAIMED' });
     expect(await counts(wallet)).toEqual({ intents: 1, settlements: 1, commissions: 0, intentEvents: 1 });
+  });
+
+  it('refuses revenue of 0 that is not a free claim, and writes nothing', async () => {
+    const { db } = database;
+    const wallet = getAddress(`0x${'55'.repeat(20)}`);
+    const intent = await db
+      .insertInto('intents')
+      .values({
+        program_id: DEFAULT_PROGRAM_ID,
+        type: 'COMMERCE_PAYMENT',
+        idempotency_key: `commerce-test:${wallet}`,
+        wallet,
+        payload: {},
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const zero = {
+      programId: DEFAULT_PROGRAM_ID,
+      intentId: intent.id,
+      wallet,
+      amount: 0n,
+      currency: 'USD' as const,
+      providerRef: 'CHARGE0',
+    };
+    await expect(recordRevenueSettlement(db, { ...zero, kind: 'COMMERCE_PAYMENT' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    // A "claim" of 0 that hands out no SGE is not a claim either.
+    await expect(recordRevenueSettlement(db, { ...zero, kind: 'CLAIM' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    const written = await db
+      .selectFrom('settlements')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('intent_id', '=', intent.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(written.n)).toBe(0);
   });
 
   it('refuses a CLAIM settlement without its on-chain facts, whatever the code does', async () => {

@@ -13,7 +13,10 @@ export type TRecordRevenueSettlementInput = {
   kind: 'CLAIM' | 'COMMERCE_PAYMENT';
   /** The paying user's wallet: its referrer earns the commissions. */
   wallet: string;
-  /** Revenue in the currency's smallest unit (6 decimals for USD, USDC, USDT). */
+  /**
+   * Revenue in the currency's smallest unit (6 decimals for USD, USDC, USDT). Positive; zero only for a CLAIM
+   * of a free program (the claim contract allows a fee of 0), which must then hand out SGE.
+   */
   amount: bigint;
   currency: Extract<TCurrency, 'USD' | 'USDC' | 'USDT'>;
   txHash?: string | null;
@@ -43,8 +46,9 @@ export type TRecordedRevenueSettlement = TAccrual & {
  * caller's, when it passes one, e.g. the one that marks the intent CONFIRMED):
  * 1. the settlement row (unique per intent);
  * 2. the ledger transaction `settlement:<settlementId>`, kind `revenue`: debit treasury, credit revenue in the
- *    settlement currency (plus the SGE distribution of a claim when `sgeDistributedWei` is given);
- * 3. the commissions of the referring chain (accrueCommissions).
+ *    settlement currency (plus the SGE distribution of a claim when `sgeDistributedWei` is given; a free
+ *    claim, amount 0, has only the SGE entries);
+ * 3. the commissions of the referring chain (accrueCommissions; none on an amount of 0).
  *
  * Idempotent per intent: recording the same intent again returns what was recorded (`created: false`)
  * and writes nothing; recording it with a different amount or currency is an AppError CONFLICT.
@@ -57,8 +61,15 @@ export async function recordRevenueSettlement(
   db: TDbExecutor,
   input: TRecordRevenueSettlementInput,
 ): Promise<TRecordedRevenueSettlement> {
-  if (!REVENUE_CURRENCIES.includes(input.currency) || input.amount <= 0n) {
+  if (!REVENUE_CURRENCIES.includes(input.currency) || input.amount < 0n) {
     throw new AppError('VALIDATION_FAILED', `revenue must be a positive amount of USD, USDC or USDT`);
+  }
+  const free = input.amount === 0n;
+  if (free && (input.kind !== 'CLAIM' || !input.sgeDistributedWei || input.sgeDistributedWei <= 0n)) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `revenue of 0 is only a free claim (kind CLAIM handing out SGE); ${input.kind} needs a positive amount`,
+    );
   }
   return await inTransaction(db, async (tx) => {
     const wallet = getAddress(input.wallet);
@@ -99,10 +110,13 @@ export async function recordRevenueSettlement(
         `intent ${input.intentId} is already settled with ${settlement.amount} ${settlement.currency}`,
       );
     }
-    const entries: TLedgerEntryInput[] = [
-      { account: ACCOUNTS.treasury, currency: input.currency, amount: input.amount },
-      { account: ACCOUNTS.revenue, currency: input.currency, amount: -input.amount },
-    ];
+    // A free claim moves no money: its ledger transaction holds only the SGE it handed out.
+    const entries: TLedgerEntryInput[] = free
+      ? []
+      : [
+          { account: ACCOUNTS.treasury, currency: input.currency, amount: input.amount },
+          { account: ACCOUNTS.revenue, currency: input.currency, amount: -input.amount },
+        ];
     if (input.sgeDistributedWei && input.sgeDistributedWei > 0n) {
       entries.push(
         { account: ACCOUNTS.sgeDistributed, currency: 'SGE', amount: input.sgeDistributedWei },

@@ -142,7 +142,8 @@ function checkSettlement(
 ) {
   const subject = `settlement:${settlement.id}`;
   const base = { settlementId: settlement.id, programId: settlement.program_id, amount: settlement.amount };
-  if (settlement.revenue_entry !== settlement.amount) {
+  // A free claim (amount 0) moves no money: it has no treasury entry.
+  if ((settlement.revenue_entry ?? 0n) !== settlement.amount) {
     findings.add({
       kind: settlement.revenue_entry === null ? 'REVENUE_LEDGER_MISSING' : 'REVENUE_LEDGER_MISMATCH',
       severity: 'FAIL',
