@@ -1,4 +1,5 @@
 import { sgeIdAbi } from '@sge/contracts';
+import { sql } from 'kysely';
 import { createWalletClient, getAddress, type Hex, http } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,8 @@ const AMOUNT_WEI = 1_000n * 10n ** 18n; // the deployment's claim amount: 1,000 
  * A free program (the claim contract deployed with a fee of 0, which it allows) end to end on anvil with the
  * real contracts: prepare asks for no approval, the wallet claims holding no stablecoin at all, the claim is
  * verified and recorded once (a settlement of 0, the SGE it handed out in the ledger, no commissions), and
- * reconciliation finds it consistent with the chain and the ledger.
+ * reconciliation finds it consistent with the chain and the ledger (and still reports a settlement of money
+ * without its treasury entry).
  */
 describe('a free claim (fee 0)', () => {
   let chain: TReconciliationChain;
@@ -130,5 +132,18 @@ describe('a free claim (fee 0)', () => {
       .where('id', '=', recorded.settlementId)
       .executeTakeFirstOrThrow();
     expect(verifiedAt.verified_at).not.toBeNull();
+
+    // The check still reports a settlement of money without its treasury entry (the database's rules, which
+    // would refuse the change, bypassed: how records end up corrupt in real life).
+    await db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+      await tx
+        .updateTable('settlements')
+        .set({ amount: 1n })
+        .where('id', '=', recorded.settlementId)
+        .execute();
+    });
+    const broken = await checkCommissions.run(context);
+    expect(broken.findings.items.map((finding) => finding.kind)).toEqual(['REVENUE_LEDGER_MISSING']);
   });
 });

@@ -243,60 +243,6 @@ describe('reconciliation checks of the ledger, commissions, payouts and affiliat
   });
 });
 
-describe('a free claim (fee 0)', () => {
-  let test: TTestDatabase;
-  let db: TDb;
-  beforeAll(async () => {
-    test = await openTestPglite();
-    db = test.database.db;
-  });
-  afterAll(async () => {
-    await test?.cleanup();
-  });
-
-  it('is consistent: no treasury entry is missing for a settlement of 0, and the SGE it handed out balances', async () => {
-    const parent = await db
-      .insertInto('affiliates')
-      .values({ program_id: DEFAULT_PROGRAM_ID, wallet: wallet(), code: 'FREEREF' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const payer = wallet();
-    await db
-      .insertInto('users')
-      .values({ program_id: DEFAULT_PROGRAM_ID, wallet: payer, referred_by_affiliate_id: parent.id })
-      .execute();
-    const intentId = await insertIntent(db, { type: 'CLAIM', wallet: payer });
-    const recorded = await recordRevenueSettlement(db, {
-      programId: DEFAULT_PROGRAM_ID,
-      intentId,
-      kind: 'CLAIM',
-      wallet: payer,
-      amount: 0n,
-      currency: 'USDC',
-      txHash: `0x${'ab'.repeat(32)}`,
-      blockNumber: 7,
-      blockHash: `0x${'cd'.repeat(32)}`,
-      logIndex: 0,
-      sgeDistributedWei: 1_000n * 10n ** 18n,
-    });
-    expect(recorded.commissions).toEqual([]);
-    for (const check of [checkLedger, checkCommissions]) {
-      const outcome = await check.run(reconciliationContext(db, null));
-      expect(outcome.findings.items, check.name).toEqual([]);
-    }
-    // The same check still reports a paid settlement whose treasury entry is missing.
-    await bypassingRules(db, async (tx) => {
-      await tx
-        .updateTable('settlements')
-        .set({ amount: 1n })
-        .where('id', '=', recorded.settlement.id)
-        .execute();
-    });
-    const broken = await checkCommissions.run(reconciliationContext(db, null));
-    expect(broken.findings.items.map((finding) => finding.kind)).toEqual(['REVENUE_LEDGER_MISSING']);
-  });
-});
-
 describe('stuck intents', () => {
   let test: TTestDatabase;
   let db: TDb;
