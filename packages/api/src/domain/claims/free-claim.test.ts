@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { createWalletClient, getAddress, type Hex, http } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settlementLedgerEntries } from '../../../test/support/ledger';
 import {
   reconciliationContext,
   startReconciliationChain,
@@ -105,14 +106,7 @@ describe('a free claim (fee 0)', () => {
       .where('id', '=', recorded.settlementId)
       .executeTakeFirstOrThrow();
     expect(settlement).toEqual({ amount: 0n, currency: 'USDC', tx_hash: hash });
-    const entries = await db
-      .selectFrom('ledger_entries as e')
-      .innerJoin('ledger_transactions as t', 't.id', 'e.transaction_id')
-      .select(['e.account', 'e.currency', 'e.amount'])
-      .where('t.reference', '=', `settlement:${recorded.settlementId}`)
-      .orderBy('e.account')
-      .execute();
-    expect(entries).toEqual([
+    expect(await settlementLedgerEntries(db, recorded.settlementId)).toEqual([
       { account: 'sge_distributed', currency: 'SGE', amount: AMOUNT_WEI },
       { account: 'sge_vault', currency: 'SGE', amount: -AMOUNT_WEI },
     ]);

@@ -20,6 +20,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settlementLedgerEntries } from '../../../test/support/ledger';
 import { startTestPlatform, tempDir } from '../../../test/support/platform';
 import { encodeClaim } from '../../chain/claim-contract';
 import { devPrivateKey } from '../../config';
@@ -172,16 +173,10 @@ describe('claims in Mock mode', () => {
   };
 
   const ledgerOf = async (settlementId: string) =>
-    (
-      await platform.runtime.database.db
-        .selectFrom('ledger_entries as e')
-        .innerJoin('ledger_transactions as t', 't.id', 'e.transaction_id')
-        .select(['e.account', 'e.currency', 'e.amount'])
-        .where('t.reference', '=', `settlement:${settlementId}`)
-        .orderBy('e.currency')
-        .orderBy('e.account')
-        .execute()
-    ).map((entry) => ({ ...entry, amount: entry.amount.toString() }));
+    (await settlementLedgerEntries(platform.runtime.database.db, settlementId)).map((entry) => ({
+      ...entry,
+      amount: entry.amount.toString(),
+    }));
 
   const commissionsOf = async (settlementId: string) =>
     (

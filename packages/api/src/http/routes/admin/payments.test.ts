@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settlementLedgerEntries } from '../../../../test/support/ledger';
 import {
   apiClient,
   databaseFingerprint,
@@ -139,14 +140,7 @@ describe('manual payment entry', () => {
       type: 'COMMERCE_PAYMENT',
       idempotency_key: `manual-payment:${A}:wire-0001`,
     });
-    const revenue = await db
-      .selectFrom('ledger_entries as e')
-      .innerJoin('ledger_transactions as t', 't.id', 'e.transaction_id')
-      .select(['e.account', 'e.currency', 'e.amount'])
-      .where('t.reference', '=', `settlement:${settlement.id}`)
-      .orderBy('e.account')
-      .execute();
-    expect(revenue).toEqual([
+    expect(await settlementLedgerEntries(db, settlement.id)).toEqual([
       { account: 'revenue', currency: 'USD', amount: -100_000_000n },
       { account: 'treasury', currency: 'USD', amount: 100_000_000n },
     ]);
