@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZTimestamp } from './pagination';
 import { ZManualPaymentCurrency } from './payments';
-import { ZProgram, ZProgramMoneySettings } from './programs';
+import { ZProgram, ZProgramMoneySettingsView } from './programs';
 import { ZAddress } from './status';
 
 /**
@@ -56,9 +56,9 @@ export const ZChange = z.discriminatedUnion('kind', [
     ...changeFields,
     kind: z.literal('PROGRAM_SETTINGS'),
     /** The money settings it sets. */
-    payload: ZProgramMoneySettings,
+    payload: ZProgramMoneySettingsView,
     /** The same fields' values when it was proposed. */
-    before: ZProgramMoneySettings,
+    before: ZProgramMoneySettingsView,
   }),
   z.object({
     ...changeFields,

@@ -95,8 +95,7 @@ const ZProgramSettingsInput = ZProgramSettings.extend({
   minPayoutMicroUsd: ZBoundedAmountString(MIN_PAYOUT_MAX_MICRO_USD, 'micro-USD'),
 });
 
-/** The money settings of a pending change (PROGRAM_SETTINGS): only the fields it changes. */
-export const ZProgramMoneySettings = ZProgramSettingsInput.pick({
+const MONEY_PICK = {
   treasuryAddress: true,
   sgeIdAddress: true,
   sgeClaimAddress: true,
@@ -106,7 +105,15 @@ export const ZProgramMoneySettings = ZProgramSettingsInput.pick({
   commissionLevelsBps: true,
   holdPeriodSeconds: true,
   minPayoutMicroUsd: true,
-}).partial();
+} as const;
+
+/** The money settings of a pending change (PROGRAM_SETTINGS): only the fields it changes, bounded. */
+export const ZProgramMoneySettings = ZProgramSettingsInput.pick(MONEY_PICK).partial();
+/**
+ * The same in responses, without the input bounds: a change stored before a bound was tightened (or a
+ * program's value from before the bounds) is still shown, never a 500.
+ */
+export const ZProgramMoneySettingsView = ZProgramSettings.pick(MONEY_PICK).partial();
 export type TProgramMoneySettings = z.infer<typeof ZProgramMoneySettings>;
 
 export const ZProgram = ZProgramSettings.extend({

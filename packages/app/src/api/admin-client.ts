@@ -1,4 +1,5 @@
 import {
+  type TChange,
   type TCreateProgramRequest,
   type TManualPayment,
   type TManualPaymentRequest,
@@ -9,6 +10,7 @@ import {
   ZAdminSettlement,
   ZAdminUser,
   ZAuditLogEntry,
+  ZChange,
   ZManualPayment,
   ZPage,
   ZPayoutBatch,
@@ -150,8 +152,18 @@ export function createAdminClient(
       init?: TRequestOptions,
     ): Promise<TPage<TAuditLogEntry>> =>
       get(`/api/admin/audit-log?${query({ ...filter, limit: 100 })}`, ZPage(ZAuditLogEntry), init),
-    recordPayment: (body: TManualPaymentRequest): Promise<TManualPayment> =>
-      post('/api/admin/payments', ZManualPayment, body),
+    changes: (
+      filter: { programId?: string; status?: string },
+      init?: TRequestOptions,
+    ): Promise<TPage<TChange>> =>
+      get(`/api/admin/changes?${query({ ...filter, limit: 100 })}`, ZPage(ZChange), init),
+    approveChange: (changeId: string): Promise<TChange> =>
+      post(`/api/admin/changes/${changeId}/approve`, ZChange),
+    rejectChange: (changeId: string, reason: string): Promise<TChange> =>
+      post(`/api/admin/changes/${changeId}/reject`, ZChange, { reason }),
+    /** A recorded payment, or (above the approval threshold) the change waiting for a second admin. */
+    recordPayment: (body: TManualPaymentRequest): Promise<TManualPayment | TChange> =>
+      post('/api/admin/payments', z.union([ZManualPayment, ZChange]), body),
   };
 }
 export type TAdminClient = ReturnType<typeof createAdminClient>;
