@@ -16,6 +16,10 @@ function problemsOf(env: Record<string, string>): string[] {
   return [];
 }
 
+/** Two keys as `npm run wallet:new` makes them (32 random bytes, base64url). */
+const STRONG_KEY_A = 'Qm9L3xv7TqYc2uR8ZpW1nJd5sKf0aHgE4bV6yXtNwMc';
+const STRONG_KEY_B = 'r7Vq2LpX9dK4mZsT1bN8cW3yHfJ6gUeA0oRiQxEvDkY';
+
 const REAL_KEY = '0x1111111111111111111111111111111111111111111111111111111111111111';
 const REAL_ENV = {
   MOCK_MODE: 'false',
@@ -137,7 +141,7 @@ describe('loadConfig', () => {
       ...REAL_ENV,
       NODE_ENV: 'production',
       TREASURY_ADDRESS: '0x8ba1f109551bD432803012645Ac136ddd64DBA72',
-      ADMIN_API_KEYS: 'alice:a-long-random-admin-key-0001,bob:a-long-random-admin-key-0002',
+      ADMIN_API_KEYS: `alice:${STRONG_KEY_A},bob:${STRONG_KEY_B}`,
       COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET: 'whsec-real',
       CHAIN_ID: '1',
     });
@@ -163,6 +167,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_API_KEY: 'single-key-123' }).admin.keys).toEqual([
       { name: 'admin', key: 'single-key-123' },
     ]);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('takes a hop count or proxy addresses, and refuses true outside Mock mode with how to set it', () => {
+    expect(loadConfig({ ...REAL_ENV, TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
+    expect(loadConfig({ ...REAL_ENV, TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).http.trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
+    expect(loadConfig({ ...REAL_ENV }).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    for (const env of [REAL_ENV, { ...REAL_ENV, NODE_ENV: 'production' }]) {
+      try {
+        loadConfig({ ...env, TRUST_PROXY: 'true' });
+        throw new Error('TRUST_PROXY=true was accepted outside Mock mode');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems.map((p) => p.variable)).toContain('TRUST_PROXY');
+        expect((error as Error).message).toMatch(/TRUST_PROXY: .*hop count.*addresses/);
+      }
+    }
   });
 });
 

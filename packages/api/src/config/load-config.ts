@@ -6,6 +6,7 @@ import { type Address, getAddress, type Hex, isAddress, parseEther, parseGwei } 
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import type { TRelayerSettings } from '../chain/relayer';
 import { findRepoRoot } from './repo-root';
+import { parseTrustProxy, type TTrustProxy } from './trust-proxy';
 import { VARIABLES } from './variables';
 
 /** Reconciliation runs daily at 02:00 UTC unless RECONCILIATION_SCHEDULE says otherwise. */
@@ -37,7 +38,8 @@ export type TConfig = {
     port: number;
     host: string;
     appOrigins: string[];
-    trustProxy: boolean;
+    /** TRUST_PROXY as Fastify takes it (see trust-proxy.ts); never `true` outside Mock mode. */
+    trustProxy: TTrustProxy;
     rateLimitPerIpPerMinute: number;
     registerRateLimitPerWalletPerMinute: number;
     bodyLimitBytes: number;
@@ -329,7 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
         .split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
-      trustProxy: bool('TRUST_PROXY', false),
+      trustProxy: trustProxyOf(raw('TRUST_PROXY'), mockMode, problem),
       rateLimitPerIpPerMinute: int('RATE_LIMIT_PER_IP_PER_MINUTE', 600, 1, 10_000_000),
       registerRateLimitPerWalletPerMinute: int(
         'REGISTER_RATE_LIMIT_PER_WALLET_PER_MINUTE',
@@ -417,6 +419,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function trustProxyOf(
+  value: string | null,
+  mockMode: boolean,
+  problem: (variable: string, text: string) => void,
+): TTrustProxy {
+  const parsed = parseTrustProxy(value, mockMode);
+  if (parsed.problem !== undefined) {
+    problem('TRUST_PROXY', parsed.problem);
+    return false;
+  }
+  return parsed.value;
 }
 
 function parseAdminKeys(

@@ -62,7 +62,7 @@ export const VARIABLES: readonly TVariable[] = [
     name: 'TRUST_PROXY',
     group: 'HTTP',
     purpose:
-      'true when the API runs behind a load balancer that sets X-Forwarded-For (client IPs for rate limits)',
+      "Proxies in front of the API whose X-Forwarded-For is believed (client IPs for the per-IP rate limit): a hop count (1 behind the shipped ops/nginx, which sets X-Forwarded-For to the address it sees) or the proxies' addresses/CIDRs, comma-separated; true (every hop, so clients choose their own IP) is refused outside Mock mode",
     defaultText: 'false',
   },
   {
