@@ -6,6 +6,7 @@ import { connectChain, explorerUrlFor, type TChainConnection } from './chain/cha
 import { initChecksumAddress } from './chain/checksum-address';
 import { ensureMockDeployment, resolveContractAddresses } from './chain/contract-deployment';
 import { Relayer } from './chain/relayer';
+import { toRpcError } from './chain/rpc-errors';
 import type { TConfig, TContractAddresses } from './config';
 import { acquireDataDirLock } from './config/data-dir-lock';
 import { openDatabase, type TDatabase } from './db/client';
@@ -13,6 +14,7 @@ import { appliedMigrations, migrateToLatest } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
 import { seedDemoAffiliates } from './domain/affiliates/seed-demo-affiliates';
 import type { Logger } from './logging/logger';
+import { scrubUrls } from './logging/scrub-urls';
 import { createMetrics, type TMetrics } from './metrics/metrics';
 import { BullmqQueue, type JobQueue, MemoryQueue, QUEUE_NAMES, waitUntilReady } from './queue';
 
@@ -91,9 +93,12 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       try {
         applied = await appliedMigrations(database.db);
       } catch (cause) {
-        throw new StartupError(`cannot reach PostgreSQL at DATABASE_URL: ${(cause as Error).message}`, {
-          cause,
-        });
+        throw new StartupError(
+          `cannot reach PostgreSQL at DATABASE_URL: ${scrubUrls((cause as Error).message)}`,
+          {
+            cause,
+          },
+        );
       }
       const pending = Object.keys(MIGRATIONS).filter((name) => !applied.includes(name));
       if (pending.length > 0) {
@@ -126,7 +131,9 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       try {
         await Promise.all([waitUntilReady(redis, 5_000), queue.ping()]);
       } catch (cause) {
-        throw new StartupError(`cannot reach Redis at REDIS_URL: ${(cause as Error).message}`, { cause });
+        throw new StartupError(`cannot reach Redis at REDIS_URL: ${scrubUrls((cause as Error).message)}`, {
+          cause,
+        });
       }
     }
     closers.push(() => queue.close(config.workers.shutdownTimeoutMs));
@@ -155,7 +162,8 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       });
     } catch (cause) {
       if (cause instanceof StartupError) throw cause;
-      throw new StartupError(`cannot use the chain at RPC_URL: ${(cause as Error).message.split('\n')[0]}`, {
+      // toRpcError: the RPC error boundary, which scrubs the provider's key from the URL in the message.
+      throw new StartupError(`cannot use the chain at RPC_URL: ${toRpcError(cause).message}`, {
         cause,
       });
     }

@@ -192,6 +192,59 @@ describe('TRUST_PROXY', () => {
   });
 });
 
+describe('admin credentials outside Mock mode', () => {
+  const messageOf = (env: Record<string, string>): string => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    return '';
+  };
+
+  it('gives Real mode without admin keys no admin key at all (no dev-admin-key fallback)', () => {
+    expect(loadConfig(REAL_ENV).admin.keys).toEqual([]);
+    expect(loadConfig({}).admin.keys).toEqual([{ name: 'dev', key: DEV_ADMIN_KEY }]);
+  });
+
+  it('refuses every example key .env.example ships and the development key, in Real and in Production', () => {
+    const examples = /^ADMIN_API_KEYS=(.*)$/m.exec(renderEnvExample())![1]!;
+    for (const env of [
+      REAL_ENV,
+      { ...REAL_ENV, NODE_ENV: 'production', TREASURY_ADDRESS: '0x8ba1f109551bD432803012645Ac136ddd64DBA72' },
+    ]) {
+      const message = messageOf({ ...env, ADMIN_API_KEYS: examples });
+      expect(message).toContain('admin "alice" key is a published example');
+      expect(message).toContain('admin "bob" key is a published example');
+      expect(message).toContain('npm run wallet:new');
+      expect(messageOf({ ...env, ADMIN_API_KEY: DEV_ADMIN_KEY })).toContain(
+        'is a published example or development key',
+      );
+    }
+  });
+
+  it('refuses a 24-a key, a short key and a repeated pattern, saying how to generate one', () => {
+    const cases = {
+      [`a:${'a'.repeat(24)}`]: 'bits of entropy, under 128',
+      'b:Short-Key-123': 'bits of entropy, under 128',
+      [`c:${'Ab1!'.repeat(10)}`]: 'repeats a few characters',
+    };
+    for (const [entry, problem] of Object.entries(cases)) {
+      const message = messageOf({ ...REAL_ENV, ADMIN_API_KEYS: entry });
+      expect(message).toContain(problem);
+      expect(message).toContain('npm run wallet:new');
+    }
+  });
+
+  it('accepts random keys: 32 bytes in base64url and 16 bytes in hex', () => {
+    expect(
+      loadConfig({ ...REAL_ENV, ADMIN_API_KEYS: `a:${STRONG_KEY_A},b:0f3a9c41d27e85b6a0c4f19e3d7b2856` })
+        .admin.keys,
+    ).toHaveLength(2);
+  });
+});
+
 describe('.env.example', () => {
   it('documents every variable the configuration reads, exactly as generated from the variable table', () => {
     const committed = readFileSync(join(findRepoRoot(), 'packages', 'api', '.env.example'), 'utf8');

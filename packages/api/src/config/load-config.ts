@@ -5,6 +5,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { type Address, getAddress, type Hex, isAddress, parseEther, parseGwei } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import type { TRelayerSettings } from '../chain/relayer';
+import { checkAdminKeyStrength } from './admin-key-strength';
 import { findRepoRoot } from './repo-root';
 import { parseTrustProxy, type TTrustProxy } from './trust-proxy';
 import { VARIABLES } from './variables';
@@ -300,7 +301,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     treasury = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: MOCK_TREASURY_INDEX }).address;
 
   const adminKeys = parseAdminKeys(raw('ADMIN_API_KEYS'), raw('ADMIN_API_KEY'), problem);
-  if (adminKeys.length === 0 && mode !== 'PRODUCTION') adminKeys.push({ name: 'dev', key: DEV_ADMIN_KEY });
+  // Only Mock mode has a fallback key. Real mode without keys starts with no admin access at all (admin
+  // routes answer 401); Production refuses to start without them.
+  if (adminKeys.length === 0 && mode === 'MOCK') adminKeys.push({ name: 'dev', key: DEV_ADMIN_KEY });
   if (adminKeys.length === 0 && mode === 'PRODUCTION') {
     problem('ADMIN_API_KEYS', 'is required in Production (NODE_ENV=production)');
   }
@@ -415,6 +418,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
   if (config.relayer.priorityFeeWei > config.relayer.maxFeeWei) {
     problem('RELAYER_PRIORITY_FEE_GWEI', 'must not be above RELAYER_MAX_FEE_GWEI');
   }
+  if (mode !== 'MOCK') checkAdminKeyStrength(config.admin.keys, problem);
   if (mode === 'PRODUCTION') checkProductionSecrets(config, relayerKey, deployerKey, problem);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -472,11 +476,7 @@ function checkProductionSecrets(
   deployerKey: Hex | null,
   problem: (variable: string, text: string) => void,
 ) {
-  for (const { name, key } of config.admin.keys) {
-    if (key === DEV_ADMIN_KEY)
-      problem('ADMIN_API_KEYS', `admin "${name}" uses the development key; set a real one`);
-    else if (key.length < 24) problem('ADMIN_API_KEYS', `admin "${name}" key is shorter than 24 characters`);
-  }
+  // Admin keys: checkAdminKeyStrength (Real and Production).
   const dev = devAddresses();
   if (relayerKey && dev.has(privateKeyToAccount(relayerKey).address.toLowerCase())) {
     problem(

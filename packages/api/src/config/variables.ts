@@ -240,9 +240,10 @@ export const VARIABLES: readonly TVariable[] = [
   {
     name: 'ADMIN_API_KEYS',
     group: 'Security',
-    purpose: 'Named admin keys, name:key pairs separated by commas; the name is the actor in the audit log',
+    purpose:
+      'Named admin keys, name:key pairs separated by commas; the name is the actor in the audit log. Real and Production refuse these example keys and any key under ~128 bits (make one with npm run wallet:new); without any key, Real mode has no admin access and Production does not start',
     example: 'alice:change-me-long-random-key,bob:another-long-random-key',
-    defaultText: 'Mock/dev: dev:dev-admin-key',
+    defaultText: 'Mock mode only: dev:dev-admin-key',
     secret: true,
   },
   {
