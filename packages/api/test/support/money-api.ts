@@ -68,7 +68,14 @@ export async function registerAffiliateViaApi(
 export async function signIn(
   api: TApi,
   account: PrivateKeyAccount,
-  options: { programId: string; chainId: number; domain?: string; uri?: string; nonce?: string },
+  options: {
+    programId: string;
+    chainId: number;
+    domain?: string;
+    uri?: string;
+    nonce?: string;
+    issuedAt?: Date;
+  },
 ): Promise<{ response: TApiResponse; token: string; message: string; signature: Hex }> {
   const nonce =
     options.nonce ??
@@ -80,7 +87,7 @@ export async function signIn(
     nonce,
     uri: options.uri ?? 'http://localhost:5173/affiliate',
     version: '1',
-    issuedAt: new Date(),
+    issuedAt: options.issuedAt ?? new Date(),
     statement: 'Sign in to the SGE affiliate dashboard.',
   });
   const signature = await account.signMessage({ message });
