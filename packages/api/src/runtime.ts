@@ -86,7 +86,10 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
     if (config.mockMode) {
       await migrateToLatest(database.db);
       // Demo affiliates ALPHA > BETA > GAMMA, so referral codes work at once.
-      const seeded = await seedDemoAffiliates(database.db);
+      const seeded = await seedDemoAffiliates(database.db, undefined, {
+        chainId: MOCK_CHAIN_ID,
+        domain: new URL(config.http.appOrigins[0] ?? 'http://localhost:5173').host,
+      });
       for (const skipped of seeded.skipped) logger.warn(skipped, 'demo affiliate not seeded');
     } else {
       let applied: string[];

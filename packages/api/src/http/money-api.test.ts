@@ -454,6 +454,27 @@ describe('money API', () => {
       expect(response.body).toMatchObject({ error: 'SIGNATURE_INVALID', details: { field: 'signature' } });
     });
 
+    it('refuses a terms signature made for another deployment (domain) or another chain, and accepts this one’s', async () => {
+      const v = newWallet();
+      const elsewhere = await registerAffiliateViaApi(api, v, {
+        programId: A,
+        code: 'VICTOR',
+        domain: 'other-deployment.example',
+      });
+      expect(elsewhere.status).toBe(401);
+      expect(elsewhere.body).toMatchObject({ error: 'SIGNATURE_INVALID' });
+      const otherChain = await registerAffiliateViaApi(api, v, { programId: A, code: 'VICTOR', chainId: 1 });
+      expect(otherChain.status).toBe(401);
+      expect(otherChain.body.message).toContain(`on chain ${chainId} and localhost:5173`);
+      expect((await registerAffiliateViaApi(api, v, { programId: A, code: 'VICTOR' })).status).toBe(201);
+      const stored = await db
+        .selectFrom('affiliates')
+        .select('terms_message')
+        .where('code', '=', 'VICTOR')
+        .executeTakeFirstOrThrow();
+      expect(stored.terms_message).toContain(`Chain ID: ${chainId}\nDomain: localhost:5173`);
+    });
+
     it('keeps codes unique regardless of case and refuses a tree deeper than the program allows with a clear 409', async () => {
       const taken = await registerAffiliateViaApi(api, newWallet(), { programId: A, code: 'xRaY' });
       expect(taken.status).toBe(409);

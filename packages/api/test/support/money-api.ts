@@ -45,13 +45,16 @@ export function newWallet(): PrivateKeyAccount {
 export async function registerAffiliateViaApi(
   api: TApi,
   account: PrivateKeyAccount,
-  input: { programId: string; code: string; parentCode?: string },
+  input: { programId: string; code: string; parentCode?: string; chainId?: number; domain?: string },
 ): Promise<TApiResponse> {
+  // Mock mode's chain and the default APP_ORIGIN's host, which the test platforms run with.
   const message = affiliateTermsMessage({
     programId: input.programId,
     wallet: account.address,
     code: input.code,
     parentCode: input.parentCode ?? null,
+    chainId: input.chainId ?? 31337,
+    domain: input.domain ?? 'localhost:5173',
   });
   return await api('POST', '/api/affiliates/register', {
     body: {
