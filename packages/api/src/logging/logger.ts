@@ -46,8 +46,10 @@ export function createLogger(options: {
   level: string;
   name?: string;
   base?: Record<string, unknown>;
+  /** Where lines go; stdout by default (tests pass a stream to read them). */
+  destination?: pino.DestinationStream;
 }): Logger {
-  return pino({
+  const loggerOptions: pino.LoggerOptions = {
     level: options.level,
     name: options.name ?? 'sge',
     base: { pid: process.pid, ...options.base },
@@ -65,5 +67,6 @@ export function createLogger(options: {
     },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-  });
+  };
+  return options.destination ? pino(loggerOptions, options.destination) : pino(loggerOptions);
 }
