@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type TRole } from './config';
 import { findRepoRoot } from './config/repo-root';
 import { createLogger } from './logging/logger';
+import { scrubUrls } from './logging/scrub-urls';
 import { startPlatform } from './platform';
 import { StartupError } from './runtime';
 
@@ -44,7 +45,7 @@ async function main() {
   } catch (error) {
     const message = error instanceof StartupError ? error.message : (error as Error).stack;
     logger.fatal({ err: error }, 'startup failed');
-    process.stderr.write(`Startup failed: ${message}\n`);
+    process.stderr.write(`Startup failed: ${scrubUrls(message ?? String(error))}\n`);
     process.exit(1);
   }
 
@@ -94,6 +95,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`${scrubUrls((error as Error).stack ?? String(error))}\n`);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import { initChecksumAddress } from './chain/checksum-address';
 import { ensureMockDeployment, resolveContractAddresses } from './chain/contract-deployment';
 import { knownAddressesOf, relayerTargets } from './chain/known-addresses';
 import { Relayer } from './chain/relayer';
+import { toRpcError } from './chain/rpc-errors';
 import type { TConfig, TContractAddresses } from './config';
 import { acquireDataDirLock } from './config/data-dir-lock';
 import { openDatabase, type TDatabase } from './db/client';
@@ -14,6 +15,7 @@ import { appliedMigrations, migrateToLatest } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
 import { seedDemoAffiliates } from './domain/affiliates/seed-demo-affiliates';
 import type { Logger } from './logging/logger';
+import { scrubUrls } from './logging/scrub-urls';
 import { createMetrics, type TMetrics } from './metrics/metrics';
 import { BullmqQueue, type JobQueue, MemoryQueue, QUEUE_NAMES, waitUntilReady } from './queue';
 
@@ -85,16 +87,22 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
     if (config.mockMode) {
       await migrateToLatest(database.db);
       // Demo affiliates ALPHA > BETA > GAMMA, so referral codes work at once.
-      const seeded = await seedDemoAffiliates(database.db);
+      const seeded = await seedDemoAffiliates(database.db, undefined, {
+        chainId: MOCK_CHAIN_ID,
+        domain: new URL(config.http.appOrigins[0] ?? 'http://localhost:5173').host,
+      });
       for (const skipped of seeded.skipped) logger.warn(skipped, 'demo affiliate not seeded');
     } else {
       let applied: string[];
       try {
         applied = await appliedMigrations(database.db);
       } catch (cause) {
-        throw new StartupError(`cannot reach PostgreSQL at DATABASE_URL: ${(cause as Error).message}`, {
-          cause,
-        });
+        throw new StartupError(
+          `cannot reach PostgreSQL at DATABASE_URL: ${scrubUrls((cause as Error).message)}`,
+          {
+            cause,
+          },
+        );
       }
       const pending = Object.keys(MIGRATIONS).filter((name) => !applied.includes(name));
       if (pending.length > 0) {
@@ -127,7 +135,9 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       try {
         await Promise.all([waitUntilReady(redis, 5_000), queue.ping()]);
       } catch (cause) {
-        throw new StartupError(`cannot reach Redis at REDIS_URL: ${(cause as Error).message}`, { cause });
+        throw new StartupError(`cannot reach Redis at REDIS_URL: ${scrubUrls((cause as Error).message)}`, {
+          cause,
+        });
       }
     }
     closers.push(() => queue.close(config.workers.shutdownTimeoutMs));
@@ -156,7 +166,8 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       });
     } catch (cause) {
       if (cause instanceof StartupError) throw cause;
-      throw new StartupError(`cannot use the chain at RPC_URL: ${(cause as Error).message.split('\n')[0]}`, {
+      // toRpcError: the RPC error boundary, which scrubs the provider's key from the URL in the message.
+      throw new StartupError(`cannot use the chain at RPC_URL: ${toRpcError(cause).message}`, {
         cause,
       });
     }

@@ -9,6 +9,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@sge/contracts';
@@ -20,13 +21,29 @@ import { startRealStack, type TRealStack } from './support/real-chain';
 /**
  * ops/nginx/nginx.conf in front of two real API replicas (Real mode on PostgreSQL, Redis and anvil), as in
  * docker-compose.prod.yml: the app's files and client-side routes, the API through either replica, and the
- * health check still answering when one replica is gone. Needs nginx (Debian: apt-get install nginx-light).
+ * health check still answering when one replica is gone, and the per-IP limit holding against spoofed
+ * X-Forwarded-For headers with the shipped TRUST_PROXY=1. Needs nginx (Debian: apt-get install nginx-light).
  */
+/** The per-IP limit of the replicas here: small, so that a flood crosses it quickly. */
+const RATE_LIMIT_PER_IP_PER_MINUTE = 20;
+
 let stack: TRealStack;
 let replicas: TPlatformProcess[] = [];
 let nginx: ReturnType<typeof spawn> | null = null;
 let dir: string;
 let base: string;
+
+/** GET through nginx from a given local source address (any 127.0.0.0/8 address works on Linux). */
+function statusFrom(localAddress: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${base}${path}`, { localAddress }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 async function get(path: string): Promise<{ status: number; body: string }> {
   const response = await fetch(`${base}${path}`);
@@ -36,7 +53,13 @@ async function get(path: string): Promise<{ status: number; body: string }> {
 describe('nginx in front of two API replicas', () => {
   beforeAll(async () => {
     stack = await startRealStack();
-    replicas = await Promise.all([0, 1].map(() => spawnPlatformProcess({ env: stack.env, role: 'api' })));
+    // As docker-compose.prod.yml runs them: one trusted proxy hop (the nginx below).
+    const env = {
+      ...stack.env,
+      TRUST_PROXY: '1',
+      RATE_LIMIT_PER_IP_PER_MINUTE: String(RATE_LIMIT_PER_IP_PER_MINUTE),
+    };
+    replicas = await Promise.all([0, 1].map(() => spawnPlatformProcess({ env, role: 'api' })));
     dir = mkdtempSync(join(tmpdir(), 'sge-nginx-'));
     chmodSync(dir, 0o755); // nginx's workers run as nobody
     mkdirSync(join(dir, 'html/assets'), { recursive: true });
@@ -111,5 +134,37 @@ describe('nginx in front of two API replicas', () => {
     expect(statuses).toEqual(Array(10).fill(200));
     const status = await get(`/api/status?wallet=0x${'ab'.repeat(20)}`);
     expect(status.status).toBe(200);
+  });
+
+  it('keeps the per-IP limit when clients send spoofed X-Forwarded-For headers through nginx', async () => {
+    // Each request claims another client address, in the shapes an attacker tries: a rotated single address,
+    // an nginx-style chain whose first entry is chosen, IPv6 addresses, a header nginx would have appended to.
+    const spoofs = (n: number): Record<string, string> => {
+      const shapes: Record<string, string>[] = [
+        { 'x-forwarded-for': `198.51.100.${n}` },
+        { 'x-forwarded-for': `203.0.113.${n}, 10.0.0.${n}` },
+        { 'x-forwarded-for': `2001:db8:${n.toString(16)}::1` },
+        { 'x-forwarded-for': `192.0.2.${n}`, 'x-real-ip': `192.0.2.${n}`, forwarded: `for=192.0.2.${n}` },
+      ];
+      return shapes[n % shapes.length]!;
+    };
+    const attempts = RATE_LIMIT_PER_IP_PER_MINUTE * 3;
+    const statuses: number[] = [];
+    for (let n = 1; n <= attempts; n += 1) {
+      const response = await fetch(`${base}/api/status?wallet=0x${'cd'.repeat(20)}`, { headers: spoofs(n) });
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+    const passed = statuses.filter((status) => status !== 429).length;
+    // All of them come from one client (127.0.0.1 here): at most one window's limit passes, two if a clock
+    // minute turns during the loop (windows are aligned to the clock). Before, every spoofed request passed.
+    expect(passed).toBeLessThanOrEqual(RATE_LIMIT_PER_IP_PER_MINUTE * 2);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(
+      attempts - RATE_LIMIT_PER_IP_PER_MINUTE * 2,
+    );
+    expect(statuses.filter((status) => status !== 429 && status !== 200)).toEqual([]);
+    // Another client (another source address: 127.0.0.2) has its own count: the limit is per client, not one
+    // bucket for everyone behind nginx (which a hop count Fastify ignores would give).
+    expect(await statusFrom('127.0.0.2', `/api/status?wallet=0x${'cd'.repeat(20)}`)).toBe(200);
   });
 });

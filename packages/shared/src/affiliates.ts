@@ -28,11 +28,15 @@ export const AFFILIATE_TERMS_VERSION = '2025-01';
 /**
  * The affiliate terms message a wallet signs (EIP-191 personal_sign) to register as an affiliate. The API
  * rebuilds it from the request and checks the signature, so the signature binds the wallet to exactly this
- * program, code and parent. `wallet` is the EIP-55 checksummed address; `code` and `parentCode` exactly as
- * sent in the request.
+ * program, code and parent, on this chain and this deployment: `domain` is the app's host (host[:port] of
+ * one of the API's APP_ORIGIN), so a signature made for one deployment does not register the wallet on
+ * another that shares the program id (the default program's id is the same everywhere). `wallet` is the
+ * EIP-55 checksummed address; `code` and `parentCode` exactly as sent in the request.
  *
  * @example
- * const message = affiliateTermsMessage({ programId, wallet: getAddress(account), code: 'ALPHA', parentCode: null });
+ * const message = affiliateTermsMessage({
+ *   programId, wallet: getAddress(account), code: 'ALPHA', parentCode: null, chainId: 1, domain: window.location.host,
+ * });
  * const signature = await walletClient.signMessage({ account, message });
  */
 export function affiliateTermsMessage(input: {
@@ -40,6 +44,8 @@ export function affiliateTermsMessage(input: {
   wallet: string;
   code: string;
   parentCode: string | null;
+  chainId: number;
+  domain: string;
 }): string {
   return [
     'SGE affiliate terms',
@@ -53,6 +59,8 @@ export function affiliateTermsMessage(input: {
     `Wallet: ${input.wallet}`,
     `Referral code: ${input.code}`,
     `Parent code: ${input.parentCode ?? 'none'}`,
+    `Chain ID: ${input.chainId}`,
+    `Domain: ${input.domain}`,
   ].join('\n');
 }
 
@@ -63,7 +71,7 @@ export const ZRegisterAffiliateRequest = z
     wallet: ZAddress,
     code: ZAffiliateCode,
     parentCode: ZAffiliateCode.optional(),
-    /** The wallet's signature of affiliateTermsMessage({programId, wallet, code, parentCode}). */
+    /** The wallet's signature of affiliateTermsMessage({programId, wallet, code, parentCode, chainId, domain}). */
     signature: ZSignature,
   })
   .strict();

@@ -51,6 +51,13 @@ export const STATEMENT_RANGE_DAYS_MAX = 731;
 
 /** A Sign-In with Ethereum nonce is valid this long after it is issued (and once). */
 export const SIWE_NONCE_TTL_SECONDS = 10 * 60;
+/**
+ * A Sign-In with Ethereum message is accepted only this long after its issuedAt (a signed message found
+ * later, in a wallet's history or a log, cannot open a session).
+ */
+export const SIWE_MESSAGE_AGE_SECONDS_MAX = 10 * 60;
+/** How far in the future a SIWE message's issuedAt may be (the wallet's clock may run ahead of ours). */
+export const SIWE_CLOCK_SKEW_SECONDS = 60;
 /** An affiliate session lasts this long after sign-in; then the affiliate signs in again. */
 export const AFFILIATE_SESSION_TTL_SECONDS = 7 * 24 * 60 * 60;
 /** Longest signature accepted, in hex characters (ERC-6492 signatures carry a wallet's deployment call). */

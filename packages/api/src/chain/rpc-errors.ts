@@ -11,6 +11,7 @@ import {
   TransactionRejectedRpcError,
   WebSocketRequestError,
 } from 'viem';
+import { scrubUrls } from '../logging/scrub-urls';
 
 /**
  * Every way a node can refuse or fail a request, as a type the relayer acts on. Raw RPC and node errors
@@ -69,11 +70,15 @@ const MESSAGE_KINDS: [RegExp, TRpcErrorKind][] = [
   ],
 ];
 
-/** Translates anything thrown by a viem call into an RpcError. */
+/**
+ * Translates anything thrown by a viem call into an RpcError, whose message has URLs scrubbed of keys and
+ * credentials (scrubUrls). The raw error stays as `cause`; the logger's serializers scrub it when logged.
+ */
 export function toRpcError(error: unknown): RpcError {
   if (error instanceof RpcError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const firstLine = message.split('\n')[0] ?? message;
+  // The message is logged and shown (startup errors, /admin): the provider's key in the URL must not be.
+  const firstLine = scrubUrls(message.split('\n')[0] ?? message);
   if (error instanceof BaseError) {
     const matches = (type: new (...args: never[]) => Error) => Boolean(error.walk((e) => e instanceof type));
     // Message texts first: viem maps "already known" and "underpriced" to generic classes.

@@ -18,6 +18,10 @@ function problemsOf(env: Record<string, string>): string[] {
   return [];
 }
 
+/** Two keys as `npm run wallet:new` makes them (32 random bytes, base64url). */
+const STRONG_KEY_A = 'Qm9L3xv7TqYc2uR8ZpW1nJd5sKf0aHgE4bV6yXtNwMc';
+const STRONG_KEY_B = 'r7Vq2LpX9dK4mZsT1bN8cW3yHfJ6gUeA0oRiQxEvDkY';
+
 const REAL_KEY = '0x1111111111111111111111111111111111111111111111111111111111111111';
 const REAL_ENV = {
   MOCK_MODE: 'false',
@@ -152,7 +156,7 @@ describe('loadConfig', () => {
       ...REAL_ENV,
       NODE_ENV: 'production',
       TREASURY_ADDRESS: '0x8ba1f109551bD432803012645Ac136ddd64DBA72',
-      ADMIN_API_KEYS: 'alice:a-long-random-admin-key-0001,bob:a-long-random-admin-key-0002',
+      ADMIN_API_KEYS: `alice:${STRONG_KEY_A},bob:${STRONG_KEY_B}`,
       COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET: 'whsec-real',
       CHAIN_ID: '1',
     });
@@ -233,6 +237,81 @@ describe('loadConfig', () => {
     expect(
       problemsOf({ CONTRACT_ADDRESS_ALLOWLIST: '0x8ba1f109551bd432803012645ac136ddd64dba72,nope' }),
     ).toEqual(['CONTRACT_ADDRESS_ALLOWLIST']);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('takes a hop count or proxy addresses, and refuses true outside Mock mode with how to set it', () => {
+    expect(loadConfig({ ...REAL_ENV, TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
+    expect(loadConfig({ ...REAL_ENV, TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).http.trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
+    expect(loadConfig({ ...REAL_ENV }).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    for (const env of [REAL_ENV, { ...REAL_ENV, NODE_ENV: 'production' }]) {
+      try {
+        loadConfig({ ...env, TRUST_PROXY: 'true' });
+        throw new Error('TRUST_PROXY=true was accepted outside Mock mode');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems.map((p) => p.variable)).toContain('TRUST_PROXY');
+        expect((error as Error).message).toMatch(/TRUST_PROXY: .*hop count.*addresses/);
+      }
+    }
+  });
+});
+
+describe('admin credentials outside Mock mode', () => {
+  const messageOf = (env: Record<string, string>): string => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    return '';
+  };
+
+  it('gives Real mode without admin keys no admin key at all (no dev-admin-key fallback)', () => {
+    expect(loadConfig(REAL_ENV).admin.keys).toEqual([]);
+    expect(loadConfig({}).admin.keys).toEqual([{ name: 'dev', key: DEV_ADMIN_KEY }]);
+  });
+
+  it('refuses every example key .env.example ships and the development key, in Real and in Production', () => {
+    const examples = /^ADMIN_API_KEYS=(.*)$/m.exec(renderEnvExample())![1]!;
+    for (const env of [
+      REAL_ENV,
+      { ...REAL_ENV, NODE_ENV: 'production', TREASURY_ADDRESS: '0x8ba1f109551bD432803012645Ac136ddd64DBA72' },
+    ]) {
+      const message = messageOf({ ...env, ADMIN_API_KEYS: examples });
+      expect(message).toContain('admin "alice" key is a published example');
+      expect(message).toContain('admin "bob" key is a published example');
+      expect(message).toContain('npm run wallet:new');
+      expect(messageOf({ ...env, ADMIN_API_KEY: DEV_ADMIN_KEY })).toContain(
+        'is a published example or development key',
+      );
+    }
+  });
+
+  it('refuses a 24-a key, a short key and a repeated pattern, saying how to generate one', () => {
+    const cases = {
+      [`a:${'a'.repeat(24)}`]: 'bits of entropy, under 128',
+      'b:Short-Key-123': 'bits of entropy, under 128',
+      [`c:${'Ab1!'.repeat(10)}`]: 'repeats a few characters',
+    };
+    for (const [entry, problem] of Object.entries(cases)) {
+      const message = messageOf({ ...REAL_ENV, ADMIN_API_KEYS: entry });
+      expect(message).toContain(problem);
+      expect(message).toContain('npm run wallet:new');
+    }
+  });
+
+  it('accepts random keys: 32 bytes in base64url and 16 bytes in hex', () => {
+    expect(
+      loadConfig({ ...REAL_ENV, ADMIN_API_KEYS: `a:${STRONG_KEY_A},b:0f3a9c41d27e85b6a0c4f19e3d7b2856` })
+        .admin.keys,
+    ).toHaveLength(2);
   });
 });
 

@@ -6,7 +6,9 @@ import { CronExpressionParser } from 'cron-parser';
 import { type Address, getAddress, type Hex, isAddress, parseEther, parseGwei } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import type { TRelayerSettings } from '../chain/relayer';
+import { checkAdminKeyStrength } from './admin-key-strength';
 import { findRepoRoot } from './repo-root';
+import { parseTrustProxy, type TTrustProxy } from './trust-proxy';
 import { VARIABLES } from './variables';
 
 /** Reconciliation runs daily at 02:00 UTC unless RECONCILIATION_SCHEDULE says otherwise. */
@@ -42,7 +44,8 @@ export type TConfig = {
     port: number;
     host: string;
     appOrigins: string[];
-    trustProxy: boolean;
+    /** TRUST_PROXY as Fastify takes it (see trust-proxy.ts); never `true` outside Mock mode. */
+    trustProxy: TTrustProxy;
     rateLimitPerIpPerMinute: number;
     registerRateLimitPerWalletPerMinute: number;
     bodyLimitBytes: number;
@@ -353,7 +356,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     treasury = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: MOCK_TREASURY_INDEX }).address;
 
   const adminKeys = parseAdminKeys(raw('ADMIN_API_KEYS'), raw('ADMIN_API_KEY'), problem);
-  if (adminKeys.length === 0 && mode !== 'PRODUCTION') {
+  // Only Mock mode has fallback keys, the two demo admins. Real mode without keys starts with no admin access
+  // at all (admin routes answer 401); Production refuses to start without them.
+  if (adminKeys.length === 0 && mode === 'MOCK') {
     for (const demo of DEMO_ADMINS) {
       const wallet = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: demo.accountIndex }).address;
       adminKeys.push({ name: demo.name, key: demo.key, wallet });
@@ -389,7 +394,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
         .split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
-      trustProxy: bool('TRUST_PROXY', false),
+      trustProxy: trustProxyOf(raw('TRUST_PROXY'), mockMode, problem),
       rateLimitPerIpPerMinute: int('RATE_LIMIT_PER_IP_PER_MINUTE', 600, 1, 10_000_000),
       registerRateLimitPerWalletPerMinute: int(
         'REGISTER_RATE_LIMIT_PER_WALLET_PER_MINUTE',
@@ -481,10 +486,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
   if (config.relayer.priorityFeeWei > config.relayer.maxFeeWei) {
     problem('RELAYER_PRIORITY_FEE_GWEI', 'must not be above RELAYER_MAX_FEE_GWEI');
   }
+  if (mode !== 'MOCK') checkAdminKeyStrength(config.admin.keys, problem);
   if (mode === 'PRODUCTION') checkProductionSecrets(config, relayerKey, deployerKey, problem);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function trustProxyOf(
+  value: string | null,
+  mockMode: boolean,
+  problem: (variable: string, text: string) => void,
+): TTrustProxy {
+  const parsed = parseTrustProxy(value, mockMode);
+  if (parsed.problem !== undefined) {
+    problem('TRUST_PROXY', parsed.problem);
+    return false;
+  }
+  return parsed.value;
 }
 
 /**
@@ -554,11 +573,7 @@ function checkProductionSecrets(
   deployerKey: Hex | null,
   problem: (variable: string, text: string) => void,
 ) {
-  for (const { name, key } of config.admin.keys) {
-    if (key === DEV_ADMIN_KEY)
-      problem('ADMIN_API_KEYS', `admin "${name}" uses the development key; set a real one`);
-    else if (key.length < 24) problem('ADMIN_API_KEYS', `admin "${name}" key is shorter than 24 characters`);
-  }
+  // Admin keys: checkAdminKeyStrength (Real and Production).
   const dev = devAddresses();
   if (relayerKey && dev.has(privateKeyToAccount(relayerKey).address.toLowerCase())) {
     problem(

@@ -62,7 +62,7 @@ export const VARIABLES: readonly TVariable[] = [
     name: 'TRUST_PROXY',
     group: 'HTTP',
     purpose:
-      'true when the API runs behind a load balancer that sets X-Forwarded-For (client IPs for rate limits)',
+      "Proxies in front of the API whose X-Forwarded-For is believed (client IPs for the per-IP rate limit): a hop count (1 behind the shipped ops/nginx, which sets X-Forwarded-For to the address it sees) or the proxies' addresses/CIDRs, comma-separated; true (every hop, so clients choose their own IP) is refused outside Mock mode",
     defaultText: 'false',
   },
   {
@@ -241,10 +241,10 @@ export const VARIABLES: readonly TVariable[] = [
     name: 'ADMIN_API_KEYS',
     group: 'Security',
     purpose:
-      'Named admins, name:key[:0xWallet] entries separated by commas; the name is the actor in the audit log, the wallet (optional, one per admin) signs that admin’s payout approvals',
+      'Named admins, name:key[:0xWallet] entries separated by commas; the name is the actor in the audit log, the wallet (optional, one per admin) signs that admin’s payout approvals. Real and Production refuse these example keys and any key under ~128 bits (make one with npm run wallet:new); without any key, Real mode has no admin access and Production does not start',
     example:
       'alice:change-me-long-random-key:0x00000000000000000000000000000000000A11cE,bob:another-long-random-key',
-    defaultText: 'Mock/dev: dev:dev-admin-key:<anvil account 7>,dev2:dev-admin-key-2:<anvil account 8>',
+    defaultText: 'Mock mode only: dev:dev-admin-key:<anvil account 7>,dev2:dev-admin-key-2:<anvil account 8>',
     secret: true,
   },
   {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireDataDirLock } from '../config/data-dir-lock';
@@ -37,7 +38,8 @@ export function loadCliConfig(): ReturnType<typeof loadConfig> {
             RPC_URL: 'http://unused',
             RELAYER_PRIVATE_KEY: `0x${'11'.repeat(32)}`,
             TREASURY_ADDRESS: `0x${'22'.repeat(20)}`,
-            ADMIN_API_KEYS: 'unused:unused-admin-key-for-db-cli',
+            // A fresh random key: Real mode refuses guessable ones, and nothing here serves admin requests.
+            ADMIN_API_KEYS: `unused:${randomBytes(32).toString('base64url')}`,
           },
     );
   } catch (error) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SIWE_CLOCK_SKEW_SECONDS, SIWE_MESSAGE_AGE_SECONDS_MAX } from '@sge/shared';
 import { erc20Abi } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import { APPROVER_ACCOUNTS, signBatchApproval } from '../../test/support/payout-
 import { startTestPlatform, tempDir } from '../../test/support/platform';
 import type { TDb } from '../db/client';
 import { DEFAULT_PROGRAM_ID } from '../db/migrations/0001-core-schema';
+import { setAffiliateStatus } from '../domain/affiliates/set-affiliate-status';
 import { matureCommissions } from '../domain/commissions/mature-commissions';
 import { recordRevenueSettlement } from '../domain/commissions/record-revenue-settlement';
 import { assertProgramAcceptsIntents } from '../domain/programs/assert-program-accepts-intents';
@@ -686,6 +688,27 @@ describe('money API', () => {
       expect(response.body).toMatchObject({ error: 'SIGNATURE_INVALID', details: { field: 'signature' } });
     });
 
+    it('refuses a terms signature made for another deployment (domain) or another chain, and accepts this one’s', async () => {
+      const v = newWallet();
+      const elsewhere = await registerAffiliateViaApi(api, v, {
+        programId: A,
+        code: 'VICTOR',
+        domain: 'other-deployment.example',
+      });
+      expect(elsewhere.status).toBe(401);
+      expect(elsewhere.body).toMatchObject({ error: 'SIGNATURE_INVALID' });
+      const otherChain = await registerAffiliateViaApi(api, v, { programId: A, code: 'VICTOR', chainId: 1 });
+      expect(otherChain.status).toBe(401);
+      expect(otherChain.body.message).toContain(`on chain ${chainId} and localhost:5173`);
+      expect((await registerAffiliateViaApi(api, v, { programId: A, code: 'VICTOR' })).status).toBe(201);
+      const stored = await db
+        .selectFrom('affiliates')
+        .select('terms_message')
+        .where('code', '=', 'VICTOR')
+        .executeTakeFirstOrThrow();
+      expect(stored.terms_message).toContain(`Chain ID: ${chainId}\nDomain: localhost:5173`);
+    });
+
     it('keeps codes unique regardless of case and refuses a tree deeper than the program allows with a clear 409', async () => {
       const taken = await registerAffiliateViaApi(api, newWallet(), { programId: A, code: 'xRaY' });
       expect(taken.status).toBe(409);
@@ -761,6 +784,98 @@ describe('money API', () => {
       expect(chain.response.body.message).toMatch(/chain 1/);
       const unknown = await signIn(api, x, { programId: A, chainId, nonce: 'abcdef0123456789' });
       expect(unknown.response.status).toBe(401);
+    });
+
+    it('refuses a uri on another origin, an issuedAt in the future and one older than the validity', async () => {
+      const uri = await signIn(api, x, { programId: A, chainId, uri: 'https://evil.example/affiliate' });
+      expect(uri.response.status).toBe(401);
+      expect(uri.response.body.message).toMatch(/uri https:\/\/evil\.example/);
+      const future = await signIn(api, x, {
+        programId: A,
+        chainId,
+        issuedAt: new Date(Date.now() + (SIWE_CLOCK_SKEW_SECONDS + 60) * 1000),
+      });
+      expect(future.response.status).toBe(401);
+      expect(future.response.body.message).toMatch(/future/);
+      const old = await signIn(api, x, {
+        programId: A,
+        chainId,
+        issuedAt: new Date(Date.now() - (SIWE_MESSAGE_AGE_SECONDS_MAX + 60) * 1000),
+      });
+      expect(old.response.status).toBe(401);
+      expect(old.response.body.message).toMatch(/minutes ago/);
+      // Within the skew, and a few minutes old: accepted.
+      const skewed = await signIn(api, x, { programId: A, chainId, issuedAt: new Date(Date.now() + 20_000) });
+      expect(skewed.response.status).toBe(200);
+      const recent = await signIn(api, x, {
+        programId: A,
+        chainId,
+        issuedAt: new Date(Date.now() - 120_000),
+      });
+      expect(recent.response.status).toBe(200);
+    });
+
+    it('ends a suspended affiliate’s sessions at once and refuses its sign-in until reinstated; termination too', async () => {
+      const w = newWallet();
+      expect((await registerAffiliateViaApi(api, w, { programId: A, code: 'WHISKEY' })).status).toBe(201);
+      const affiliateId = (
+        await db.selectFrom('affiliates').select('id').where('code', '=', 'WHISKEY').executeTakeFirstOrThrow()
+      ).id;
+      const sessions = [
+        (await signIn(api, w, { programId: A, chainId })).token,
+        (await signIn(api, w, { programId: A, chainId })).token,
+      ];
+      for (const token of sessions)
+        expect((await api('GET', '/api/affiliate/me', { bearer: token })).status).toBe(200);
+
+      const suspended = await api('POST', `/api/admin/affiliates/${affiliateId}/suspend`, {
+        key: ALICE,
+        body: { reason: 'fraud review' },
+      });
+      expect(suspended.status).toBe(200);
+      for (const token of sessions)
+        expect((await api('GET', '/api/affiliate/me', { bearer: token })).status).toBe(401);
+      const again = await signIn(api, w, { programId: A, chainId });
+      expect(again.response.status).toBe(403);
+      expect(again.response.body.message).toMatch(/SUSPENDED/);
+      const audit = await db
+        .selectFrom('audit_log')
+        .select('after')
+        .where('subject_id', '=', affiliateId)
+        .where('action', '=', 'affiliate.suspend')
+        .executeTakeFirstOrThrow();
+      expect(audit.after).toMatchObject({ sessionsEnded: 2 });
+
+      await api('POST', `/api/admin/affiliates/${affiliateId}/reinstate`, {
+        key: ALICE,
+        body: { reason: 'ok' },
+      });
+      const reinstated = await signIn(api, w, { programId: A, chainId });
+      expect(reinstated.response.status).toBe(200);
+      await setAffiliateStatus(
+        db,
+        { actor: 'alice', requestId: null },
+        { affiliateId, status: 'TERMINATED', reason: 'left', programScope: null },
+      );
+      expect((await api('GET', '/api/affiliate/me', { bearer: reinstated.token })).status).toBe(401);
+      expect((await signIn(api, w, { programId: A, chainId })).response.status).toBe(403);
+    });
+
+    it('signs a wallet out everywhere: every session of the wallet, in every program, and no other wallet’s', async () => {
+      const inA = [
+        (await signIn(api, z, { programId: A, chainId })).token,
+        (await signIn(api, z, { programId: A, chainId })).token,
+      ];
+      const inB = (await signIn(api, z, { programId: B, chainId })).token;
+      const other = (await signIn(api, y, { programId: A, chainId })).token;
+      const ended = await api('POST', '/api/auth/sign-out-everywhere', { bearer: inA[0] });
+      expect(ended.status).toBe(200);
+      // sessionZ (signed in before these tests) is one of the wallet's too.
+      expect(ended.body).toMatchObject({ ok: true, ended: 4 });
+      for (const token of [...inA, inB, sessionZ])
+        expect((await api('GET', '/api/affiliate/me', { bearer: token })).status).toBe(401);
+      expect((await api('GET', '/api/affiliate/me', { bearer: other })).status).toBe(200);
+      sessionZ = (await signIn(api, z, { programId: B, chainId })).token;
     });
 
     it('ends a session on logout', async () => {

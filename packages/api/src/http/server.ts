@@ -16,9 +16,11 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import helmet from 'helmet';
+import { fastifyTrustProxy } from '../config/trust-proxy';
 import { lazyChildLogger } from '../logging/lazy-child-logger';
 import type { Logger } from '../logging/logger';
 import type { TRuntime } from '../runtime';
+import { clientIpKey } from './plugins/client-ip-key';
 import { registerErrorHandling } from './plugins/error-handling';
 import { registerIdempotency } from './plugins/idempotency';
 import { refusingNulText } from './plugins/refuse-nul-text';
@@ -64,7 +66,7 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
     // Our onResponse hook logs requests (with route pattern and status) instead of Fastify's per-request lines.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
+    trustProxy: fastifyTrustProxy(config.http.trustProxy),
     requestIdHeader: false,
     genReqId: (request) => {
       const header = request.headers['x-request-id'];
@@ -151,6 +153,8 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
       : {}),
     // A rate-limit store that is down must not take the API down with it.
     skipOnError: true,
+    // IPv6 clients per /64, IPv4-mapped IPv6 as IPv4 (client-ip-key.ts); request.ip honours TRUST_PROXY.
+    keyGenerator: (request) => clientIpKey(request.ip),
     allowList: (request) => request.url === '/healthz' || request.url === '/metrics',
   });
   await app.register(swagger, {

@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
+import { adminKeyWeakness } from '../config/admin-key-strength';
+
+const parseAdminKeyList = (list: string) =>
+  list.split(',').map((entry) => ({ name: entry.split(':')[0]!, key: entry.split(':')[1]! }));
 
 describe('wallet:new', () => {
   it('prints three fresh keys whose addresses match, different on every run', () => {
@@ -22,5 +26,18 @@ describe('wallet:new', () => {
       address('TREASURY_ADDRESS', first),
     );
     expect(key('RELAYER_PRIVATE_KEY', run())).not.toBe(key('RELAYER_PRIVATE_KEY', first));
+  });
+
+  it('prints admin keys that Real and Production accept, different on every run', () => {
+    const run = () =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'packages/api/src/scripts/wallet-new.ts'], {
+        encoding: 'utf8',
+      }).stdout;
+    const adminKeys = (text: string) => /^ADMIN_API_KEYS=(.+)$/m.exec(text)?.[1] ?? '';
+    const first = adminKeys(run());
+    expect(first).toMatch(/^alice:[A-Za-z0-9_-]{43},bob:[A-Za-z0-9_-]{43}$/);
+    const keys = parseAdminKeyList(first);
+    for (const { key } of keys) expect(adminKeyWeakness(key)).toBeNull();
+    expect(adminKeys(run())).not.toBe(first);
   });
 });

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
 /**
- * `npm run wallet:new`: prints fresh deployer, relayer and treasury keys with their addresses as .env lines.
+ * `npm run wallet:new`: prints fresh deployer, relayer and treasury keys with their addresses, and two named
+ * admin keys (32 random bytes each, base64url: ~256 bits; rename the admins), as .env lines.
  * Keys come from the operating system's secure random source (viem's generatePrivateKey). Nothing is
  * written to disk; copy the lines into packages/api/.env or your secrets manager.
  */
@@ -22,4 +24,9 @@ for (const [role, purpose] of roles) {
     lines.push(`${role}_PRIVATE_KEY=${privateKey}`, `# ${role}_ADDRESS=${address}`);
   }
 }
+const adminKey = () => randomBytes(32).toString('base64url');
+lines.push(
+  '# ADMIN_API_KEYS: one name:key per admin (the name is the audit actor); two admins for two-person payouts',
+  `ADMIN_API_KEYS=alice:${adminKey()},bob:${adminKey()}`,
+);
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -23,6 +23,10 @@ import {
 } from './chaos-cluster';
 import { seededRandom, type TSeededRandom } from './seeded-random';
 
+/** What affiliate terms are signed for here: anvil's default chain and the default APP_ORIGIN's host. */
+const CHAOS_CHAIN_ID = 31337;
+const CHAOS_APP_DOMAIN = 'localhost:5173';
+
 /**
  * `npm run test:chaos` — issue 8's proof under faults. A cluster of its own on this machine (two API
  * processes, three workers, PostgreSQL and Redis servers of its own, anvil with 1-second blocks, the primary
@@ -150,6 +154,8 @@ async function run(cluster: TChaosCluster): Promise<number> {
       wallet: account.address,
       code,
       parentCode,
+      chainId: CHAOS_CHAIN_ID,
+      domain: CHAOS_APP_DOMAIN,
     });
     const response = await api('POST', '/api/affiliates/register', {
       body: {

@@ -26,8 +26,8 @@ const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 *
 /** Requests between two database snapshots (a failing snapshot names the requests since the last one). */
 const CHECKPOINT_EVERY = 500;
 const BODY_LIMIT_BYTES = 65_536;
-const ALICE = 'fuzz-alice-admin-key-000001';
-const BOB = 'fuzz-bob-admin-key-0000002';
+const ALICE = 'fuzz-alice-Xq7Lm2Vp9Rt4Kd8Wz3Nb6Hs1';
+const BOB = 'fuzz-bob-Jc5Tg0Yw4Pe9Ua2Mf7Qk3Lr8';
 
 /**
  * Tables that legitimately change while the suite runs, left out of the snapshot:

@@ -12,6 +12,9 @@ import { startRealStack, type TRealStack } from '../support/real-chain';
 import { insertIntent } from '../support/reconciliation-fixtures';
 import { PROMETHEUS_DIR } from './ops-paths';
 
+/** A key as `npm run wallet:new` makes them: Real mode refuses guessable admin keys. */
+const OPS_ADMIN_KEY = 'ops-Z8rT2vQ6xL0mN4pW7kC1sH9dF3jB5gY';
+
 type TAlert = { labels: Record<string, string>; state: 'pending' | 'firing' };
 
 /**
@@ -33,7 +36,7 @@ describe('alert rules in a real Prometheus scraping the API', () => {
   beforeAll(async () => {
     stack = await startRealStack();
     api = await spawnPlatformProcess({
-      env: { ...stack.env, INTENT_TIMEOUT_MINUTES: '1', ADMIN_API_KEYS: 'ops:ops-test-admin-key' },
+      env: { ...stack.env, INTENT_TIMEOUT_MINUTES: '1', ADMIN_API_KEYS: `ops:${OPS_ADMIN_KEY}` },
       role: 'api',
     });
     database = await openDatabase({ kind: 'postgres', url: stack.postgres.url });

@@ -45,13 +45,16 @@ export function newWallet(): PrivateKeyAccount {
 export async function registerAffiliateViaApi(
   api: TApi,
   account: PrivateKeyAccount,
-  input: { programId: string; code: string; parentCode?: string },
+  input: { programId: string; code: string; parentCode?: string; chainId?: number; domain?: string },
 ): Promise<TApiResponse> {
+  // Mock mode's chain and the default APP_ORIGIN's host, which the test platforms run with.
   const message = affiliateTermsMessage({
     programId: input.programId,
     wallet: account.address,
     code: input.code,
     parentCode: input.parentCode ?? null,
+    chainId: input.chainId ?? 31337,
+    domain: input.domain ?? 'localhost:5173',
   });
   return await api('POST', '/api/affiliates/register', {
     body: {
@@ -68,7 +71,14 @@ export async function registerAffiliateViaApi(
 export async function signIn(
   api: TApi,
   account: PrivateKeyAccount,
-  options: { programId: string; chainId: number; domain?: string; uri?: string; nonce?: string },
+  options: {
+    programId: string;
+    chainId: number;
+    domain?: string;
+    uri?: string;
+    nonce?: string;
+    issuedAt?: Date;
+  },
 ): Promise<{ response: TApiResponse; token: string; message: string; signature: Hex }> {
   const nonce =
     options.nonce ??
@@ -80,7 +90,7 @@ export async function signIn(
     nonce,
     uri: options.uri ?? 'http://localhost:5173/affiliate',
     version: '1',
-    issuedAt: new Date(),
+    issuedAt: options.issuedAt ?? new Date(),
     statement: 'Sign in to the SGE affiliate dashboard.',
   });
   const signature = await account.signMessage({ message });

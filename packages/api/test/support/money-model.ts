@@ -356,6 +356,8 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
                 wallet,
                 code,
                 parentCode: parentRow?.code ?? null,
+                chainId: 31337,
+                domain: 'localhost:5173',
               }),
               // insertAffiliate is registerAffiliate after its signature check, which the API test covers.
               signature: `0x${'ab'.repeat(65)}`,

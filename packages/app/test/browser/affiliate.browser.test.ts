@@ -88,9 +88,11 @@ describe('the /affiliate page against the API in Mock mode', () => {
           code: 'DEVKID',
           parentCode: 'DEVAFF',
         };
+        // Mock mode's chain and the app's domain (the dev server), as the app signs them.
+        const binding = { chainId: 31337, domain: new URL(s.app.url).host };
         const joined = await s.adminCall('POST', '/api/affiliates/register', null, {
           ...terms,
-          signature: await kid.signMessage({ message: affiliateTermsMessage(terms) }),
+          signature: await kid.signMessage({ message: affiliateTermsMessage({ ...terms, ...binding }) }),
         });
         expect(joined.status, JSON.stringify(joined.body)).toBe(201);
         const node = page.getByTestId('downline-node');

@@ -8,6 +8,7 @@ import * as commerce from './0006-commerce';
 import * as reconciliation from './0007-reconciliation';
 import * as custodyApprovals from './0008-custody-approvals';
 import * as payoutSignatures from './0009-payout-signatures';
+import * as sessionsHardening from './0010-sessions-hardening';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-reconciliation': reconciliation,
   '0008-custody-approvals': custodyApprovals,
   '0009-payout-signatures': payoutSignatures,
+  '0010-sessions-hardening': sessionsHardening,
 };

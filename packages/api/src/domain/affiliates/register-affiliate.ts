@@ -19,6 +19,9 @@ export type TAffiliate = Selectable<AffiliatesTable>;
 /** Checks that `signature` is `wallet`'s signature of `message` (EOA or smart-contract wallet). */
 export type TVerifyMessage = (input: { address: Hex; message: string; signature: Hex }) => Promise<boolean>;
 
+/** What a terms signature must be bound to: the platform's chain and the app's domains (APP_ORIGIN hosts). */
+export type TTermsBinding = { chainId: number; domains: readonly string[] };
+
 export type TRegisterAffiliateInput = {
   programId: string;
   wallet: string;
@@ -30,7 +33,8 @@ export type TRegisterAffiliateInput = {
 /**
  * Registers a wallet as an affiliate of a program, ACTIVE at once: the wallet's signature of the terms
  * message (affiliateTermsMessage of shared) proves it owns the wallet and binds the program, code and
- * parent it agreed to.
+ * parent it agreed to, on this chain and for one of this deployment's domains (tried in turn: APP_ORIGIN
+ * usually has one or two).
  *
  * Rules: the program is ACTIVE; the code is unique per program regardless of case; the parent (by code)
  * exists in the program and is ACTIVE; the new affiliate's depth (parent's + 1) is at most the program's
@@ -40,23 +44,42 @@ export type TRegisterAffiliateInput = {
  * the existing affiliate (`created: false`).
  *
  * @example
- * const { affiliate } = await registerAffiliate(db, verify, { programId, wallet, code: 'ALPHA', signature });
+ * const { affiliate } = await registerAffiliate(db, verify, { chainId: 1, domains: ['app.example.com'] }, {
+ *   programId, wallet, code: 'ALPHA', signature,
+ * });
  */
 export async function registerAffiliate(
   db: TDbExecutor,
   verifyMessage: TVerifyMessage,
+  binding: TTermsBinding,
   input: TRegisterAffiliateInput,
 ): Promise<{ affiliate: TAffiliate; created: boolean }> {
   const wallet = getAddress(input.wallet);
   const parentCode = input.parentCode ?? null;
-  const message = affiliateTermsMessage({ programId: input.programId, wallet, code: input.code, parentCode });
-  const valid = await verifyMessage({ address: wallet, message, signature: input.signature }).catch(
-    () => false,
-  );
-  if (!valid) {
+  let message: string | null = null;
+  for (const domain of binding.domains) {
+    const candidate = affiliateTermsMessage({
+      programId: input.programId,
+      wallet,
+      code: input.code,
+      parentCode,
+      chainId: binding.chainId,
+      domain,
+    });
+    const valid = await verifyMessage({
+      address: wallet,
+      message: candidate,
+      signature: input.signature,
+    }).catch(() => false);
+    if (valid) {
+      message = candidate;
+      break;
+    }
+  }
+  if (message === null) {
     throw new AppError(
       'SIGNATURE_INVALID',
-      'signature is not this wallet’s signature of the affiliate terms for this program, code and parent',
+      `signature is not this wallet’s signature of the affiliate terms for this program, code and parent on chain ${binding.chainId} and ${binding.domains.join(' or ')}`,
       { details: { field: 'signature' } },
     );
   }

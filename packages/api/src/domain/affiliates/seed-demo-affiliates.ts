@@ -36,6 +36,8 @@ export type TSeedDemoAffiliatesResult = {
 export async function seedDemoAffiliates(
   db: TDbExecutor,
   programId: string = DEFAULT_PROGRAM_ID,
+  /** What the demo terms are signed for: Mock mode's chain and the app's domain. */
+  binding: { chainId: number; domain: string } = { chainId: 31337, domain: 'localhost:5173' },
 ): Promise<TSeedDemoAffiliatesResult> {
   const seeded: TAffiliate[] = [];
   const skipped: { code: string; reason: string }[] = [];
@@ -51,6 +53,7 @@ export async function seedDemoAffiliates(
       wallet: account.address,
       code: demo.code,
       parentCode: demo.parentCode,
+      ...binding,
     });
     const signature = await account.signMessage({ message });
     try {

@@ -1,5 +1,6 @@
 import { AppError } from '../app-error';
 import { type TActor, writeAudit } from '../audit/write-audit';
+import { endWalletSessions } from '../auth/sign-in-with-ethereum';
 import { inTransaction, type TDbExecutor } from '../in-transaction';
 import type { TAffiliate } from './register-affiliate';
 
@@ -17,7 +18,8 @@ const ALLOWED: Record<TStatus, readonly TStatus[]> = {
  * Suspends, reinstates or terminates an affiliate (audited with the reason). A SUSPENDED or TERMINATED
  * affiliate earns no new commissions (its level's share is forfeited to the platform, see
  * accrueCommissions), takes no new affiliates under it, and is left out of payout batches; what it has
- * earned stays on its payable account.
+ * earned stays on its payable account. Suspending or terminating also ends the affiliate's sessions in that
+ * program, in the same transaction (and it cannot sign in again while so: signInWithEthereum).
  *
  * @throws AppError NOT_FOUND (also for an affiliate of another program than `programScope`), INVALID_STATE.
  */
@@ -44,13 +46,17 @@ export async function setAffiliateStatus(
       .where('id', '=', before.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const sessionsEnded =
+      input.status === 'SUSPENDED' || input.status === 'TERMINATED'
+        ? await endWalletSessions(tx, before.wallet, { programId: before.program_id })
+        : 0;
     await writeAudit(tx, who, {
       action: `affiliate.${input.status === 'ACTIVE' ? 'reinstate' : input.status === 'SUSPENDED' ? 'suspend' : 'terminate'}`,
       programId: before.program_id,
       subjectType: 'affiliate',
       subjectId: before.id,
       before: { status: before.status },
-      after: { status: after.status, reason: input.reason },
+      after: { status: after.status, reason: input.reason, sessionsEnded },
     });
     return after;
   });

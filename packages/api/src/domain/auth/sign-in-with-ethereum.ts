@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { AFFILIATE_SESSION_TTL_SECONDS, SIWE_NONCE_TTL_SECONDS } from '@sge/shared';
+import {
+  AFFILIATE_SESSION_TTL_SECONDS,
+  SIWE_CLOCK_SKEW_SECONDS,
+  SIWE_MESSAGE_AGE_SECONDS_MAX,
+  SIWE_NONCE_TTL_SECONDS,
+} from '@sge/shared';
 import type { Selectable } from 'kysely';
 import { getAddress, type Hex } from 'viem';
 import { parseSiweMessage } from 'viem/siwe';
@@ -40,7 +45,12 @@ export type TSiweDeps = {
   chainId: number;
   /** Hosts (host[:port]) of APP_ORIGIN: the only domains a message may name. */
   allowedDomains: readonly string[];
+  /** Origins of APP_ORIGIN (scheme://host[:port]): the message's `uri` must be on one of them. */
+  allowedOrigins: readonly string[];
 };
+
+/** Affiliate statuses whose wallet may not sign in (their sessions end when the status is set). */
+const SIGN_IN_REFUSED_STATUSES: readonly string[] = ['SUSPENDED', 'TERMINATED'];
 
 function refused(reason: string): AppError {
   return new AppError('UNAUTHORIZED', `sign-in refused: ${reason}`);
@@ -49,9 +59,11 @@ function refused(reason: string): AppError {
 /**
  * Verifies a Sign-In with Ethereum message and opens an affiliate session.
  *
- * Checks, in order: the message parses as EIP-4361 (version 1); its domain is one of the app's origins; it
- * names this chain; its nonce was issued by this API, is unexpired and unused; it is within its
- * expirationTime / notBefore; and the signature is the address's (verified through the chain, so
+ * Checks, in order: the message parses as EIP-4361 (version 1); its domain is one of the app's origins and
+ * its uri on one of them; it names this chain; it was issued (issuedAt) at most SIWE_MESSAGE_AGE_SECONDS_MAX
+ * ago and not in the future beyond SIWE_CLOCK_SKEW_SECONDS; it is within its expirationTime / notBefore; its
+ * nonce was issued by this API, is unexpired and unused; the wallet is not a SUSPENDED or TERMINATED
+ * affiliate of the nonce's program; and the signature is the address's (verified through the chain, so
  * smart-contract wallets work). Then the nonce is consumed (single use, atomically) and a session token
  * is issued for the nonce's program and the address. Only the token's hash is stored.
  *
@@ -76,8 +88,23 @@ export async function signInWithEthereum(
   if (!deps.allowedDomains.includes(domain)) {
     throw refused(`the message is for ${domain}, not for this app (${deps.allowedDomains.join(', ')})`);
   }
+  let uriOrigin: string | null = null;
+  try {
+    uriOrigin = new URL(fields.uri).origin;
+  } catch {}
+  if (!uriOrigin || !deps.allowedOrigins.includes(uriOrigin)) {
+    throw refused(`the message's uri ${fields.uri} is not on this app (${deps.allowedOrigins.join(', ')})`);
+  }
   if (chainId !== deps.chainId)
     throw refused(`the message names chain ${chainId}; this platform runs on chain ${deps.chainId}`);
+  if (!fields.issuedAt || Number.isNaN(fields.issuedAt.getTime()))
+    throw refused('the message lacks issuedAt');
+  if (fields.issuedAt.getTime() > now.getTime() + SIWE_CLOCK_SKEW_SECONDS * 1000)
+    throw refused('the message is issued in the future; check the device clock');
+  if (fields.issuedAt.getTime() < now.getTime() - SIWE_MESSAGE_AGE_SECONDS_MAX * 1000)
+    throw refused(
+      `the message was issued more than ${SIWE_MESSAGE_AGE_SECONDS_MAX / 60} minutes ago; sign a new one`,
+    );
   if (fields.expirationTime && fields.expirationTime.getTime() <= now.getTime())
     throw refused('the message has expired');
   if (fields.notBefore && fields.notBefore.getTime() > now.getTime())
@@ -86,6 +113,15 @@ export async function signInWithEthereum(
   if (!issued) throw refused('the nonce was not issued by this API');
   if (issued.used_at) throw refused('the nonce has been used already');
   if (issued.expires_at.getTime() <= now.getTime()) throw refused('the nonce has expired; ask for a new one');
+  const affiliate = await db
+    .selectFrom('affiliates')
+    .select('status')
+    .where('program_id', '=', issued.program_id)
+    .where('wallet', '=', getAddress(address))
+    .executeTakeFirst();
+  if (affiliate && SIGN_IN_REFUSED_STATUSES.includes(affiliate.status)) {
+    throw new AppError('FORBIDDEN', `sign-in refused: this affiliate is ${affiliate.status}`);
+  }
 
   const valid = await deps
     .verifySiweMessage({ message: input.message, signature: input.signature, domain, nonce, time: now })
@@ -134,6 +170,25 @@ export async function findAffiliateSession(
       .where('expires_at', '>', now)
       .executeTakeFirst()) ?? null
   );
+}
+
+/**
+ * Ends every live session of a wallet, in every program ("sign out everywhere"), or only in one program
+ * (an admin suspended or terminated the wallet's affiliate there). Returns how many were ended.
+ */
+export async function endWalletSessions(
+  db: TDbExecutor,
+  wallet: string,
+  options: { programId?: string; now?: Date } = {},
+): Promise<number> {
+  let query = db
+    .updateTable('affiliate_sessions')
+    .set({ revoked_at: options.now ?? new Date() })
+    .where('wallet', '=', getAddress(wallet))
+    .where('revoked_at', 'is', null);
+  if (options.programId) query = query.where('program_id', '=', options.programId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Ends a session (sign-out). */

@@ -636,6 +636,28 @@ describe('Commerce webhook and simulated checkout (Mock mode)', () => {
     expect(document.paths['/api/commerce/checkout/{code}']).toBeUndefined();
   });
 
+  it('limits forged deliveries from one address per minute: past the limit they get 429 before any HMAC', async () => {
+    const { WEBHOOK_RATE_LIMIT_PER_IP_PER_MINUTE } = await import('../../http/routes/commerce/webhook');
+    const server = platform.server!;
+    // Another address than the tests above (127.0.0.1), so their deliveries keep their own count.
+    const forge = () =>
+      server.inject({
+        method: 'POST',
+        url: '/api/commerce/webhook',
+        remoteAddress: '203.0.113.77',
+        headers: { 'content-type': 'application/json', 'x-cc-webhook-signature': 'ab'.repeat(32) },
+        payload: '{"id":"forged","event":{}}',
+      });
+    const statuses = new Map<number, number>();
+    for (let n = 0; n < WEBHOOK_RATE_LIMIT_PER_IP_PER_MINUTE + 20; n += 1) {
+      const { statusCode } = await forge();
+      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
+    }
+    // A clock minute may turn during the flood, giving the address a second window: at most twice the limit.
+    expect(statuses.get(429) ?? 0).toBeGreaterThan(0);
+    expect(statuses.get(400) ?? 0).toBeLessThanOrEqual(WEBHOOK_RATE_LIMIT_PER_IP_PER_MINUTE);
+  });
+
   async function payableOf(affiliateId: string): Promise<bigint> {
     const row = await sql<{ balance: bigint | null }>`
       SELECT sum(amount) AS balance FROM ledger_entries WHERE account = ${`affiliate:${affiliateId}:payable`}`.execute(

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { getAddress } from 'viem';
 import { ApiError, describeApiError } from '../../api/api-error';
 import { affiliateClient } from '../../api/money-clients';
+import { useChainSettings } from '../../api/use-chain-settings';
 import { toWalletError } from '../../wallet/wallet-error';
 import type { TWallet } from '../../wallet/wallet-session';
 
@@ -23,6 +24,7 @@ export function RegisterAffiliateForm({
   const [parentCode, setParentCode] = useState('');
   const [error, setError] = useState<{ field: 'code' | 'parentCode' | null; text: string } | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const chainId = useChainSettings().data?.chainId ?? null;
   const codeId = useId();
   const parentId = useId();
 
@@ -43,6 +45,10 @@ export function RegisterAffiliateForm({
       setError({ field: null, text: 'Connect your wallet first: it signs the affiliate terms.' });
       return;
     }
+    if (chainId === null) {
+      setError({ field: null, text: 'The platform’s chain is not known yet; try again in a moment.' });
+      return;
+    }
     setSubmitting(true);
     try {
       const body = {
@@ -51,7 +57,13 @@ export function RegisterAffiliateForm({
         code: codeParsed.data,
         ...(parent === null ? {} : { parentCode: parent.data }),
       };
-      const message = affiliateTermsMessage({ ...body, parentCode: parent?.data ?? null });
+      // Bound to this chain and this deployment (the API checks both), so it cannot be replayed elsewhere.
+      const message = affiliateTermsMessage({
+        ...body,
+        parentCode: parent?.data ?? null,
+        chainId,
+        domain: window.location.host,
+      });
       const signature = await wallet.signMessage(message);
       onRegistered(await affiliateClient.register({ ...body, signature }));
     } catch (cause) {

@@ -18,6 +18,7 @@ export function registerPublicAffiliateRoutes(app: TApp, runtime: TRuntime) {
   const { db } = runtime.database;
   const appOrigin = runtime.config.http.appOrigins[0] ?? 'http://localhost:5173';
 
+  const termsDomains = runtime.config.http.appOrigins.map((origin) => new URL(origin).host);
   app.post(
     '/api/affiliates/register',
     {
@@ -34,6 +35,7 @@ export function registerPublicAffiliateRoutes(app: TApp, runtime: TRuntime) {
       const { affiliate, created } = await registerAffiliate(
         db,
         (input) => runtime.chain.publicClient.verifyMessage(input),
+        { chainId: runtime.chain.chainId, domains: termsDomains },
         {
           programId: body.programId ?? DEFAULT_PROGRAM_ID,
           wallet: body.wallet,

@@ -6,6 +6,7 @@ import { getAffiliateProfile } from '../../../domain/affiliates/affiliate-profil
 import { findAffiliateByWallet } from '../../../domain/affiliates/lookup-affiliate';
 import {
   endAffiliateSession,
+  endWalletSessions,
   issueSiweNonce,
   signInWithEthereum,
 } from '../../../domain/auth/sign-in-with-ethereum';
@@ -19,6 +20,7 @@ export function registerAuthRoutes(app: TApp, runtime: TRuntime) {
   const { db } = runtime.database;
   const appOrigin = runtime.config.http.appOrigins[0] ?? 'http://localhost:5173';
   const allowedDomains = runtime.config.http.appOrigins.map((origin) => new URL(origin).host);
+  const allowedOrigins = runtime.config.http.appOrigins.map((origin) => new URL(origin).origin);
 
   app.post(
     '/api/auth/siwe/nonce',
@@ -54,6 +56,7 @@ export function registerAuthRoutes(app: TApp, runtime: TRuntime) {
           verifySiweMessage: (input) => runtime.chain.publicClient.verifySiweMessage(input),
           chainId: runtime.chain.chainId,
           allowedDomains,
+          allowedOrigins,
         },
         { message: request.body.message, signature: request.body.signature as Hex },
       );
@@ -81,6 +84,22 @@ export function registerAuthRoutes(app: TApp, runtime: TRuntime) {
     async (request) => {
       await endAffiliateSession(db, affiliateSessionOf(request).sessionId);
       return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/api/auth/sign-out-everywhere',
+    {
+      onRequest: guards.affiliate,
+      schema: {
+        tags: ['affiliate'],
+        summary: 'End every session of my wallet, in every program (this one included)',
+        response: { 200: z.object({ ok: z.literal(true), ended: z.number().int().nonnegative() }) },
+      },
+    },
+    async (request) => {
+      const ended = await endWalletSessions(db, affiliateSessionOf(request).wallet);
+      return { ok: true as const, ended };
     },
   );
 }

@@ -9,6 +9,7 @@ import {
   processCommerceEvent,
   verifyCommerceDelivery,
 } from '../../../domain/commerce/receive-commerce-webhook';
+import { throttledWarning } from '../../../logging/throttled-warning';
 import type { TRuntime } from '../../../runtime';
 import type { TApp } from '../../server';
 
@@ -21,10 +22,18 @@ import type { TApp } from '../../server';
  *   nothing is written;
  * - 200 `{received: true, outcome}` once the event's effects have committed (or had before: duplicate);
  * - 5xx when processing failed: the event is kept FAILED and Commerce redelivers it.
- * Exempt from the per-IP rate limit: Commerce delivers from few addresses, and the signature is the gate.
+ * Rate-limited per IP on its own (WEBHOOK_RATE_LIMIT_PER_IP_PER_MINUTE, not the public endpoints' limit:
+ * Commerce delivers from few addresses, in bursts after an outage), so a flood of forged deliveries costs a
+ * bounded number of HMACs; refused deliveries are counted in the metric each, logged once per
+ * WEBHOOK_REFUSAL_LOG_INTERVAL_MS with the number left out.
  */
+export const WEBHOOK_RATE_LIMIT_PER_IP_PER_MINUTE = 1_200;
+/** One warning line per minute at most for refused (bad signature) deliveries, per process. */
+export const WEBHOOK_REFUSAL_LOG_INTERVAL_MS = 60_000;
+
 export function registerCommerceWebhookRoute(app: TApp, runtime: TRuntime) {
   const { db } = runtime.database;
+  const warnRefused = throttledWarning(WEBHOOK_REFUSAL_LOG_INTERVAL_MS);
   app.register(async (scope: FastifyInstance) => {
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
@@ -33,7 +42,7 @@ export function registerCommerceWebhookRoute(app: TApp, runtime: TRuntime) {
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/api/commerce/webhook',
       {
-        config: { rateLimit: false },
+        config: { rateLimit: { max: WEBHOOK_RATE_LIMIT_PER_IP_PER_MINUTE, timeWindow: 60_000 } },
         schema: {
           tags: ['public'],
           summary: 'Coinbase Commerce webhook (X-CC-Webhook-Signature: HMAC-SHA256 of the raw body)',
@@ -63,7 +72,7 @@ export function registerCommerceWebhookRoute(app: TApp, runtime: TRuntime) {
         } catch (error) {
           if (error instanceof AppError && error.code === 'WEBHOOK_SIGNATURE_INVALID') {
             runtime.metrics.webhookVerificationFailuresTotal.inc({ provider: COMMERCE_PROVIDER });
-            request.log.warn({ reason: error.message }, 'refused a Commerce webhook delivery');
+            warnRefused(request.log, { reason: error.message }, 'refused a Commerce webhook delivery');
           }
           throw error;
         }
