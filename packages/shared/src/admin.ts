@@ -170,3 +170,16 @@ export const ZCreatedApiKey = ZApiKey.extend({
 
 // Retry of a FAILED intent.
 export const ZRetryIntentRequest = ZReasonRequest;
+
+/**
+ * GET /api/admin/me: who the credentials belong to. An admin is a person (`kind: 'admin'`, every program,
+ * the wallet that signs their payout approvals or null); a program API key is automation
+ * (`kind: 'program-key'`, its one program, no wallet) and cannot move money.
+ */
+export const ZAdminMe = z.object({
+  name: z.string(),
+  kind: z.enum(['admin', 'program-key']),
+  wallet: ZAddress.nullable(),
+  programId: z.uuid().nullable(),
+});
+export type TAdminMe = z.infer<typeof ZAdminMe>;

@@ -46,5 +46,7 @@ export const ERROR_CODES = [
   'CLAIM_TX_PENDING',
   'CLAIM_TX_FAILED',
   'CLAIM_TX_INVALID',
+  // Custody (issue 17): a pending change approved by the admin who proposed it (same name or wallet).
+  'CHANGE_SELF_APPROVAL',
 ] as const;
 export type TErrorCode = (typeof ERROR_CODES)[number];

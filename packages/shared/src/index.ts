@@ -1,6 +1,7 @@
 export * from './admin';
 export * from './affiliates';
 export * from './auth';
+export * from './changes';
 export * from './claims';
 export * from './commerce';
 export * from './dev-wallet';

@@ -59,6 +59,26 @@ export const MANUAL_PAYMENT_REFERENCE_LENGTH_MAX = 100;
 /** Longest note of a manual payment. */
 export const MANUAL_PAYMENT_NOTE_LENGTH_MAX = 500;
 
+/**
+ * Upper bounds of every amount an admin can set or enter (maker-checker, issue 17). The contracts take
+ * uint256, but no sane program needs more than these; a typo of a few digits is refused instead of approved
+ * by a tired second admin. All in the currency's smallest unit.
+ */
+/** Largest manual payment: 1,000,000 USD (micro-USD, 6 decimals). */
+export const MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD = 1_000_000_000_000n;
+/** Largest program fee (registration payment and claim fee): 100,000 USD. */
+export const PROGRAM_FEE_MAX_MICRO_USD = 100_000_000_000n;
+/** Largest minimum payout of a program: 100,000 USD. */
+export const MIN_PAYOUT_MAX_MICRO_USD = 100_000_000_000n;
+/** Most SGE handed out per claim: 1,000,000,000 SGE (18 decimals). */
+export const CLAIM_AMOUNT_MAX_WEI = 1_000_000_000n * 10n ** 18n;
+
+/**
+ * A pending change (program money settings, a manual payment above the threshold) that no second admin
+ * decided within this time expires: approving it later is refused, and the proposer proposes again.
+ */
+export const CHANGE_REQUEST_TTL_SECONDS = 7 * 24 * 60 * 60;
+
 function check(condition: boolean, message: string) {
   if (!condition) throw new Error(`limits: ${message}`);
 }
@@ -77,3 +97,12 @@ check(
 );
 check(SIWE_NONCE_TTL_SECONDS < AFFILIATE_SESSION_TTL_SECONDS, 'a nonce must expire before a session');
 check(DOWNLINE_NODES_MAX >= AFFILIATE_DEPTH_MAX, 'a downline must hold at least one full branch');
+check(
+  MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD > 0n &&
+    PROGRAM_FEE_MAX_MICRO_USD > 0n &&
+    MIN_PAYOUT_MAX_MICRO_USD > 0n &&
+    CLAIM_AMOUNT_MAX_WEI > 0n &&
+    CLAIM_AMOUNT_MAX_WEI < 2n ** 256n,
+  'amount bounds must be positive and fit a uint256',
+);
+check(CHANGE_REQUEST_TTL_SECONDS >= 60 * 60, 'a second admin needs at least an hour to decide a change');

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { ZCommissionStatus } from './affiliates';
-import { MANUAL_PAYMENT_NOTE_LENGTH_MAX, MANUAL_PAYMENT_REFERENCE_LENGTH_MAX } from './limits';
+import {
+  MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD,
+  MANUAL_PAYMENT_NOTE_LENGTH_MAX,
+  MANUAL_PAYMENT_REFERENCE_LENGTH_MAX,
+} from './limits';
 import { ZTimestamp } from './pagination';
 import { ZWalletInput } from './registration';
 import { ZAddress } from './status';
@@ -13,6 +17,12 @@ export type TManualPaymentCurrency = z.infer<typeof ZManualPaymentCurrency>;
 export const ZPositiveAmountString = z
   .string()
   .regex(/^[1-9]\d{0,77}$/, 'a positive integer in the smallest unit (micro-USD: 6 decimals), as a string');
+
+/** A manual payment's amount: positive, at most MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD (1,000,000 USD). */
+export const ZManualPaymentAmount = ZPositiveAmountString.refine(
+  (value) => !/^\d+$/.test(value) || BigInt(value) <= MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD,
+  `at most ${MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD} micro-USD (1,000,000 USD) per manual payment`,
+);
 
 /**
  * The client's reference for a payment entered by hand (a bank transfer id, an invoice number): unique
@@ -33,7 +43,7 @@ export const ZManualPaymentRequest = z
   .object({
     programId: z.uuid().optional(),
     wallet: ZWalletInput,
-    amount: ZPositiveAmountString,
+    amount: ZManualPaymentAmount,
     currency: ZManualPaymentCurrency,
     reference: ZManualPaymentReference,
     note: z

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AFFILIATE_DEPTH_MAX, COMMISSION_LEVELS_MAX } from './limits';
+import {
+  AFFILIATE_DEPTH_MAX,
+  CLAIM_AMOUNT_MAX_WEI,
+  COMMISSION_LEVELS_MAX,
+  MIN_PAYOUT_MAX_MICRO_USD,
+  PROGRAM_FEE_MAX_MICRO_USD,
+} from './limits';
 import { ZTimestamp, ZUnsignedAmountString } from './pagination';
 import { ZAddress } from './status';
 
@@ -42,6 +48,74 @@ export const ZProgramSettings = z.object({
 });
 export type TProgramSettings = z.infer<typeof ZProgramSettings>;
 
+/**
+ * The settings that move money (issue 17): who is paid how much, when, and by which contract into which
+ * treasury. An admin's change to any of them is a pending change until a second admin approves it; a
+ * program API key cannot change them at all. Every other setting (name, status, depth, gates) applies at
+ * once.
+ */
+export const PROGRAM_MONEY_SETTINGS = [
+  'treasuryAddress',
+  'sgeIdAddress',
+  'sgeClaimAddress',
+  'payoutAddress',
+  'feeMicroUsd',
+  'claimAmountWei',
+  'commissionLevelsBps',
+  'holdPeriodSeconds',
+  'minPayoutMicroUsd',
+] as const satisfies readonly (keyof TProgramSettings)[];
+export type TProgramMoneySetting = (typeof PROGRAM_MONEY_SETTINGS)[number];
+
+/** The program fields that hold a contract or treasury address (chosen only from known deployments). */
+export const PROGRAM_ADDRESS_SETTINGS = [
+  'treasuryAddress',
+  'sgeIdAddress',
+  'sgeClaimAddress',
+  'payoutAddress',
+] as const satisfies readonly TProgramMoneySetting[];
+export type TProgramAddressSetting = (typeof PROGRAM_ADDRESS_SETTINGS)[number];
+
+/** A non-negative amount (decimal string) of at most `max` in the smallest unit. */
+function ZBoundedAmountString(max: bigint, unit: string) {
+  return ZUnsignedAmountString.refine(
+    // The regex check runs first but does not stop this one: BigInt only reads what it accepts.
+    (value) => !/^\d+$/.test(value) || BigInt(value) <= max,
+    `at most ${max} ${unit}`,
+  );
+}
+
+/**
+ * What an admin may set: ZProgramSettings with every amount bounded (limits.ts), so a slip of a few digits
+ * is a 400 naming the field rather than a change for the second admin to overlook.
+ */
+const ZProgramSettingsInput = ZProgramSettings.extend({
+  feeMicroUsd: ZBoundedAmountString(PROGRAM_FEE_MAX_MICRO_USD, 'micro-USD'),
+  claimAmountWei: ZBoundedAmountString(CLAIM_AMOUNT_MAX_WEI, 'wei'),
+  minPayoutMicroUsd: ZBoundedAmountString(MIN_PAYOUT_MAX_MICRO_USD, 'micro-USD'),
+});
+
+const MONEY_PICK = {
+  treasuryAddress: true,
+  sgeIdAddress: true,
+  sgeClaimAddress: true,
+  payoutAddress: true,
+  feeMicroUsd: true,
+  claimAmountWei: true,
+  commissionLevelsBps: true,
+  holdPeriodSeconds: true,
+  minPayoutMicroUsd: true,
+} as const;
+
+/** The money settings of a pending change (PROGRAM_SETTINGS): only the fields it changes, bounded. */
+export const ZProgramMoneySettings = ZProgramSettingsInput.pick(MONEY_PICK).partial();
+/**
+ * The same in responses, without the input bounds: a change stored before a bound was tightened (or a
+ * program's value from before the bounds) is still shown, never a 500.
+ */
+export const ZProgramMoneySettingsView = ZProgramSettings.pick(MONEY_PICK).partial();
+export type TProgramMoneySettings = z.infer<typeof ZProgramMoneySettings>;
+
 export const ZProgram = ZProgramSettings.extend({
   id: z.uuid(),
   slug: z.string(),
@@ -51,7 +125,12 @@ export const ZProgram = ZProgramSettings.extend({
 });
 export type TProgram = z.infer<typeof ZProgram>;
 
-export const ZCreateProgramRequest = ZProgramSettings.partial()
+/**
+ * POST /api/admin/programs. With no money setting the program starts ACTIVE on the database defaults; with
+ * any, it starts PAUSED on the defaults and the money settings wait for a second admin as a pending change
+ * (resume it after the approval).
+ */
+export const ZCreateProgramRequest = ZProgramSettingsInput.partial()
   .extend({
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes (1-63)'),
     name: z.string().trim().min(1).max(200),
@@ -59,8 +138,11 @@ export const ZCreateProgramRequest = ZProgramSettings.partial()
   .strict();
 export type TCreateProgramRequest = z.infer<typeof ZCreateProgramRequest>;
 
-/** Only these fields can change; anything else in the body is a 400 naming it. */
-export const ZUpdateProgramRequest = ZProgramSettings.partial()
+/**
+ * Only these fields can change; anything else in the body is a 400 naming it. Money settings
+ * (PROGRAM_MONEY_SETTINGS) become a pending change; the others apply at once.
+ */
+export const ZUpdateProgramRequest = ZProgramSettingsInput.partial()
   .extend({ status: ZProgramStatus.optional() })
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');

@@ -20,6 +20,8 @@ export const RECONCILIATION_CHECKS = [
   'processing_time',
   'pending_payout_batches',
   'webhook_failures',
+  // Issue 17: manual revenue without a reference, or above the threshold without a second admin's approval.
+  'manual_revenue',
 ] as const;
 export const ZReconciliationCheckName = z.enum(RECONCILIATION_CHECKS);
 export type TReconciliationCheckName = z.infer<typeof ZReconciliationCheckName>;

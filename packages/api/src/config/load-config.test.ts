@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ANVIL_MNEMONIC } from '@sge/contracts';
+import { mnemonicToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/platform';
 import { renderEnvExample } from './env-example';
-import { ConfigError, DEV_ADMIN_KEY, devPrivateKey, loadConfig } from './load-config';
+import { ConfigError, DEV_ADMIN_KEY, DEV_ADMIN_KEY_2, devPrivateKey, loadConfig } from './load-config';
 import { findRepoRoot } from './repo-root';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -26,14 +28,27 @@ const REAL_ENV = {
 };
 
 describe('loadConfig', () => {
-  it('defaults to Mock mode with development keys, port 3000 and the dev admin key', () => {
+  it('defaults to Mock mode with development keys, port 3000 and the two demo admins with wallets', () => {
     const config = loadConfig({});
     expect(config.mode).toBe('MOCK');
     expect(config.role).toBe('all');
     expect(config.http.port).toBe(3000);
     expect(config.http.appOrigins).toEqual(['http://localhost:5173']);
     expect(config.chain.relayerPrivateKey).toBe(devPrivateKey(1));
-    expect(config.admin.keys).toEqual([{ name: 'dev', key: DEV_ADMIN_KEY }]);
+    expect(config.admin.keys).toEqual([
+      {
+        name: 'dev',
+        key: DEV_ADMIN_KEY,
+        wallet: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 7 }).address,
+      },
+      {
+        name: 'dev2',
+        key: DEV_ADMIN_KEY_2,
+        wallet: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 8 }).address,
+      },
+    ]);
+    expect(config.admin.manualPaymentApprovalThresholdMicroUsd).toBe(1_000_000_000n);
+    expect(config.contractAddressAllowlist).toEqual([]);
     expect(config.chain.balanceWarningWei).toBe(100_000_000_000_000_000n);
   });
 
@@ -161,8 +176,63 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ ADMIN_API_KEYS: 'no-colon-here' })).toEqual(['ADMIN_API_KEYS']);
     expect(loadConfig({ ADMIN_API_KEY: 'single-key-123' }).admin.keys).toEqual([
-      { name: 'admin', key: 'single-key-123' },
+      { name: 'admin', key: 'single-key-123', wallet: null },
     ]);
+  });
+
+  it('reads an admin’s optional wallet, checksummed, and refuses a bad address or two admins sharing one', () => {
+    const wallet = '0x8ba1f109551bd432803012645ac136ddd64dba72';
+    expect(
+      loadConfig({ ADMIN_API_KEYS: `alice:key-one-long:${wallet},bob:key:with:colons` }).admin.keys,
+    ).toEqual([
+      { name: 'alice', key: 'key-one-long', wallet: '0x8ba1f109551bD432803012645Ac136ddd64DBA72' },
+      { name: 'bob', key: 'key:with:colons', wallet: null },
+    ]);
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (caught) {
+        return (caught as ConfigError).problems.map((p) => `${p.variable}: ${p.problem}`);
+      }
+      return [];
+    };
+    expect(problems({ ADMIN_API_KEYS: 'alice:key-one-long:0x1234' })).toEqual([
+      'ADMIN_API_KEYS: entry 1: the wallet "0x1234" is not a 20-byte hex address with a valid checksum',
+    ]);
+    // A mixed-case address whose checksum is wrong is a typo, not a wallet.
+    expect(
+      problems({ ADMIN_API_KEYS: 'alice:key-one-long:0x8BA1f109551bD432803012645Ac136ddd64DBA72' }),
+    ).toEqual([expect.stringContaining('entry 1: the wallet')]);
+    expect(
+      problems({
+        ADMIN_API_KEYS: `alice:key-one-long:${wallet},bob:key-two-long:0x8ba1f109551bD432803012645Ac136ddd64DBA72`,
+      }),
+    ).toEqual([
+      'ADMIN_API_KEYS: admins "alice" and "bob" share the wallet 0x8ba1f109551bD432803012645Ac136ddd64DBA72; each admin needs their own',
+    ]);
+  });
+
+  it('reads the manual payment approval threshold and the contract address allowlist, and names bad values', () => {
+    const config = loadConfig({
+      MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD: '5000000',
+      CONTRACT_ADDRESS_ALLOWLIST:
+        '0x8ba1f109551bd432803012645ac136ddd64dba72, 0x00000000000000000000000000000000000A11cE',
+    });
+    expect(config.admin.manualPaymentApprovalThresholdMicroUsd).toBe(5_000_000n);
+    expect(config.contractAddressAllowlist).toEqual([
+      '0x8ba1f109551bD432803012645Ac136ddd64DBA72',
+      '0x00000000000000000000000000000000000A11cE',
+    ]);
+    expect(problemsOf({ MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD: '1.5' })).toEqual([
+      'MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD',
+    ]);
+    // Above the largest manual payment there would be nothing left to approve.
+    expect(problemsOf({ MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD: '1000000000001' })).toEqual([
+      'MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD',
+    ]);
+    expect(
+      problemsOf({ CONTRACT_ADDRESS_ALLOWLIST: '0x8ba1f109551bd432803012645ac136ddd64dba72,nope' }),
+    ).toEqual(['CONTRACT_ADDRESS_ALLOWLIST']);
   });
 });
 

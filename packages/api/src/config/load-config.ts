@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ANVIL_MNEMONIC } from '@sge/contracts';
+import { MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD } from '@sge/shared';
 import { CronExpressionParser } from 'cron-parser';
 import { type Address, getAddress, type Hex, isAddress, parseEther, parseGwei } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
@@ -25,7 +26,11 @@ export type TContractAddresses = {
   sgeToken: Address | null;
 };
 
-export type TAdminKey = { name: string; key: string };
+/**
+ * One named admin: a person. `wallet` (optional, EIP-55 checksummed) is the address that signs that admin's
+ * payout approvals; no two admins share one.
+ */
+export type TAdminKey = { name: string; key: string; wallet: Address | null };
 
 export type TConfig = {
   mode: TMode;
@@ -58,7 +63,19 @@ export type TConfig = {
   };
   relayer: TRelayerSettings;
   contracts: TContractAddresses;
-  admin: { keys: TAdminKey[] };
+  admin: {
+    keys: TAdminKey[];
+    /**
+     * MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD: a manual payment above this amount (smallest unit) is a
+     * pending change until a second admin approves it; at or below it, it is recorded at once.
+     */
+    manualPaymentApprovalThresholdMicroUsd: bigint;
+  };
+  /**
+   * CONTRACT_ADDRESS_ALLOWLIST: addresses an admin may set as a program's treasury or contract besides those
+   * of the deployment records and the configured ones (checksummed).
+   */
+  contractAddressAllowlist: Address[];
   commerce: {
     apiKey: string | null;
     webhookSecret: string | null;
@@ -99,6 +116,18 @@ export class ConfigError extends Error {
 
 /** The admin key Mock mode and local development use when none is configured. Refused in Production. */
 export const DEV_ADMIN_KEY = 'dev-admin-key';
+/** The second demo admin's key (Mock mode and development), so two people can approve with one command. */
+export const DEV_ADMIN_KEY_2 = 'dev-admin-key-2';
+/**
+ * The demo admins of Mock mode and development when ADMIN_API_KEYS is not set: their wallets are anvil's
+ * published development accounts #7 and #8 (public keys; never in Production, which refuses the dev keys).
+ */
+export const DEMO_ADMINS = [
+  { name: 'dev', key: DEV_ADMIN_KEY, accountIndex: 7 },
+  { name: 'dev2', key: DEV_ADMIN_KEY_2, accountIndex: 8 },
+] as const;
+/** Default of MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD: 1,000 USD. */
+export const DEFAULT_MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD = 1_000_000_000n;
 /** The Commerce webhook secret Mock mode's simulated checkout signs with. Refused in Production. */
 export const MOCK_COMMERCE_WEBHOOK_SECRET = 'mock-commerce-webhook-secret';
 
@@ -224,6 +253,32 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     }
     return getAddress(value);
   };
+  const addressList = (name: string): Address[] => {
+    const value = raw(name);
+    if (value === null) return [];
+    const addresses: Address[] = [];
+    for (const [index, entry] of value.split(',').entries()) {
+      const candidate = entry.trim();
+      if (!isAddress(candidate, { strict: true })) {
+        problem(
+          name,
+          `entry ${index + 1} ("${candidate}") is not a 20-byte hex address with a valid checksum`,
+        );
+        continue;
+      }
+      addresses.push(getAddress(candidate));
+    }
+    return addresses;
+  };
+  const microUsd = (name: string, fallback: bigint, max: bigint): bigint => {
+    const value = raw(name);
+    if (value === null) return fallback;
+    if (!/^\d{1,30}$/.test(value) || BigInt(value) > max) {
+      problem(name, `"${value}" is not a whole number of micro-USD from 0 to ${max}`);
+      return fallback;
+    }
+    return BigInt(value);
+  };
   const privateKey = (name: string): Hex | null => {
     const value = raw(name);
     if (value === null) return null;
@@ -298,7 +353,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     treasury = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: MOCK_TREASURY_INDEX }).address;
 
   const adminKeys = parseAdminKeys(raw('ADMIN_API_KEYS'), raw('ADMIN_API_KEY'), problem);
-  if (adminKeys.length === 0 && mode !== 'PRODUCTION') adminKeys.push({ name: 'dev', key: DEV_ADMIN_KEY });
+  if (adminKeys.length === 0 && mode !== 'PRODUCTION') {
+    for (const demo of DEMO_ADMINS) {
+      const wallet = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: demo.accountIndex }).address;
+      adminKeys.push({ name: demo.name, key: demo.key, wallet });
+    }
+  }
   if (adminKeys.length === 0 && mode === 'PRODUCTION') {
     problem('ADMIN_API_KEYS', 'is required in Production (NODE_ENV=production)');
   }
@@ -378,7 +438,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       usdt: address('USDT_ADDRESS'),
       sgeToken: address('SGE_TOKEN_ADDRESS'),
     },
-    admin: { keys: adminKeys },
+    admin: {
+      keys: adminKeys,
+      manualPaymentApprovalThresholdMicroUsd: microUsd(
+        'MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD',
+        DEFAULT_MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD,
+        MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD,
+      ),
+    },
+    contractAddressAllowlist: addressList('CONTRACT_ADDRESS_ALLOWLIST'),
     commerce: {
       apiKey: raw('COINBASE_COMMERCE_API_KEY'),
       webhookSecret,
@@ -419,6 +487,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
   return config;
 }
 
+/**
+ * ADMIN_API_KEYS: `name:key[:0xWallet]` entries separated by commas. The wallet is the entry's last part when
+ * that part starts with 0x (so a key may contain colons but not end in `:0x…`); it is checksummed, and a
+ * mixed-case address with a wrong checksum is refused as a typo. Names, keys and wallets are each unique.
+ */
 function parseAdminKeys(
   list: string | null,
   single: string | null,
@@ -426,24 +499,48 @@ function parseAdminKeys(
 ): TAdminKey[] {
   const keys: TAdminKey[] = [];
   if (list) {
-    for (const [index, pair] of list.split(',').entries()) {
-      const match = /^\s*([A-Za-z0-9_.@-]{1,64}):(\S{8,})\s*$/.exec(pair);
+    for (const [index, entry] of list.split(',').entries()) {
+      const parts = entry.trim().split(':');
+      let wallet: Address | null = null;
+      if (parts.length >= 3 && /^0x/i.test(parts.at(-1)!)) {
+        const candidate = parts.pop()!;
+        if (!isAddress(candidate, { strict: true })) {
+          problem(
+            'ADMIN_API_KEYS',
+            `entry ${index + 1}: the wallet "${candidate}" is not a 20-byte hex address with a valid checksum`,
+          );
+          continue;
+        }
+        wallet = getAddress(candidate);
+      }
+      const match = /^([A-Za-z0-9_.@-]{1,64}):(\S{8,})$/.exec(parts.join(':'));
       if (!match) {
         problem(
           'ADMIN_API_KEYS',
-          `entry ${index + 1} is not name:key (name 1-64 of A-Z a-z 0-9 _ . @ -, key ≥ 8 chars)`,
+          `entry ${index + 1} is not name:key[:0xWallet] (name 1-64 of A-Z a-z 0-9 _ . @ -, key ≥ 8 chars)`,
         );
         continue;
       }
-      keys.push({ name: match[1]!, key: match[2]! });
+      keys.push({ name: match[1]!, key: match[2]!, wallet });
     }
   }
-  if (single) keys.push({ name: 'admin', key: single });
+  if (single) keys.push({ name: 'admin', key: single, wallet: null });
   const names = new Set<string>();
   const values = new Set<string>();
-  for (const { name, key } of keys) {
+  const wallets = new Map<string, string>();
+  for (const { name, key, wallet } of keys) {
     if (names.has(name)) problem('ADMIN_API_KEYS', `the name "${name}" is used twice`);
     if (values.has(key)) problem('ADMIN_API_KEYS', `two admins share one key (names ${name} and another)`);
+    if (wallet) {
+      const other = wallets.get(wallet);
+      if (other !== undefined) {
+        problem(
+          'ADMIN_API_KEYS',
+          `admins "${other}" and "${name}" share the wallet ${wallet}; each admin needs their own`,
+        );
+      }
+      wallets.set(wallet, name);
+    }
     names.add(name);
     values.add(key);
   }

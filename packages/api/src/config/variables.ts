@@ -240,9 +240,11 @@ export const VARIABLES: readonly TVariable[] = [
   {
     name: 'ADMIN_API_KEYS',
     group: 'Security',
-    purpose: 'Named admin keys, name:key pairs separated by commas; the name is the actor in the audit log',
-    example: 'alice:change-me-long-random-key,bob:another-long-random-key',
-    defaultText: 'Mock/dev: dev:dev-admin-key',
+    purpose:
+      'Named admins, name:key[:0xWallet] entries separated by commas; the name is the actor in the audit log, the wallet (optional, one per admin) signs that admin’s payout approvals',
+    example:
+      'alice:change-me-long-random-key:0x00000000000000000000000000000000000A11cE,bob:another-long-random-key',
+    defaultText: 'Mock/dev: dev:dev-admin-key:<anvil account 7>,dev2:dev-admin-key-2:<anvil account 8>',
     secret: true,
   },
   {
@@ -250,6 +252,19 @@ export const VARIABLES: readonly TVariable[] = [
     group: 'Security',
     purpose: 'A single admin key (the seed guide); same as ADMIN_API_KEYS=admin:<key>',
     secret: true,
+  },
+  {
+    name: 'MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD',
+    group: 'Security',
+    purpose:
+      'A manual payment above this amount (micro-USD: 1000000000 = 1,000 USD) is recorded only after a second admin approves it; at or below it, at once',
+    defaultText: '1000000000',
+  },
+  {
+    name: 'CONTRACT_ADDRESS_ALLOWLIST',
+    group: 'Security',
+    purpose:
+      'Addresses (comma-separated, checksummed) an admin may set as a program’s treasury or contract, besides the deployment records (packages/contracts/deployments/<chainId>.json) and the configured addresses',
   },
   {
     name: 'COINBASE_COMMERCE_API_KEY',

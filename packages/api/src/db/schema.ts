@@ -417,6 +417,31 @@ export interface ReconciliationRunsTable {
   finished_at: Timestamp | null;
 }
 
+/** 0008-custody-approvals: changes waiting for (or decided by) a second admin. */
+export interface ChangeRequestsTable {
+  id: Generated<string>;
+  program_id: string;
+  kind: 'PROGRAM_SETTINGS' | 'MANUAL_PAYMENT';
+  subject_key: string;
+  payload: Json<Record<string, unknown>>;
+  before: Json<Record<string, unknown>> | null;
+  status: ColumnType<
+    'PENDING' | 'APPLIED' | 'REJECTED' | 'EXPIRED',
+    'PENDING' | undefined,
+    'PENDING' | 'APPLIED' | 'REJECTED' | 'EXPIRED'
+  >;
+  proposed_by: string;
+  proposed_by_wallet: string | null;
+  proposed_at: CreatedAt;
+  request_id: string | null;
+  expires_at: Date;
+  decided_by: string | null;
+  decided_by_wallet: string | null;
+  decided_at: Timestamp | null;
+  reason: string | null;
+  result: Json<Record<string, unknown>> | null;
+}
+
 export interface Database {
   mint_batches: MintBatchesTable;
   relayer_accounts: RelayerAccountsTable;
@@ -446,9 +471,11 @@ export interface Database {
   settlement_refunds: SettlementRefundsTable;
   commission_clawbacks: CommissionClawbacksTable;
   reconciliation_runs: ReconciliationRunsTable;
+  change_requests: ChangeRequestsTable;
 }
 
 export type TProgram = Selectable<ProgramsTable>;
+export type TChangeRequest = Selectable<ChangeRequestsTable>;
 export type TIntent = Selectable<IntentsTable>;
 export type TNewIntent = Insertable<IntentsTable>;
 export type TIntentUpdate = Updateable<IntentsTable>;

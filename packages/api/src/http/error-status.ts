@@ -33,4 +33,5 @@ export const ERROR_STATUS: Record<TErrorCode, number> = {
   CLAIM_TX_PENDING: 409,
   CLAIM_TX_FAILED: 422,
   CLAIM_TX_INVALID: 422,
+  CHANGE_SELF_APPROVAL: 403,
 };

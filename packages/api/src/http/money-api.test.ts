@@ -99,6 +99,21 @@ describe('money API', () => {
     });
     expect(created.status).toBe(201);
     B = created.body.id;
+    // Its minimum payout is a money setting: the program waits, PAUSED, for a second admin (issue 17).
+    expect(created.body).toMatchObject({
+      status: 'PAUSED',
+      minPayoutMicroUsd: '10000000',
+      maxAffiliateDepth: 2,
+      pendingChange: { kind: 'PROGRAM_SETTINGS', status: 'PENDING', payload: { minPayoutMicroUsd: '1' } },
+    });
+    const approvedB = await api('POST', `/api/admin/changes/${created.body.pendingChange.id}/approve`, {
+      key: BOB,
+    });
+    expect(approvedB.status).toBe(200);
+    expect((await api('POST', `/api/admin/programs/${B}/resume`, { key: ALICE })).body).toMatchObject({
+      status: 'ACTIVE',
+      minPayoutMicroUsd: '1',
+    });
     const newKey = async (programId: string, name: string) => {
       const response = await api('POST', `/api/admin/programs/${programId}/api-keys`, {
         key: ALICE,
@@ -157,6 +172,7 @@ describe('money API', () => {
     };
     let batchId: string;
     let payoutIdOfX: string;
+    let changeIdOfA: string;
     const adminCases = (): TCase[] => [
       { method: 'POST', path: '/api/admin/programs', body: { slug: 'never', name: 'Never' }, global: true },
       { method: 'GET', path: `/api/admin/programs/${A}` },
@@ -183,15 +199,36 @@ describe('money API', () => {
       { method: 'GET', path: `/api/admin/ledger/entries?programId=${A}` },
       { method: 'GET', path: `/api/admin/ledger/verify?programId=${A}` },
       { method: 'GET', path: `/api/admin/commissions?programId=${A}` },
-      { method: 'POST', path: '/api/admin/payout-batches', body: { programId: A } },
+      // Moving money needs an admin (a person): a program key gets 403 whatever program it names.
+      { method: 'POST', path: '/api/admin/payout-batches', body: { programId: A }, global: true },
       { method: 'GET', path: `/api/admin/payout-batches?programId=${A}` },
       { method: 'GET', path: `/api/admin/payout-batches/${batchId}` },
-      { method: 'POST', path: `/api/admin/payout-batches/${batchId}/approve` },
-      { method: 'POST', path: `/api/admin/payout-batches/${batchId}/reject`, body: { reason: 'r' } },
-      { method: 'POST', path: `/api/admin/payout-batches/${batchId}/cancel`, body: { reason: 'r' } },
-      { method: 'POST', path: `/api/admin/payout-batches/${batchId}/execute` },
-      { method: 'GET', path: `/api/admin/audit-log?programId=${A}` },
+      { method: 'POST', path: `/api/admin/payout-batches/${batchId}/approve`, global: true },
       {
+        method: 'POST',
+        path: `/api/admin/payout-batches/${batchId}/reject`,
+        body: { reason: 'r' },
+        global: true,
+      },
+      {
+        method: 'POST',
+        path: `/api/admin/payout-batches/${batchId}/cancel`,
+        body: { reason: 'r' },
+        global: true,
+      },
+      { method: 'POST', path: `/api/admin/payout-batches/${batchId}/execute`, global: true },
+      { method: 'GET', path: `/api/admin/audit-log?programId=${A}` },
+      { method: 'GET', path: `/api/admin/changes?programId=${A}` },
+      { method: 'GET', path: `/api/admin/changes/${changeIdOfA}` },
+      { method: 'POST', path: `/api/admin/changes/${changeIdOfA}/approve`, global: true },
+      {
+        method: 'POST',
+        path: `/api/admin/changes/${changeIdOfA}/reject`,
+        body: { reason: 'r' },
+        global: true,
+      },
+      {
+        global: true,
         method: 'POST',
         path: '/api/admin/payments',
         body: {
@@ -218,6 +255,7 @@ describe('money API', () => {
       { method: 'POST', path: '/api/admin/commerce/charges/NOSUCHCHARGE1/refund', body: { reason: 'r' } },
       // Lists a program key may call without naming a program: they show only its own program (below).
       { method: 'GET', path: '/api/admin/programs' },
+      { method: 'GET', path: '/api/admin/me' },
     ];
     const affiliateCases = (): TCase[] => [
       { method: 'GET', path: '/api/affiliate/me' },
@@ -240,6 +278,13 @@ describe('money API', () => {
       const pending = await api('POST', '/api/admin/payout-batches', { key: ALICE, body: { programId: A } });
       expect(pending.status).toBe(201);
       batchId = pending.body.id;
+      // A pending change of program A (its hold period), for the change routes' cases.
+      const change = await api('PATCH', `/api/admin/programs/${A}`, {
+        key: ALICE,
+        body: { holdPeriodSeconds: 7200 },
+      });
+      expect(change.status).toBe(202);
+      changeIdOfA = change.body.pendingChange.id;
     });
 
     it('lists every admin and affiliate route of the OpenAPI document in its cases', async () => {
@@ -283,6 +328,15 @@ describe('money API', () => {
         if (c.method === 'GET' && c.path === '/api/admin/programs') {
           expect(other.status).toBe(200);
           expect(other.body.items.map((p: { id: string }) => p.id)).toEqual([B]);
+          continue;
+        }
+        if (c.method === 'GET' && c.path === '/api/admin/me') {
+          expect(other.body).toEqual({
+            name: 'apikey:ops-b',
+            kind: 'program-key',
+            wallet: null,
+            programId: B,
+          });
           continue;
         }
         expect(other.status, `${name} with program B's key`).toBe(c.global ? 403 : 404);
@@ -343,10 +397,44 @@ describe('money API', () => {
             .executeTakeFirstOrThrow()
         ).status,
       ).toBe('PENDING_APPROVAL');
-      // Program A's own key is a different actor: it may approve alice's batch.
-      const byKey = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, { key: keyA.key });
-      expect(byKey.status).toBe(200);
-      expect(byKey.body).toMatchObject({ status: 'APPROVED', approvedBy: 'apikey:ops-a' });
+      // Bob, a second person, may.
+      const byBob = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, { key: BOB });
+      expect(byBob.status).toBe(200);
+      expect(byBob.body).toMatchObject({ status: 'APPROVED', approvedBy: 'bob' });
+    });
+
+    it('one admin with two program keys cannot create and approve their own batch: program keys are not people', async () => {
+      // Issue 17's attack: alice mints two program keys of program A, creates with one, approves with the other.
+      const mint = async (name: string) =>
+        (await api('POST', `/api/admin/programs/${A}/api-keys`, { key: ALICE, body: { name } })).body
+          .key as string;
+      const [first, second] = [await mint('attacker-1'), await mint('attacker-2')];
+      const before = await databaseFingerprint(db);
+      const created = await api('POST', '/api/admin/payout-batches', { key: first, body: { programId: A } });
+      expect(created.status).toBe(403);
+      expect(created.body).toMatchObject({ error: 'FORBIDDEN', message: expect.stringMatching(/admin/) });
+      for (const verb of ['approve', 'execute']) {
+        const response = await api('POST', `/api/admin/payout-batches/${batchId}/${verb}`, { key: second });
+        expect(response.status, verb).toBe(403);
+      }
+      // Nor can a program key mint more keys, revoke them, or record the payment such a batch would pay.
+      expect(
+        (await api('POST', `/api/admin/programs/${A}/api-keys`, { key: first, body: { name: 'third' } }))
+          .status,
+      ).toBe(403);
+      expect((await api('POST', `/api/admin/api-keys/${keyA.id}/revoke`, { key: first })).status).toBe(403);
+      const payment = await api('POST', '/api/admin/payments', {
+        key: first,
+        body: {
+          wallet: newWallet().address,
+          amount: '10000000000000',
+          currency: 'USD',
+          reference: 'attack-1',
+          note: 'never recorded',
+        },
+      });
+      expect(payment.status).toBe(403);
+      expect(await databaseFingerprint(db)).toEqual(before);
     });
   });
 
@@ -371,22 +459,127 @@ describe('money API', () => {
       expect(fee.status).toBe(400);
       expect(fee.body.message).toMatch(/feeMicroUsd/);
 
-      const ok = await api('PATCH', `/api/admin/programs/${B}`, {
+      // Money settings wait for a second admin; the name applies at once.
+      const proposed = await api('PATCH', `/api/admin/programs/${B}`, {
         key: ALICE,
         headers: { 'x-request-id': 'req-program-update-1' },
-        body: { commissionLevelsBps: [1500, 500, 250], feeMicroUsd: '50000000' },
+        body: {
+          name: 'Other program, renamed',
+          commissionLevelsBps: [1500, 500, 250],
+          feeMicroUsd: '50000000',
+        },
+      });
+      expect(proposed.status).toBe(202);
+      expect(proposed.body).toMatchObject({
+        name: 'Other program, renamed',
+        commissionLevelsBps: [1000, 500],
+        feeMicroUsd: '100000000',
+        pendingChange: {
+          kind: 'PROGRAM_SETTINGS',
+          status: 'PENDING',
+          proposedBy: 'alice',
+          payload: { commissionLevelsBps: [1500, 500, 250], feeMicroUsd: '50000000' },
+          before: { commissionLevelsBps: [1000, 500], feeMicroUsd: '100000000' },
+        },
+      });
+      const changeId = proposed.body.pendingChange.id;
+      const self = await api('POST', `/api/admin/changes/${changeId}/approve`, { key: ALICE });
+      expect(self.status).toBe(403);
+      expect(self.body.error).toBe('CHANGE_SELF_APPROVAL');
+      const ok = await api('POST', `/api/admin/changes/${changeId}/approve`, {
+        key: BOB,
+        headers: { 'x-request-id': 'req-change-approve-1' },
       });
       expect(ok.status).toBe(200);
-      expect(ok.body).toMatchObject({ commissionLevelsBps: [1500, 500, 250], feeMicroUsd: '50000000' });
+      expect(ok.body).toMatchObject({ status: 'APPLIED', decidedBy: 'bob' });
+      expect((await api('GET', `/api/admin/programs/${B}`, { key: ALICE })).body).toMatchObject({
+        commissionLevelsBps: [1500, 500, 250],
+        feeMicroUsd: '50000000',
+      });
       const audit = await api('GET', `/api/admin/audit-log?programId=${B}&action=program.update`, {
         key: ALICE,
       });
       expect(audit.body.items[0]).toMatchObject({
-        actor: 'alice',
-        requestId: 'req-program-update-1',
+        actor: 'bob',
+        requestId: 'req-change-approve-1',
         before: { commissionLevelsBps: [1000, 500], feeMicroUsd: '100000000' },
         after: { commissionLevelsBps: [1500, 500, 250], feeMicroUsd: '50000000' },
       });
+      const proposal = await api('GET', `/api/admin/audit-log?subjectId=${changeId}`, { key: ALICE });
+      expect(proposal.body.items.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+        ['change.approve', 'bob'],
+        ['change.propose', 'alice'],
+      ]);
+    });
+
+    it('a program key cannot change commission levels, hold, addresses, fees, claim amount or minimum payout', async () => {
+      const before = await databaseFingerprint(db);
+      const money: Record<string, unknown> = {
+        commissionLevelsBps: [9000],
+        holdPeriodSeconds: 0,
+        minPayoutMicroUsd: '1',
+        feeMicroUsd: '1',
+        claimAmountWei: '1',
+        treasuryAddress: newWallet().address,
+        sgeIdAddress: newWallet().address,
+        sgeClaimAddress: newWallet().address,
+        payoutAddress: platform.runtime.contracts.payout,
+      };
+      for (const [field, value] of Object.entries(money)) {
+        const response = await api('PATCH', `/api/admin/programs/${B}`, {
+          key: keyB.key,
+          body: { name: 'sneaky', [field]: value },
+        });
+        expect(response.status, field).toBe(403);
+        expect(response.body).toMatchObject({ error: 'FORBIDDEN', details: { field: `body.${field}` } });
+      }
+      expect(await databaseFingerprint(db)).toEqual(before);
+    });
+
+    it('takes contract and treasury addresses only from the known deployments, and bounds every amount', async () => {
+      const before = await databaseFingerprint(db);
+      for (const field of ['treasuryAddress', 'sgeIdAddress', 'sgeClaimAddress', 'payoutAddress']) {
+        const unknown = await api('PATCH', `/api/admin/programs/${B}`, {
+          key: ALICE,
+          body: { [field]: newWallet().address },
+        });
+        expect(unknown.status, field).toBe(400);
+        expect(unknown.body).toMatchObject({
+          error: 'VALIDATION_FAILED',
+          details: { field: `body.${field}` },
+        });
+        expect(unknown.body.message).toMatch(new RegExp(`^body\\.${field}: `));
+      }
+      // The SGE-ID contract is known, but not as a payout contract.
+      const wrongRole = await api('PATCH', `/api/admin/programs/${B}`, {
+        key: ALICE,
+        body: { payoutAddress: platform.runtime.contracts.sgeId },
+      });
+      expect(wrongRole.status).toBe(400);
+      for (const [field, value] of [
+        ['feeMicroUsd', '100000000001'],
+        ['minPayoutMicroUsd', '100000000001'],
+        ['claimAmountWei', `1${'0'.repeat(27)}1`],
+      ] as const) {
+        const tooMuch = await api('PATCH', `/api/admin/programs/${B}`, {
+          key: ALICE,
+          body: { [field]: value },
+        });
+        expect(tooMuch.status, field).toBe(400);
+        expect(tooMuch.body.message).toMatch(new RegExp(field));
+      }
+      expect(await databaseFingerprint(db)).toEqual(before);
+      const known = await api('PATCH', `/api/admin/programs/${B}`, {
+        key: ALICE,
+        body: { payoutAddress: platform.runtime.contracts.payout },
+      });
+      expect(known.status).toBe(202);
+      expect(known.body.pendingChange.payload).toEqual({ payoutAddress: platform.runtime.contracts.payout });
+      const withdrawn = await api('POST', `/api/admin/changes/${known.body.pendingChange.id}/reject`, {
+        key: ALICE,
+        body: { reason: 'proposed by mistake' },
+      });
+      expect(withdrawn.body).toMatchObject({ status: 'REJECTED', decidedBy: 'alice' });
     });
 
     it('pauses and resumes a program; a paused program accepts no new intents', async () => {

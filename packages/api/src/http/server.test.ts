@@ -1,4 +1,6 @@
+import { ANVIL_MNEMONIC } from '@sge/contracts';
 import { ZHealthResponse, ZSystemStatus } from '@sge/shared';
+import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, tempDir } from '../../test/support/platform';
 import type { TPlatform } from '../platform';
@@ -64,6 +66,24 @@ describe('HTTP API in Mock mode', () => {
     });
     expect(badJson.status).toBe(400);
     expect((await badJson.json()).error).toBe('BAD_REQUEST');
+  });
+
+  it('knows Mock mode’s two demo admins as people with the wallets of anvil accounts 7 and 8 (GET /api/admin/me)', async () => {
+    const me = async (key: string) =>
+      await (await fetch(`${url}/api/admin/me`, { headers: { 'x-admin-key': key } })).json();
+    expect(await me('dev-admin-key')).toEqual({
+      name: 'dev',
+      kind: 'admin',
+      wallet: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 7 }).address,
+      programId: null,
+    });
+    expect(await me('dev-admin-key-2')).toEqual({
+      name: 'dev2',
+      kind: 'admin',
+      wallet: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 8 }).address,
+      programId: null,
+    });
+    expect((await fetch(`${url}/api/admin/me`)).status).toBe(401);
   });
 
   it('refuses text PostgreSQL cannot store (a NUL character) as 400 naming the field, writing nothing', async () => {

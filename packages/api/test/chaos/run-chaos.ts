@@ -113,8 +113,16 @@ async function run(cluster: TChaosCluster): Promise<number> {
     headers: admin('creator'),
     body: { holdPeriodSeconds: 0, minPayoutMicroUsd: '1' },
   });
-  if (patched.status !== 200)
+  // Money settings wait for the second admin (issue 17's maker-checker).
+  if (patched.status !== 202)
     throw new Error(`program update: ${patched.status} ${JSON.stringify(patched.body)}`);
+  const approvedChange = await api('POST', `/api/admin/changes/${patched.body.pendingChange.id}/approve`, {
+    headers: admin('approver'),
+  });
+  if (approvedChange.status !== 200)
+    throw new Error(
+      `program change approval: ${approvedChange.status} ${JSON.stringify(approvedChange.body)}`,
+    );
   const program = await cluster.database.db
     .selectFrom('programs')
     .select(['commission_levels_bps', 'max_affiliate_depth'])

@@ -502,10 +502,18 @@ describe('fuzz: hostile requests to every endpoint of the OpenAPI document', () 
       body: { name: 'fuzz-b-key' },
     });
     expect(keyB.status).toBe(201);
-    await api('PATCH', `/api/admin/programs/${DEFAULT_PROGRAM_ID}`, {
+    // Money settings apply once a second admin approves them (issue 17's maker-checker).
+    const moneySettings = await api('PATCH', `/api/admin/programs/${DEFAULT_PROGRAM_ID}`, {
       key: ALICE,
       body: { holdPeriodSeconds: 0, minPayoutMicroUsd: '1' },
     });
+    expect(moneySettings.status).toBe(202);
+    const approvedSettings = await api(
+      'POST',
+      `/api/admin/changes/${moneySettings.body.pendingChange.id}/approve`,
+      { key: BOB },
+    );
+    expect(approvedSettings.status).toBe(200);
     const x = newWallet();
     const y = newWallet();
     const ax = await registerAffiliateViaApi(api, x, { programId: DEFAULT_PROGRAM_ID, code: 'FUZZX' });

@@ -3,12 +3,14 @@ import { affiliateTermsMessage } from '@sge/shared';
 import { type Kysely, sql } from 'kysely';
 import { type Address, getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_KNOWN_ADDRESSES } from '../../src/chain/known-addresses';
 import type { TDb } from '../../src/db/client';
 import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
 import type { Database, TCurrency } from '../../src/db/schema';
 import { insertAffiliate } from '../../src/domain/affiliates/register-affiliate';
 import { setAffiliateStatus } from '../../src/domain/affiliates/set-affiliate-status';
 import { AppError } from '../../src/domain/app-error';
+import { approveChange } from '../../src/domain/changes/approve-change';
 import { matureCommissions } from '../../src/domain/commissions/mature-commissions';
 import { recordRevenueSettlement } from '../../src/domain/commissions/record-revenue-settlement';
 import { refundSettlement } from '../../src/domain/commissions/refund-settlement';
@@ -19,6 +21,7 @@ import { executePayoutBatch, onChainBatchId } from '../../src/domain/payouts/exe
 import { releasePayoutBatch } from '../../src/domain/payouts/release-payout-batch';
 import { startPayoutBatchExecution } from '../../src/domain/payouts/start-payout-batch-execution';
 import { createProgram } from '../../src/domain/programs/create-program';
+import { updateProgram } from '../../src/domain/programs/update-program';
 import { CrashPlugin, InjectedCrash } from './crash-plugin';
 import { startPayoutChain, type TPayoutChain } from './payout-chain';
 import type { TTestDatabase } from './test-database';
@@ -253,9 +256,10 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
           holdMs: defaultProgram.hold_period_seconds * 1000,
           minPayout: defaultProgram.min_payout_micro_usd,
         });
-        const second = await createProgram(
+        // Its money settings are a pending change until a second admin approves it (issue 17); then resumed.
+        const created = await createProgram(
           db,
-          { actor: 'alice', requestId: null },
+          { actor: 'alice', requestId: null, wallet: null },
           {
             slug: `model-${seed}`,
             name: 'Model program',
@@ -264,7 +268,11 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
             holdPeriodSeconds: 3600,
             minPayoutMicroUsd: '1000000',
           },
+          { knownAddresses: NO_KNOWN_ADDRESSES },
         );
+        const bob = { actor: 'bob', requestId: null, wallet: null };
+        await approveChange(db, bob, created.pendingChange!.id, { knownAddresses: NO_KNOWN_ADDRESSES });
+        const second = await updateProgram(db, bob, created.program.id, { status: 'ACTIVE' });
         model.programs.set(second.id, {
           id: second.id,
           levels: [1200, 600, 300],

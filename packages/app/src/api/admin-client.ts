@@ -1,4 +1,5 @@
 import {
+  type TChange,
   type TCreateProgramRequest,
   type TManualPayment,
   type TManualPaymentRequest,
@@ -8,6 +9,7 @@ import {
   ZAdminSettlement,
   ZAdminUser,
   ZAuditLogEntry,
+  ZChange,
   ZManualPayment,
   ZPage,
   ZPayoutBatch,
@@ -164,8 +166,9 @@ export function createAdminClient(
       init?: TRequestOptions,
     ): Promise<TPage<TAuditLogEntry>> =>
       get(`/api/admin/audit-log?${query({ ...filter, limit: 100 })}`, ZPage(ZAuditLogEntry), init),
-    recordPayment: (body: TManualPaymentRequest): Promise<TManualPayment> =>
-      post('/api/admin/payments', ZManualPayment, body),
+    /** A recorded payment, or (above the approval threshold) the change waiting for a second admin. */
+    recordPayment: (body: TManualPaymentRequest): Promise<TManualPayment | TChange> =>
+      post('/api/admin/payments', z.union([ZManualPayment, ZChange]), body),
   };
 }
 export type TAdminClient = ReturnType<typeof createAdminClient>;

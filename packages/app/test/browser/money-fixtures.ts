@@ -111,7 +111,14 @@ export async function makeDefaultProgramPayFast(stack: TMoneyStack): Promise<str
     holdPeriodSeconds: 0,
     minPayoutMicroUsd: '1',
   });
-  expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+  // Money settings take effect once a second admin approves them (issue 17's maker-checker).
+  expect(updated.status, JSON.stringify(updated.body)).toBe(202);
+  const approved = await stack.adminCall(
+    'POST',
+    `/api/admin/changes/${updated.body.pendingChange.id}/approve`,
+    BOB_KEY,
+  );
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
   return program.id as string;
 }
 

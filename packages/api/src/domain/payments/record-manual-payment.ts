@@ -1,4 +1,8 @@
-import type { TManualPayment, TManualPaymentCurrency } from '@sge/shared';
+import {
+  MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD,
+  type TManualPayment,
+  type TManualPaymentCurrency,
+} from '@sge/shared';
 import { sql } from 'kysely';
 import { getAddress } from 'viem';
 import { AppError } from '../app-error';
@@ -33,6 +37,13 @@ export type TRecordManualPaymentInput = {
   note: string;
 };
 
+/**
+ * The second admin's approval of a payment above MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD (the
+ * MANUAL_PAYMENT change it applies). Kept in the intent's payload and the settlement's details, where the
+ * reconciliation check `manual_revenue` looks for it.
+ */
+export type TManualPaymentApproval = { changeId: string; proposedBy: string; approvedBy: string };
+
 type TManualPaymentPayload = {
   source: 'manual';
   reference: string;
@@ -41,6 +52,7 @@ type TManualPaymentPayload = {
   currency: TManualPaymentCurrency;
   note: string;
   enteredBy: string;
+  approval?: TManualPaymentApproval;
 };
 
 /**
@@ -67,11 +79,23 @@ export async function recordManualPayment(
   db: TDbExecutor,
   who: TActor,
   input: TRecordManualPaymentInput,
+  options: {
+    /** Who entered it when that is not `who` (an approved change: the proposer; `who` is the approver). */
+    enteredBy?: string;
+    approval?: TManualPaymentApproval;
+  } = {},
 ): Promise<TManualPayment> {
   if (input.amount <= 0n) {
     throw new AppError('VALIDATION_FAILED', 'body.amount: must be a positive amount', {
       details: { field: 'body.amount' },
     });
+  }
+  if (input.amount > MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `body.amount: at most ${MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD} (1,000,000 USD) per manual payment`,
+      { details: { field: 'body.amount' } },
+    );
   }
   const wallet = getAddress(input.wallet);
   const payload: TManualPaymentPayload = {
@@ -81,7 +105,8 @@ export async function recordManualPayment(
     amount: input.amount.toString(),
     currency: input.currency,
     note: input.note,
-    enteredBy: who.actor,
+    enteredBy: options.enteredBy ?? who.actor,
+    ...(options.approval ? { approval: options.approval } : {}),
   };
   return await inTransaction(db, async (tx) => {
     await getProgram(tx, input.programId);
@@ -106,7 +131,9 @@ export async function recordManualPayment(
         .updateTable('intents')
         .set({
           status: 'CONFIRMED',
-          status_reason: `manual payment ${input.reference} entered by ${who.actor}`,
+          status_reason: options.approval
+            ? `manual payment ${input.reference} entered by ${payload.enteredBy}, approved by ${options.approval.approvedBy}`
+            : `manual payment ${input.reference} entered by ${payload.enteredBy}`,
           confirmed_at: new Date(),
           updated_at: new Date(),
         })
@@ -157,6 +184,7 @@ export async function recordManualPayment(
         reference: input.reference,
         note: input.note,
         enteredBy: intent.payload.enteredBy,
+        ...(intent.payload.approval ? { approval: intent.payload.approval } : {}),
       },
     });
     const view: TManualPayment = {

@@ -22,6 +22,11 @@ export type TReconciliationContext = {
   queue: Pick<JobQueue, 'depth' | 'isPaused'>;
   queueNames: readonly string[];
   intentTimeoutMinutes: number;
+  /**
+   * MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD: manual revenue above it needs a second admin's approval
+   * (check-manual-revenue.ts); the configuration's default when absent.
+   */
+  manualPaymentApprovalThresholdMicroUsd?: bigint;
   now: () => Date;
 };
 

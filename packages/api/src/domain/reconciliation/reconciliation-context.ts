@@ -17,6 +17,7 @@ export function reconciliationContextOf(runtime: TRuntime): TReconciliationConte
     queue: runtime.queue,
     queueNames: QUEUE_NAMES,
     intentTimeoutMinutes: runtime.config.workers.intentTimeoutMinutes,
+    manualPaymentApprovalThresholdMicroUsd: runtime.config.admin.manualPaymentApprovalThresholdMicroUsd,
     now: () => new Date(),
   };
 }

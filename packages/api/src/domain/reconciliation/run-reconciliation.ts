@@ -10,6 +10,7 @@ import { checkAffiliateTree } from './check-affiliate-tree';
 import { checkCommissions } from './check-commissions';
 import type { TReconciliationCheck, TReconciliationContext } from './check-context';
 import { checkLedger } from './check-ledger';
+import { checkManualRevenue } from './check-manual-revenue';
 import { checkPayouts } from './check-payouts';
 import { checkPendingPayoutBatches } from './check-pending-payout-batches';
 import { checkProcessingTime } from './check-processing-time';
@@ -33,6 +34,7 @@ export const CHECKS: Record<TReconciliationCheckName, TReconciliationCheck> = {
   processing_time: checkProcessingTime,
   pending_payout_batches: checkPendingPayoutBatches,
   webhook_failures: checkWebhookFailures,
+  manual_revenue: checkManualRevenue,
 };
 
 /** Runs one check; a check that throws is an ERROR result (its message the summary), never a failed run. */

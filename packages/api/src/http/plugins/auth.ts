@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Address } from 'viem';
 import type { TAdminKey } from '../../config';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { findAffiliateByWallet } from '../../domain/affiliates/lookup-affiliate';
@@ -8,31 +9,39 @@ import { AppError } from '../../domain/app-error';
 import type { TActor } from '../../domain/audit/write-audit';
 import { apiKeyActor, findActiveProgramApiKey } from '../../domain/auth/program-api-keys';
 import { findAffiliateSession } from '../../domain/auth/sign-in-with-ethereum';
+import type { TAdminActor } from '../../domain/changes/propose-change';
 import type { TRuntime } from '../../runtime';
 import type { TApp } from '../server';
 
 /**
  * Authentication and authorization of the HTTP API, in one place. Three kinds of caller:
  *
- * - **admin** — a named key from ADMIN_API_KEYS, sent as `x-admin-key: <key>` or
- *   `Authorization: Bearer <key>`. Compared in constant time against every configured key (SHA-256 digests
- *   of equal length, no early exit). The name is the actor in the audit log and in two-person checks.
- *   Sees every program.
- * - **program key** — a program-scoped API key (`sgek_…`, created by an admin), sent the same way. Acts as
- *   `apikey:<name>`, and sees and changes only its own program: naming another program, or any object of
- *   another program, answers 404 exactly as if it did not exist. Cannot create programs or keys (403).
+ * - **admin** — a person: a named key from ADMIN_API_KEYS (`name:key[:0xWallet]`), sent as
+ *   `x-admin-key: <key>` or `Authorization: Bearer <key>`. Compared in constant time against every
+ *   configured key (SHA-256 digests of equal length, no early exit). The name is the actor in the audit log
+ *   and in two-person checks; the wallet (or null) signs that admin's payout approvals. Sees every program.
+ * - **program key** — automation: a program-scoped API key (`sgek_…`, created by an admin), sent the same
+ *   way. Acts as `apikey:<name>`, and sees and changes only its own program: naming another program, or any
+ *   object of another program, answers 404 exactly as if it did not exist. It can never move money or
+ *   decide who can (issue 17): creating programs or keys, creating, approving, rejecting, cancelling or
+ *   executing payout batches, recording manual payments, changing money settings and deciding pending
+ *   changes all answer 403 FORBIDDEN. Otherwise one admin could mint program keys as extra "people" and
+ *   approve their own payouts.
  * - **affiliate** — a Sign-In with Ethereum session (`sges_…` bearer token), for /api/affiliate/...: sees
  *   only its own data.
  *
- * Routes opt in with a guard as their `onRequest` hook (`guards.admin`, `guards.globalAdmin`,
- * `guards.affiliate`): it runs before the body is parsed or validated, so an unauthenticated request learns
+ * Routes opt in with a guard as their `onRequest` hook (`guards.admin`: an admin or a program key;
+ * `guards.person`: an admin only, for whatever moves money; `guards.globalAdmin`: an admin only, for
+ * platform-wide reads and keys; `guards.affiliate`): it runs before the body is parsed or validated, so an unauthenticated request learns
  * nothing, not even whether its body would be valid. It sets `request.principal` or answers 401 (no or
  * wrong credentials) / 403 (valid credentials, not allowed). Handlers then use the helpers below for the
  * actor and the program scope.
  */
 export type TAdminPrincipal =
-  | { kind: 'admin'; actor: string; programId: null }
-  | { kind: 'program-key'; actor: string; programId: string; keyId: string };
+  | { kind: 'admin'; actor: string; programId: null; wallet: Address | null }
+  | { kind: 'program-key'; actor: string; programId: string; keyId: string; wallet: null };
+/** The principal of a `guards.person` route: always a named admin. */
+export type TPersonPrincipal = Extract<TAdminPrincipal, { kind: 'admin' }>;
 export type TAffiliatePrincipal = {
   kind: 'affiliate';
   actor: string;
@@ -49,7 +58,7 @@ declare module 'fastify' {
 }
 
 type TGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-export type TAuthGuards = { admin: TGuard; globalAdmin: TGuard; affiliate: TGuard };
+export type TAuthGuards = { admin: TGuard; person: TGuard; globalAdmin: TGuard; affiliate: TGuard };
 
 /** Route module: declares `request.principal` (null until a guard sets it). Register before the routes. */
 export function registerAuth(app: TApp, _runtime: TRuntime) {
@@ -77,14 +86,14 @@ function digest(value: string): Buffer {
  * timingSafeEqual over fixed-length digests: the time taken says nothing about which key (or how much of
  * one) matched.
  */
-export function matchAdminKey(
+export function matchAdminKey<TKey extends { name: string; digest: Buffer }>(
   presented: string,
-  keys: readonly { name: string; digest: Buffer }[],
-): string | null {
+  keys: readonly TKey[],
+): TKey | null {
   const candidate = digest(presented);
-  let matched: string | null = null;
+  let matched: TKey | null = null;
   for (const key of keys) {
-    if (timingSafeEqual(candidate, key.digest) && matched === null) matched = key.name;
+    if (timingSafeEqual(candidate, key.digest) && matched === null) matched = key;
   }
   return matched;
 }
@@ -106,6 +115,7 @@ function buildGuards(runtime: TRuntime): TAuthGuards {
   const db = runtime.database.db;
   const adminKeys = runtime.config.admin.keys.map((key: TAdminKey) => ({
     name: key.name,
+    wallet: key.wallet,
     digest: digest(key.key),
   }));
 
@@ -118,16 +128,33 @@ function buildGuards(runtime: TRuntime): TAuthGuards {
       );
     }
     const admin = matchAdminKey(presented, adminKeys);
-    if (admin) return { kind: 'admin', actor: admin, programId: null };
+    if (admin) return { kind: 'admin', actor: admin.name, programId: null, wallet: admin.wallet };
     const key = await findActiveProgramApiKey(db, presented);
-    if (key)
-      return { kind: 'program-key', actor: apiKeyActor(key), programId: key.program_id, keyId: key.id };
+    if (key) {
+      return {
+        kind: 'program-key',
+        actor: apiKeyActor(key),
+        programId: key.program_id,
+        keyId: key.id,
+        wallet: null,
+      };
+    }
     throw new AppError('UNAUTHORIZED', 'invalid admin credentials');
   };
 
   return {
     async admin(request) {
       request.principal = await authenticateAdmin(request);
+    },
+    async person(request) {
+      const principal = await authenticateAdmin(request);
+      if (principal.kind !== 'admin') {
+        throw new AppError(
+          'FORBIDDEN',
+          'this moves money or changes who can: it needs an admin (a person with their own admin key); a program API key is for automation and cannot do it',
+        );
+      }
+      request.principal = principal;
     },
     async globalAdmin(request) {
       const principal = await authenticateAdmin(request);
@@ -159,6 +186,19 @@ export function adminOf(request: FastifyRequest): TAdminPrincipal {
   const principal = request.principal;
   if (!principal || principal.kind === 'affiliate')
     throw new Error(`route ${request.url} has no admin guard`);
+  return principal;
+}
+
+/** The actor and wallet of the admin a `guards.person` (or `guards.globalAdmin`) route authenticated. */
+export function adminActorOf(request: FastifyRequest): TAdminActor {
+  const principal = personOf(request);
+  return { actor: principal.actor, requestId: request.id, wallet: principal.wallet };
+}
+
+/** The admin a `guards.person` route authenticated. A route without that guard is a programmer error. */
+export function personOf(request: FastifyRequest): TPersonPrincipal {
+  const principal = adminOf(request);
+  if (principal.kind !== 'admin') throw new Error(`route ${request.url} has no person guard`);
   return principal;
 }
 

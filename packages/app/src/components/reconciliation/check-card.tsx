@@ -13,6 +13,7 @@ const CHECK_TITLES: Record<string, string> = {
   processing_time: 'Processing time',
   pending_payout_batches: 'Pending payout batches',
   webhook_failures: 'Webhook failures',
+  manual_revenue: 'Manual revenue approved and referenced',
 };
 
 export function checkTitle(name: string): string {

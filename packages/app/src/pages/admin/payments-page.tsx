@@ -1,4 +1,5 @@
 import {
+  type TChange,
   type TManualPayment,
   ZManualPaymentCurrency,
   ZManualPaymentReference,
@@ -26,7 +27,7 @@ export function PaymentsPage() {
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Partial<Record<TField, string>>>({});
   const [failure, setFailure] = useState<string | null>(null);
-  const [recorded, setRecorded] = useState<TManualPayment | null>(null);
+  const [recorded, setRecorded] = useState<TManualPayment | TChange | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
   const submit = async (event: FormEvent) => {
@@ -128,7 +129,16 @@ export function PaymentsPage() {
           {submitting ? 'Recording…' : 'Record payment'}
         </button>
       </form>
-      {recorded !== null && (
+      {recorded !== null && 'kind' in recorded && (
+        <div className="notice" role="status" data-testid="payment-pending-approval">
+          <p className="notice__title">Waiting for a second admin’s approval</p>
+          <p>
+            {formatMicroUsd(recorded.kind === 'MANUAL_PAYMENT' ? recorded.payload.amount : '0')} above the
+            approval threshold: it is recorded once another admin approves change {recorded.id}.
+          </p>
+        </div>
+      )}
+      {recorded !== null && !('kind' in recorded) && (
         <div className="notice" role="status" data-testid="payment-recorded">
           <p className="notice__title">
             {recorded.created ? 'Payment recorded' : 'Already recorded (same reference): nothing changed'}

@@ -2,8 +2,10 @@ import type { TRuntime } from '../../../runtime';
 import type { TApp } from '../../server';
 import { registerAdminAffiliateRoutes } from './affiliates';
 import { registerAdminAuditLogRoutes } from './audit-log';
+import { registerAdminChangeRoutes } from './changes';
 import { registerAdminCommissionRoutes } from './commissions';
 import { registerAdminLedgerRoutes } from './ledger';
+import { registerAdminMeRoutes } from './me';
 import { registerAdminPaymentRoutes } from './payments';
 import { registerAdminPayoutBatchRoutes } from './payout-batches';
 import { registerAdminProgramRoutes } from './programs';
@@ -23,4 +25,6 @@ export function registerAdminRoutes(app: TApp, runtime: TRuntime) {
   registerAdminAuditLogRoutes(app, runtime);
   registerAdminPaymentRoutes(app, runtime);
   registerAdminReconciliationRoutes(app, runtime);
+  registerAdminChangeRoutes(app, runtime);
+  registerAdminMeRoutes(app, runtime);
 }

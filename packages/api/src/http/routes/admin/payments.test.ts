@@ -164,11 +164,11 @@ describe('manual payment entry', () => {
     const registered = await api('POST', '/api/register', { body: { wallet, ref: 'paychild' } });
     expect([200, 202]).toContain(registered.status);
     const response = await api('POST', '/api/admin/payments', {
-      key: keyA,
+      key: ALICE,
       body: paymentBody(wallet, 'wire-before-mint', { programId: undefined, amount: '20000000' }),
     });
     expect(response.status).toBe(201);
-    expect(response.body.enteredBy).toBe('apikey:pay-a');
+    expect(response.body.enteredBy).toBe('alice');
     expect(
       response.body.commissions.map((c: { affiliateId: string; amount: string }) => [
         c.affiliateId,
@@ -180,6 +180,21 @@ describe('manual payment entry', () => {
         [rootId, '1000000'],
       ]),
     );
+    // The worker mints the registration in the background; let it finish, so that later tests comparing
+    // the database before and after see only their own writes.
+    await expect
+      .poll(
+        async () =>
+          (
+            await db
+              .selectFrom('intents')
+              .select('status')
+              .where('idempotency_key', '=', `register:${A}:${wallet}`)
+              .executeTakeFirst()
+          )?.status,
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe('CONFIRMED');
   });
 
   it('replays the same reference and content as 200 with the recorded payment and writes nothing', async () => {
@@ -266,6 +281,8 @@ describe('manual payment entry', () => {
       [{ amount: '1.5' }, 'body.amount'],
       [{ amount: 100 }, 'body.amount'],
       [{ amount: '007' }, 'body.amount'],
+      // Above the largest manual payment (1,000,000 USD): refused, not sent for approval.
+      [{ amount: '1000000000001' }, 'body.amount'],
       [{ currency: 'EUR' }, 'body.currency'],
       [{ currency: 'SGE' }, 'body.currency'],
       [{ reference: '' }, 'body.reference'],
@@ -314,26 +331,114 @@ describe('manual payment entry', () => {
     expect([200, 202]).toContain(accepted.status);
   });
 
-  it('refuses a program key of another program and lets it record only in its own program', async () => {
+  it('refuses a program key, of its own program or another, with 403 and writes nothing: recording payments needs an admin', async () => {
     const wallet = await referredWallet();
     const before = await databaseFingerprint(db);
-    const other = await api('POST', '/api/admin/payments', {
-      key: keyB,
-      body: paymentBody(wallet, 'wire-0004'),
-    });
-    expect(other.status).toBe(404);
-    expect(other.body.error).toBe('NOT_FOUND');
+    for (const [key, programId] of [
+      [keyB, A],
+      [keyB, undefined],
+      [keyA, undefined],
+    ] as const) {
+      const response = await api('POST', '/api/admin/payments', {
+        key,
+        body: paymentBody(wallet, 'wire-0004', { programId }),
+      });
+      expect(response.status).toBe(403);
+      expect(response.body.error).toBe('FORBIDDEN');
+      expect(response.body.message).toMatch(/admin/);
+    }
     expect(
       (await api('POST', '/api/admin/payments', { body: paymentBody(wallet, 'wire-0004') })).status,
     ).toBe(401);
     expect(await databaseFingerprint(db)).toEqual(before);
     const own = await api('POST', '/api/admin/payments', {
-      key: keyB,
-      body: paymentBody(wallet, 'wire-0004', { programId: undefined }),
+      key: ALICE,
+      body: paymentBody(wallet, 'wire-0004', { programId: B }),
     });
     expect(own.status).toBe(201);
     expect(own.body).toMatchObject({ programId: B, commissions: [] });
     expect(await hasPaid(db, B, wallet)).toBe(true);
     expect(await hasPaid(db, A, wallet)).toBe(false);
+  });
+
+  it('keeps a payment above the approval threshold pending until a second admin approves it; its proposer cannot', async () => {
+    const wallet = await referredWallet();
+    const before = await databaseFingerprint(db);
+    const body = paymentBody(wallet, 'wire-large-1', { amount: '5000000000' }); // 5,000 USD > 1,000 USD
+    const pending = await api('POST', '/api/admin/payments', { key: ALICE, body });
+    expect(pending.status).toBe(202);
+    expect(pending.body).toMatchObject({
+      kind: 'MANUAL_PAYMENT',
+      status: 'PENDING',
+      proposedBy: 'alice',
+      payload: { wallet, amount: '5000000000', reference: 'wire-large-1' },
+    });
+    // Nothing of the payment exists yet: no intent, settlement, ledger or commission; the same request again
+    // is the same pending change, another amount under the same reference a conflict.
+    expect(await databaseFingerprint(db)).toEqual({ ...before, audit_log: expect.any(String) });
+    const again = await api('POST', '/api/admin/payments', { key: BOB, body });
+    expect(again.status).toBe(202);
+    expect(again.body.id).toBe(pending.body.id);
+    const smaller = await api('POST', '/api/admin/payments', {
+      key: BOB,
+      body: { ...body, amount: '1000000' },
+    });
+    expect(smaller.status).toBe(409);
+    expect(smaller.body.details).toMatchObject({ field: 'body.reference', changeId: pending.body.id });
+
+    const own = await api('POST', `/api/admin/changes/${pending.body.id}/approve`, { key: ALICE });
+    expect(own.status).toBe(403);
+    expect(own.body.error).toBe('CHANGE_SELF_APPROVAL');
+    const byKey = await api('POST', `/api/admin/changes/${pending.body.id}/approve`, { key: keyA });
+    expect(byKey.status).toBe(403);
+    expect(byKey.body.error).toBe('FORBIDDEN');
+
+    const approved = await api('POST', `/api/admin/changes/${pending.body.id}/approve`, { key: BOB });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'APPLIED', decidedBy: 'bob' });
+    const settlementId = (approved.body.result.payment as { settlementId: string }).settlementId;
+    const settlement = await db
+      .selectFrom('settlements')
+      .select(['amount', 'details'])
+      .where('id', '=', settlementId)
+      .executeTakeFirstOrThrow();
+    expect(settlement.amount).toBe(5_000_000_000n);
+    expect(settlement.details).toMatchObject({
+      enteredBy: 'alice',
+      approval: { changeId: pending.body.id, proposedBy: 'alice', approvedBy: 'bob' },
+    });
+    const twice = await api('POST', `/api/admin/changes/${pending.body.id}/approve`, { key: BOB });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toBe('INVALID_STATE');
+    // Sent again after approval: the recorded payment (200), nothing new.
+    const replay = await api('POST', '/api/admin/payments', { key: ALICE, body });
+    expect(replay.status).toBe(200);
+    expect(replay.body.settlementId).toBe(settlementId);
+    const listed = await api('GET', '/api/admin/changes?status=APPLIED&kind=MANUAL_PAYMENT', { key: keyA });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(pending.body.id);
+  });
+
+  it('records nothing for a rejected payment above the threshold', async () => {
+    const wallet = await referredWallet();
+    const pending = await api('POST', '/api/admin/payments', {
+      key: BOB,
+      body: paymentBody(wallet, 'wire-large-2', { amount: '2000000000' }),
+    });
+    expect(pending.status).toBe(202);
+    const rejected = await api('POST', `/api/admin/changes/${pending.body.id}/reject`, {
+      key: ALICE,
+      body: { reason: 'no such transfer on the bank statement' },
+    });
+    expect(rejected.body).toMatchObject({ status: 'REJECTED', decidedBy: 'alice' });
+    expect((await api('POST', `/api/admin/changes/${pending.body.id}/approve`, { key: ALICE })).status).toBe(
+      409,
+    );
+    const intents = await db
+      .selectFrom('intents')
+      .select('id')
+      .where('idempotency_key', '=', `manual-payment:${A}:wire-large-2`)
+      .execute();
+    expect(intents).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
   app.post(
     '/api/admin/payout-batches',
     {
-      onRequest: guards.admin,
+      onRequest: guards.person,
       schema: {
         tags: ['admin'],
         summary: 'Create a payout batch from PAYABLE commissions at or above the minimum payout (audited)',
@@ -89,7 +89,7 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
   app.post(
     '/api/admin/payout-batches/:batchId/approve',
     {
-      onRequest: guards.admin,
+      onRequest: guards.person,
       schema: {
         tags: ['admin'],
         summary: 'Approve a batch; the approver must not be its creator (403 PAYOUT_SELF_APPROVAL) (audited)',
@@ -115,7 +115,7 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
     app.post(
       `/api/admin/payout-batches/:batchId/${verb}`,
       {
-        onRequest: guards.admin,
+        onRequest: guards.person,
         schema: {
           tags: ['admin'],
           summary:
@@ -144,7 +144,7 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
   app.post(
     '/api/admin/payout-batches/:batchId/execute',
     {
-      onRequest: guards.admin,
+      onRequest: guards.person,
       schema: {
         tags: ['admin'],
         summary:

@@ -9,18 +9,23 @@ import {
   ZProgram,
   ZProgramIdParams,
   ZProgramStats,
+  ZProgramWithPendingChange,
   ZUpdateProgramRequest,
 } from '@sge/shared';
 import { z } from 'zod';
+import { knownAddressesOf } from '../../../chain/known-addresses';
+import { AppError } from '../../../domain/app-error';
 import { createProgramApiKey, revokeProgramApiKey } from '../../../domain/auth/program-api-keys';
 import { afterCreatedCursor, createdMicros, toCreatedPage } from '../../../domain/pagination';
 import { createProgram } from '../../../domain/programs/create-program';
 import { getProgram } from '../../../domain/programs/get-program';
+import { splitMoneySettings } from '../../../domain/programs/program-money-settings';
 import { programStats } from '../../../domain/programs/program-stats';
 import { toProgramView } from '../../../domain/programs/program-view';
+import { requestProgramUpdate } from '../../../domain/programs/request-program-update';
 import { updateProgram } from '../../../domain/programs/update-program';
 import type { TRuntime } from '../../../runtime';
-import { actorOf, adminOf, authGuards, programOf, programScopeOf } from '../../plugins/auth';
+import { actorOf, adminActorOf, adminOf, authGuards, programOf, programScopeOf } from '../../plugins/auth';
 import type { TApp } from '../../server';
 
 const security = [{ adminKey: [] }];
@@ -58,15 +63,18 @@ export function registerAdminProgramRoutes(app: TApp, runtime: TRuntime) {
       onRequest: guards.globalAdmin,
       schema: {
         tags: ['admin'],
-        summary: 'Create a program (admin keys only)',
+        summary:
+          'Create a program (admins only). Money settings that differ from the defaults wait for a second admin: the program starts PAUSED with a pending change (pendingChange)',
         security,
         body: ZCreateProgramRequest,
-        response: { 201: ZProgram },
+        response: { 201: ZProgramWithPendingChange },
       },
     },
     async (request, reply) => {
-      const program = await createProgram(db, actorOf(request), request.body);
-      return reply.status(201).send(toProgramView(program));
+      const { program, pendingChange } = await createProgram(db, adminActorOf(request), request.body, {
+        knownAddresses: knownAddressesOf(runtime),
+      });
+      return reply.status(201).send({ ...toProgramView(program), pendingChange });
     },
   );
 
@@ -120,16 +128,37 @@ export function registerAdminProgramRoutes(app: TApp, runtime: TRuntime) {
       onRequest: guards.admin,
       schema: {
         tags: ['admin'],
-        summary: 'Update whitelisted fields of a program (audited)',
+        summary:
+          'Update whitelisted fields of a program (audited). Money settings (commission levels, hold, minimum payout, fee, claim amount, treasury and contract addresses) become a pending change for a second admin (202, pendingChange); a program key cannot change them (403)',
         security,
         params: ZProgramIdParams,
         body: ZUpdateProgramRequest,
-        response: { 200: ZProgram },
+        response: { 200: ZProgramWithPendingChange, 202: ZProgramWithPendingChange },
       },
     },
-    async (request) => {
-      const programId = programOf(adminOf(request), request.params.programId);
-      return toProgramView(await updateProgram(db, actorOf(request), programId, request.body));
+    async (request, reply) => {
+      const principal = adminOf(request);
+      const programId = programOf(principal, request.params.programId);
+      if (principal.kind !== 'admin') {
+        const money = Object.keys(splitMoneySettings(request.body).money);
+        if (money.length > 0) {
+          throw new AppError(
+            'FORBIDDEN',
+            `body.${money[0]}: money settings (${money.join(', ')}) need an admin (a person) and a second admin's approval; a program API key cannot change them`,
+            { details: { field: `body.${money[0]}`, fields: money } },
+          );
+        }
+        const program = await updateProgram(db, actorOf(request), programId, request.body);
+        return { ...toProgramView(program), pendingChange: null };
+      }
+      const { program, pendingChange } = await requestProgramUpdate(
+        db,
+        adminActorOf(request),
+        programId,
+        request.body,
+        { knownAddresses: knownAddressesOf(runtime) },
+      );
+      return reply.status(pendingChange ? 202 : 200).send({ ...toProgramView(program), pendingChange });
     },
   );
 

@@ -73,9 +73,11 @@ describe('reconciliation admin API', () => {
       'processing_time',
       'pending_payout_batches',
       'webhook_failures',
+      'manual_revenue',
     ]);
     expect(finished.body.checkStatuses).toMatchObject({
       ledger: 'OK',
+      manual_revenue: 'OK',
       settlements_on_chain: 'OK',
       worker_heartbeats: 'OK',
     });
