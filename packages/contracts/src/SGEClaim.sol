@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {SafeTransferLib} from "solady/utils/SafeTransferLib.sol";
+import {SGEOwnable} from "./SGEOwnable.sol";
 
 /// @dev The two reads SGEClaim needs from the tokens and from the identity contract.
 interface ISGEClaimBalanceOf {
@@ -23,7 +23,7 @@ interface ISGEClaimAllowance {
 ///      construction. USDT on mainnet returns no bool from transfer/transferFrom, so token transfers go
 ///      through Solady's SafeTransferLib, which accepts "no return data" as success and reverts on
 ///      `false` or on a revert.
-contract SGEClaim is Ownable {
+contract SGEClaim is SGEOwnable {
     using SafeTransferLib for address;
 
     /// @notice USDC (6 decimals) accepted by `claimWithUSDC`.
@@ -91,7 +91,7 @@ contract SGEClaim is Ownable {
         address treasury_,
         uint256 fee_,
         uint256 claimAmount_
-    ) Ownable(initialOwner) {
+    ) SGEOwnable(initialOwner) {
         if (usdc_ == address(0) || usdt_ == address(0) || sge_ == address(0) || treasury_ == address(0)) {
             revert SGEClaimZeroAddress(address(0));
         }

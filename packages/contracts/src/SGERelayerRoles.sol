@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {SGEOwnable} from "./SGEOwnable.sol";
 
 /// @title SGERelayerRoles
 /// @notice Owner-managed set of relayer addresses: the platform's hot wallets that may call the
 ///         relayer-only functions of SGEID, SGEPayout and AffiliateRegistry.
 /// @dev The role is one boolean per address, so checking it costs exactly one SLOAD. The owner (a
-///      cold wallet or multisig) grants and revokes; relayers cannot grant each other.
-abstract contract SGERelayerRoles is Ownable {
+///      cold wallet or multisig) grants and revokes; relayers cannot grant each other. Ownership moves in
+///      two steps and cannot be renounced (SGEOwnable).
+abstract contract SGERelayerRoles is SGEOwnable {
     /// @notice Whether an address holds the relayer role.
     mapping(address account => bool isRelayer) private _relayers;
 
@@ -24,7 +25,7 @@ abstract contract SGERelayerRoles is Ownable {
 
     /// @param initialOwner Owner that manages relayers and the contract's settings.
     /// @param initialRelayer Relayer granted at deployment; the zero address grants none.
-    constructor(address initialOwner, address initialRelayer) Ownable(initialOwner) {
+    constructor(address initialOwner, address initialRelayer) SGEOwnable(initialOwner) {
         if (initialRelayer != address(0)) _setRelayer(initialRelayer, true);
     }
 

@@ -8,6 +8,9 @@ import {TestUSDT} from "../src/TestUSDT.sol";
 import {SGETest} from "./utils/SGETest.sol";
 
 contract TestTokensTest is SGETest {
+    event Blacklisted(address indexed account);
+    event UnBlacklisted(address indexed account);
+
     TestUSDC internal usdc;
     TestUSDT internal usdt;
     SGEToken internal sge;
@@ -47,6 +50,88 @@ contract TestTokensTest is SGETest {
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
         vm.prank(alice);
         sge.mint(alice, 1e18);
+    }
+
+    // ---------------------------------------------------------------- USDC blacklist (FiatTokenV2_2)
+
+    function test_BlacklistedAccountsCannotSendReceiveOrApprove() public {
+        bytes memory blacklisted = abi.encodeWithSignature("Error(string)", "Blacklistable: account is blacklisted");
+        usdc.mint(alice, 10e6);
+        usdc.mint(bob, 10e6);
+        vm.prank(bob);
+        usdc.approve(alice, 5e6);
+        vm.expectEmit(address(usdc));
+        emit Blacklisted(bob);
+        usdc.blacklist(bob); // this test contract deployed the token: it is the blacklister
+        assertTrue(usdc.isBlacklisted(bob), "bob blacklisted");
+        assertFalse(usdc.isBlacklisted(alice), "alice not");
+
+        vm.startPrank(alice);
+        vm.expectRevert(blacklisted);
+        usdc.transfer(bob, 1e6); // to
+        vm.expectRevert(blacklisted);
+        usdc.approve(bob, 1e6); // spender
+        vm.expectRevert(blacklisted);
+        usdc.transferFrom(bob, alice, 1e6); // from
+        vm.stopPrank();
+        vm.startPrank(bob);
+        vm.expectRevert(blacklisted);
+        usdc.transfer(alice, 1e6); // sender
+        vm.expectRevert(blacklisted);
+        usdc.approve(alice, 1e6); // owner
+        vm.stopPrank();
+        vm.expectRevert(blacklisted);
+        usdc.mint(bob, 1e6);
+
+        vm.expectEmit(address(usdc));
+        emit UnBlacklisted(bob);
+        usdc.unBlacklist(bob);
+        vm.prank(alice);
+        usdc.transfer(bob, 1e6);
+        assertEq(usdc.balanceOf(bob), 11e6, "bob receives again");
+    }
+
+    function test_RevertWhen_ABlacklistedSpenderCallsTransferFrom() public {
+        usdc.mint(alice, 10e6);
+        vm.prank(alice);
+        usdc.approve(bob, 5e6);
+        usdc.blacklist(bob);
+        vm.expectRevert(abi.encodeWithSignature("Error(string)", "Blacklistable: account is blacklisted"));
+        vm.prank(bob);
+        usdc.transferFrom(alice, owner, 1e6);
+    }
+
+    function test_RevertWhen_ANonBlacklisterBlacklists() public {
+        vm.expectRevert(abi.encodeWithSignature("Error(string)", "Blacklistable: caller is not the blacklister"));
+        vm.prank(alice);
+        usdc.blacklist(bob);
+        vm.expectRevert(abi.encodeWithSignature("Error(string)", "Blacklistable: caller is not the blacklister"));
+        vm.prank(alice);
+        usdc.unBlacklist(bob);
+    }
+
+    function test_TheOwnerAppointsAnotherBlacklister() public {
+        assertEq(usdc.blacklister(), address(this), "deployer blacklists at first");
+        usdc.updateBlacklister(alice);
+        vm.prank(alice);
+        usdc.blacklist(bob);
+        assertTrue(usdc.isBlacklisted(bob), "alice blacklisted bob");
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        vm.prank(alice);
+        usdc.updateBlacklister(bob);
+    }
+
+    function testFuzz_OnlyBlacklistedEndsAreRefused(bool fromBlacklisted, bool toBlacklisted, uint256 amount) public {
+        amount = bound(amount, 0, 1e12);
+        usdc.mint(alice, amount);
+        if (fromBlacklisted) usdc.blacklist(alice);
+        if (toBlacklisted) usdc.blacklist(bob);
+        if (fromBlacklisted || toBlacklisted) {
+            vm.expectRevert(abi.encodeWithSignature("Error(string)", "Blacklistable: account is blacklisted"));
+        }
+        vm.prank(alice);
+        usdc.transfer(bob, amount);
+        assertEq(usdc.balanceOf(bob), fromBlacklisted || toBlacklisted ? 0 : amount, "bob's balance");
     }
 
     // ---------------------------------------------------------------- USDT quirks

@@ -8,7 +8,12 @@
  *   DEPLOYER_PRIVATE_KEY  signs and pays the deployment [anvil account #0]
  *   RELAYER_ADDRESS       relayer hot wallet, or RELAYER_PRIVATE_KEY to derive it [anvil account #1]
  *   TREASURY_ADDRESS      receiver of claim fees [anvil account #2]
- *   OWNER_ADDRESS         owner of the contracts (a multisig on mainnet) [the deployer]
+ *   OWNER_ADDRESS         owner of the contracts: on mainnet REQUIRED and must be the treasury Safe (a
+ *                         contract); handed over 2-step, so it must call acceptOwnership() on each
+ *                         contract [local: the deployer]
+ *   APPROVER_ADDRESSES    comma-separated SGEPayout approvers (people's wallets or Safes; a payout batch
+ *                         needs two distinct ones) [local: anvil accounts #7 and #8, the Mock demo
+ *                         admins; mainnet: none, the owner adds them]
  *   SGE_TOKEN_ADDRESS     existing SGE token (mainnet only, required; mainnet USDC/USDT are fixed)
  *   FEE_MICRO_USD         claim fee in 6-decimal units [100000000 = 100 USD]
  *   CLAIM_AMOUNT_WEI      SGE per claim in wei [1000 SGE]
@@ -67,6 +72,7 @@ export type TDeployCliConfig = {
   relayer: Address;
   treasury: Address;
   owner?: Address;
+  approvers: Address[];
   tokens?: TDeployContractsParams['tokens'];
   feeMicroUsd: bigint;
   claimAmountWei: bigint;
@@ -115,7 +121,7 @@ export function resolveCliConfig(
   env: NodeJS.ProcessEnv,
 ): TDeployCliConfig {
   const isMainnet = network === 'mainnet';
-  const anvilAddress = (index: 1 | 2) => privateKeyToAccount(ANVIL_PRIVATE_KEYS[index]).address;
+  const anvilAddress = (index: 1 | 2 | 7 | 8) => privateKeyToAccount(ANVIL_PRIVATE_KEYS[index]).address;
 
   const rpcUrl = isMainnet ? required(env, 'RPC_URL', network) : env.RPC_URL || LOCAL_RPC_URL;
   let expectedChainId = LOCAL_CHAIN_ID;
@@ -148,7 +154,19 @@ export function resolveCliConfig(
   const treasury = isMainnet
     ? address(required(env, 'TREASURY_ADDRESS', network), 'TREASURY_ADDRESS')
     : address(env.TREASURY_ADDRESS || anvilAddress(2), 'TREASURY_ADDRESS');
+  if (isMainnet && !env.OWNER_ADDRESS) {
+    throw new DeployCliError(
+      'OWNER_ADDRESS is required for deploy:mainnet: it must be the treasury Safe (multisig) that will own the contracts',
+    );
+  }
   const owner = env.OWNER_ADDRESS ? address(env.OWNER_ADDRESS, 'OWNER_ADDRESS') : undefined;
+  const approvers = env.APPROVER_ADDRESSES
+    ? env.APPROVER_ADDRESSES.split(',').map((entry, index) =>
+        address(entry.trim(), `APPROVER_ADDRESSES entry ${index + 1}`),
+      )
+    : isMainnet
+      ? []
+      : [anvilAddress(7), anvilAddress(8)];
   const tokens = isMainnet
     ? {
         usdc: MAINNET_USDC_ADDRESS,
@@ -167,6 +185,7 @@ export function resolveCliConfig(
     relayer,
     treasury,
     owner,
+    approvers,
     tokens,
     feeMicroUsd: unsignedInteger(env.FEE_MICRO_USD, 'FEE_MICRO_USD', DEFAULT_FEE_MICRO_USD),
     claimAmountWei,
@@ -229,6 +248,7 @@ export async function runDeployCli(
         ['RELAYER_ADDRESS', config.relayer],
         ['TREASURY_ADDRESS', config.treasury],
         ['OWNER_ADDRESS', config.owner],
+        ...config.approvers.map((approver) => ['APPROVER_ADDRESSES', approver] as const),
       ] as const) {
         if (value && publicKeys.has(value)) {
           throw new DeployCliError(
@@ -241,7 +261,12 @@ export async function runDeployCli(
         if (!code || code === '0x')
           throw new DeployCliError(`${name} token ${token} has no code on chain ${chainId}`);
       }
-      if (!config.owner) log('warning: OWNER_ADDRESS not set: the deployer key will own the contracts');
+      const ownerCode = config.owner ? await publicClient.getCode({ address: config.owner }) : undefined;
+      if (!ownerCode || ownerCode === '0x') {
+        throw new DeployCliError(
+          `OWNER_ADDRESS ${config.owner} has no code on chain ${chainId}: it must be the treasury Safe (a multisig contract), not a key`,
+        );
+      }
     }
 
     const chain = defineChain({
@@ -257,6 +282,7 @@ export async function runDeployCli(
       relayer: config.relayer,
       treasury: config.treasury,
       owner: config.owner,
+      approvers: config.approvers,
       feeMicroUsd: config.feeMicroUsd,
       claimAmountWei: config.claimAmountWei,
       tokens: config.tokens,
@@ -284,6 +310,7 @@ export async function runDeployCli(
     if (network === 'mainnet' && !config.confirmed) {
       log(
         `about to deploy to MAINNET: relayer ${config.relayer}, treasury ${config.treasury}, owner ${config.owner ?? account.address}, ` +
+          `approvers [${config.approvers.join(', ')}], ` +
           `SGE ${config.tokens?.sge}, fee ${config.feeMicroUsd} micro-USD, claim ${config.claimAmountWei} wei, ` +
           `requireSgeId ${config.requireSgeId}`,
       );
@@ -293,6 +320,12 @@ export async function runDeployCli(
     const deployment = await deployContracts(params);
     const path = writeDeploymentFile(deployment, config.deploymentsDir);
     log(`wrote ${path}`);
+    if (deployment.owner !== deployment.deployer) {
+      log(
+        `reminder: ${deployment.owner} must call acceptOwnership() on SGEID, SGEClaim, SGEPayout and AffiliateRegistry` +
+          `${deployment.testTokens ? ' and SGEToken' : ''} to own them; until then the deployer does`,
+      );
+    }
     if (network === 'mainnet') {
       log(`reminder: fund the claim vault by transferring SGE to SGEClaim ${deployment.contracts.sgeClaim}`);
     }

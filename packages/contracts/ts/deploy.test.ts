@@ -9,7 +9,9 @@ import {
   ContractFunctionRevertedError,
   createPublicClient,
   createWalletClient,
+  getAddress,
   type Hex,
+  hashTypedData,
   http,
   type PublicClient,
   zeroAddress,
@@ -44,11 +46,13 @@ import {
   serializeDeployment,
   toEnvLines,
 } from './deployment-file';
+import { payoutBatchTypedData } from './payout-approval';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cliPath = join(packageDir, 'ts', 'deploy-cli.ts');
 const ENV_NAMES = Object.values(ENV_VARIABLE_BY_CONTRACT);
 const [deployerKey, relayerKey, treasuryKey, ownerKey, userKey, otherUserKey] = ANVIL_PRIVATE_KEYS;
+const [approverKeyA, approverKeyB] = [ANVIL_PRIVATE_KEYS[7], ANVIL_PRIVATE_KEYS[8]];
 
 type TCliResult = { code: number | null; stdout: string; stderr: string };
 
@@ -120,9 +124,23 @@ describe('deploy CLI against a real anvil (chain 31337)', () => {
     expect(deployment.treasury).toBe(privateKeyToAccount(treasuryKey).address);
     expect(deployment.feeMicroUsd).toBe(DEFAULT_FEE_MICRO_USD);
     expect(deployment.claimAmountWei).toBe(DEFAULT_CLAIM_AMOUNT_WEI);
+    expect(deployment.owner).toBe(deployment.deployer);
+    // The Mock demo admins' wallets (anvil #7 and #8) approve payouts by default.
+    const approvers = [approverKeyA, approverKeyB].map((key) => privateKeyToAccount(key).address);
+    expect(deployment.approvers).toEqual(approvers);
 
     const publicClient = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl) });
     for (const address of Object.values(deployment.contracts)) await expectCode(publicClient, address);
+    for (const approver of approvers) {
+      expect(
+        await publicClient.readContract({
+          address: deployment.contracts.payout,
+          abi: sgePayoutAbi,
+          functionName: 'isApprover',
+          args: [approver],
+        }),
+      ).toBe(true);
+    }
     const { sgeId, sgeClaim, sgeToken, usdc } = deployment.contracts;
     expect(
       await publicClient.readContract({
@@ -152,6 +170,7 @@ describe('deploy CLI against a real anvil (chain 31337)', () => {
       DEPLOYER_PRIVATE_KEY: generatePrivateKey(),
       RELAYER_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
       TREASURY_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
+      OWNER_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
       SGE_TOKEN_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
     });
     expect(result.code).not.toBe(0);
@@ -197,7 +216,9 @@ describe('deploy:mainnet safeguards on an anvil that reports chain id 1', () => 
     publicClient = createPublicClient({ transport: http(anvil.rpcUrl) });
     // Stand-ins for mainnet USDC, USDT and SGE: any code at those addresses passes the code check.
     const sge = privateKeyToAccount(generatePrivateKey()).address;
-    for (const address of [MAINNET_USDC_ADDRESS, MAINNET_USDT_ADDRESS, sge]) {
+    // The owner stands in for the treasury Safe: any code passes the "is a contract" check.
+    const safe = privateKeyToAccount(generatePrivateKey()).address;
+    for (const address of [MAINNET_USDC_ADDRESS, MAINNET_USDT_ADDRESS, sge, safe]) {
       await publicClient.request({ method: 'anvil_setCode' as never, params: [address, '0x00'] as never });
     }
     const deployer = privateKeyToAccount(deployerKeyMainnet).address;
@@ -211,7 +232,10 @@ describe('deploy:mainnet safeguards on an anvil that reports chain id 1', () => 
       DEPLOYER_PRIVATE_KEY: deployerKeyMainnet,
       RELAYER_PRIVATE_KEY: generatePrivateKey(),
       TREASURY_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
-      OWNER_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
+      OWNER_ADDRESS: safe,
+      APPROVER_ADDRESSES: [generatePrivateKey(), generatePrivateKey()]
+        .map((key) => privateKeyToAccount(key).address)
+        .join(','),
       SGE_TOKEN_ADDRESS: sge,
     };
   });
@@ -231,10 +255,40 @@ describe('deploy:mainnet safeguards on an anvil that reports chain id 1', () => 
     expect(nonce).toBe(0);
   });
 
+  it('refuses to run without OWNER_ADDRESS, which must be the treasury Safe', async () => {
+    const { OWNER_ADDRESS: _omitted, ...withoutOwner } = mainnetEnv;
+    const missing = await runCli(['mainnet', '--yes'], withoutOwner);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /OWNER_ADDRESS is required for deploy:mainnet: it must be the treasury Safe/,
+    );
+
+    const key = await runCli(['mainnet', '--yes'], {
+      ...mainnetEnv,
+      OWNER_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
+    });
+    expect(key.code).toBe(1);
+    expect(key.stderr).toMatch(
+      /OWNER_ADDRESS 0x[0-9a-fA-F]{40} has no code on chain 1: it must be the treasury Safe/,
+    );
+    const nonce = await publicClient.getTransactionCount({
+      address: privateKeyToAccount(deployerKeyMainnet).address,
+    });
+    expect(nonce).toBe(0);
+  });
+
   it('refuses the public anvil keys', async () => {
     const result = await runCli(['mainnet', '--yes'], { ...mainnetEnv, DEPLOYER_PRIVATE_KEY: deployerKey });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/public anvil development key/);
+    const approver = await runCli(['mainnet', '--yes'], {
+      ...mainnetEnv,
+      APPROVER_ADDRESSES: privateKeyToAccount(approverKeyA).address,
+    });
+    expect(approver.code).toBe(1);
+    expect(approver.stderr).toMatch(
+      /APPROVER_ADDRESSES 0x[0-9a-fA-F]{40} is a public anvil development account/,
+    );
   });
 
   it('requires SGE_TOKEN_ADDRESS and refuses tokens without code', async () => {
@@ -261,15 +315,28 @@ describe('deploy:mainnet safeguards on an anvil that reports chain id 1', () => 
     expect(deployment.contracts.sgeToken).toBe(mainnetEnv.SGE_TOKEN_ADDRESS);
     expect(deployment.testTokens).toBe(false);
     expect(deployment.owner).toBe(mainnetEnv.OWNER_ADDRESS);
+    expect(deployment.approvers.join(',')).toBe(mainnetEnv.APPROVER_ADDRESSES);
     expect(deployment.relayer).toBe(privateKeyToAccount(mainnetEnv.RELAYER_PRIVATE_KEY as Hex).address);
-    for (const address of [deployment.contracts.sgeId, deployment.contracts.payout]) {
+    expect(result.stderr).toMatch(/must call acceptOwnership\(\)/);
+    const { sgeId, sgeClaim, payout, affiliateRegistry } = deployment.contracts;
+    for (const address of [sgeId, sgeClaim, payout, affiliateRegistry]) {
+      // 2-step: the Safe is pending owner until it accepts; the deployer owns meanwhile.
+      expect(
+        await publicClient.readContract({ address, abi: sgePayoutAbi, functionName: 'pendingOwner' }),
+      ).toBe(mainnetEnv.OWNER_ADDRESS);
+      expect(await publicClient.readContract({ address, abi: sgePayoutAbi, functionName: 'owner' })).toBe(
+        deployment.deployer,
+      );
+    }
+    for (const approver of deployment.approvers) {
       expect(
         await publicClient.readContract({
-          address,
+          address: payout,
           abi: sgePayoutAbi,
-          functionName: 'owner',
+          functionName: 'isApprover',
+          args: [approver],
         }),
-      ).toBe(mainnetEnv.OWNER_ADDRESS);
+      ).toBe(true);
     }
   });
 });
@@ -281,6 +348,8 @@ describe('deployContracts and the deployed contracts through viem', () => {
   const wallet = (key: Hex) =>
     createWalletClient({ account: privateKeyToAccount(key), chain: foundry, transport: http(anvil.rpcUrl) });
   const owner = privateKeyToAccount(ownerKey).address;
+  const approverA = privateKeyToAccount(approverKeyA);
+  const approverB = privateKeyToAccount(approverKeyB);
 
   beforeAll(async () => {
     anvil = await startAnvil({ chainId: 31337 });
@@ -291,9 +360,12 @@ describe('deployContracts and the deployed contracts through viem', () => {
       relayer: privateKeyToAccount(relayerKey).address,
       treasury: privateKeyToAccount(treasuryKey).address,
       owner,
+      approvers: [approverA.address, approverB.address],
     };
+    // 7 deployments, vault funding, 2 approvers, 5 ownership transfers (SGEID, SGEClaim, SGEPayout,
+    // AffiliateRegistry, SGEToken).
     const estimate = await estimateDeploymentCost(params);
-    expect(estimate.transactionCount).toBe(9); // 7 deployments, vault funding, SGE ownership transfer
+    expect(estimate.transactionCount).toBe(15);
     expect(estimate.costWei).toBeGreaterThan(0n);
     deployment = await deployContracts(params);
   });
@@ -302,16 +374,48 @@ describe('deployContracts and the deployed contracts through viem', () => {
     await anvil?.stop();
   });
 
-  it('returns checksummed addresses and hands every contract to the owner', async () => {
+  it('returns checksummed addresses and hands every contract to the owner in two steps', async () => {
     for (const address of Object.values(deployment.contracts)) {
       expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/);
       await expectCode(publicClient, address);
     }
-    const { sgeId, sgeClaim, payout, affiliateRegistry, sgeToken } = deployment.contracts;
+    expect(deployment.owner).toBe(owner);
+    expect(deployment.approvers).toEqual([approverA.address, approverB.address]);
+    const { sgeId, sgeClaim, payout, affiliateRegistry, sgeToken, usdc } = deployment.contracts;
+    const ownerClient = wallet(ownerKey);
     for (const address of [sgeId, sgeClaim, payout, affiliateRegistry, sgeToken]) {
+      expect(await publicClient.readContract({ address, abi: sgeClaimAbi, functionName: 'owner' })).toBe(
+        deployment.deployer,
+      );
+      expect(
+        await publicClient.readContract({ address, abi: sgeClaimAbi, functionName: 'pendingOwner' }),
+      ).toBe(owner);
+      expect(
+        await revertErrorName(
+          // renounceOwnership is pure: it always reverts, whoever calls.
+          publicClient.readContract({ address, abi: sgeClaimAbi, functionName: 'renounceOwnership' }),
+        ),
+      ).toBe('SGEOwnableRenounceDisabled');
+      await publicClient.waitForTransactionReceipt({
+        hash: await ownerClient.writeContract({ address, abi: sgeClaimAbi, functionName: 'acceptOwnership' }),
+      });
       expect(await publicClient.readContract({ address, abi: sgeClaimAbi, functionName: 'owner' })).toBe(
         owner,
       );
+    }
+    // The test stablecoin stays with the deployer, its blacklister.
+    expect(await publicClient.readContract({ address: usdc, abi: testUsdcAbi, functionName: 'owner' })).toBe(
+      deployment.deployer,
+    );
+    for (const approver of [approverA, approverB]) {
+      expect(
+        await publicClient.readContract({
+          address: payout,
+          abi: sgePayoutAbi,
+          functionName: 'isApprover',
+          args: [approver.address],
+        }),
+      ).toBe(true);
     }
     for (const address of [sgeId, payout, affiliateRegistry]) {
       expect(
@@ -493,39 +597,87 @@ describe('deployContracts and the deployed contracts through viem', () => {
     ).toBe('SGEClaimAlreadyClaimed');
   });
 
-  it('payBatch pays every recipient once and rejects the same batch id again', async () => {
+  it('payBatch pays a batch two approvers signed once, and the relayer alone moves nothing', async () => {
     const relayer = wallet(relayerKey);
     const { payout, usdc } = deployment.contracts;
-    const recipients = [generatePrivateKey(), generatePrivateKey()].map(
+    const recipients = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()].map(
       (key) => privateKeyToAccount(key).address,
     );
-    const amounts = [1_500_000n, 2_500_000n];
-    await publicClient.waitForTransactionReceipt({
-      hash: await relayer.writeContract({
+    const amounts = [1_500_000n, 2_500_000n, 3_000_000n];
+    const send = async (hash: Promise<Hex>) => {
+      const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+      expect(receipt.status).toBe('success');
+      return receipt;
+    };
+    const balanceOf = (account: Address) =>
+      publicClient.readContract({
+        address: usdc,
+        abi: testUsdcAbi,
+        functionName: 'balanceOf',
+        args: [account],
+      });
+    await send(
+      relayer.writeContract({
         address: usdc,
         abi: testUsdcAbi,
         functionName: 'mint',
-        args: [payout, 4_000_000n],
+        args: [payout, 10_000_000n],
       }),
+    );
+    // The third recipient is blacklisted by the token (the deployer is TestUSDC's blacklister).
+    await send(
+      wallet(deployerKey).writeContract({
+        address: usdc,
+        abi: testUsdcAbi,
+        functionName: 'blacklist',
+        args: [recipients[2] as Address],
+      }),
+    );
+
+    const deadline = (await publicClient.getBlock()).timestamp + 3_600n;
+    const typedData = payoutBatchTypedData({
+      chainId: foundry.id,
+      payoutContract: payout,
+      batchId: 77n,
+      token: usdc,
+      recipients,
+      amounts,
+      deadline,
     });
-    const { request } = await publicClient.simulateContract({
-      account: relayer.account,
-      address: payout,
-      abi: sgePayoutAbi,
-      functionName: 'payBatch',
-      args: [77n, usdc, recipients, amounts],
-    });
-    await publicClient.waitForTransactionReceipt({ hash: await relayer.writeContract(request) });
-    for (const [index, recipient] of recipients.entries()) {
-      expect(
-        await publicClient.readContract({
-          address: usdc,
-          abi: testUsdcAbi,
-          functionName: 'balanceOf',
-          args: [recipient],
-        }),
-      ).toBe(amounts[index]);
-    }
+    expect(hashTypedData(typedData)).toBe(
+      await publicClient.readContract({
+        address: payout,
+        abi: sgePayoutAbi,
+        functionName: 'payBatchDigest',
+        args: [77n, usdc, recipients, amounts, deadline],
+      }),
+    );
+    const approvals = [
+      { approver: approverA.address, signature: await approverA.signTypedData(typedData) },
+      { approver: approverB.address, signature: await approverB.signTypedData(typedData) },
+    ];
+    const simulate = (args: { approvals: typeof approvals; batchId?: bigint }) =>
+      publicClient.simulateContract({
+        account: relayer.account,
+        address: payout,
+        abi: sgePayoutAbi,
+        functionName: 'payBatch',
+        args: [args.batchId ?? 77n, usdc, recipients, amounts, deadline, args.approvals],
+      });
+
+    expect(await revertErrorName(simulate({ approvals: [] }))).toBe('SGEPayoutNotEnoughApprovals');
+    const [first] = approvals as [(typeof approvals)[0]];
+    expect(await revertErrorName(simulate({ approvals: [first, first] }))).toBe('SGEPayoutDuplicateApprover');
+    expect(await revertErrorName(simulate({ approvals, batchId: 78n }))).toBe('SGEPayoutInvalidSignature');
+
+    const { request } = await simulate({ approvals });
+    const receipt = await send(relayer.writeContract(request));
+    expect(receipt.logs.length).toBeGreaterThan(0);
+    expect(await balanceOf(recipients[0] as Address)).toBe(amounts[0]);
+    expect(await balanceOf(recipients[1] as Address)).toBe(amounts[1]);
+    expect(await balanceOf(recipients[2] as Address)).toBe(0n);
+    // The skipped 3 USDC stay in the contract.
+    expect(await balanceOf(payout)).toBe(10_000_000n - 4_000_000n);
     expect(
       await publicClient.readContract({
         address: payout,
@@ -534,17 +686,27 @@ describe('deployContracts and the deployed contracts through viem', () => {
         args: [77n],
       }),
     ).toBe(true);
-    expect(
-      await revertErrorName(
-        publicClient.simulateContract({
-          account: relayer.account,
-          address: payout,
-          abi: sgePayoutAbi,
-          functionName: 'payBatch',
-          args: [77n, usdc, recipients, amounts],
-        }),
-      ),
-    ).toBe('SGEPayoutBatchAlreadyPaid');
+    const skipped = await publicClient.getContractEvents({
+      address: payout,
+      abi: sgePayoutAbi,
+      eventName: 'PaymentSkipped',
+      fromBlock: receipt.blockNumber,
+      toBlock: receipt.blockNumber,
+    });
+    expect(skipped.map((event) => event.args)).toEqual([
+      { batchId: 77n, index: 2n, recipient: recipients[2], amount: amounts[2] },
+    ]);
+    const paid = await publicClient.getContractEvents({
+      address: payout,
+      abi: sgePayoutAbi,
+      eventName: 'BatchPaid',
+      fromBlock: receipt.blockNumber,
+      toBlock: receipt.blockNumber,
+    });
+    expect(paid.map((event) => event.args)).toEqual([
+      { batchId: 77n, token: usdc, recipientCount: 2n, total: 4_000_000n },
+    ]);
+    expect(await revertErrorName(simulate({ approvals }))).toBe('SGEPayoutBatchAlreadyPaid');
   });
 });
 
@@ -557,6 +719,7 @@ describe('deployment file', () => {
       relayer: address(2),
       treasury: address(3),
       owner: address(4),
+      approvers: [address(5), '0xabcdefabcdefabcdefabcdefabcdefabcdefabce'],
       blockNumber: 12_345_678_901_234_567_890n,
       feeMicroUsd: DEFAULT_FEE_MICRO_USD,
       claimAmountWei: DEFAULT_CLAIM_AMOUNT_WEI,
@@ -578,6 +741,10 @@ describe('deployment file', () => {
     const parsed = parseDeployment(json);
     expect(parsed.blockNumber).toBe(deployment.blockNumber);
     expect(parsed.contracts.sgeId).toBe('0xABcdEFABcdEFabcdEfAbCdefabcdeFABcDEFabCD');
+    expect(parsed.approvers).toEqual([address(5), getAddress('0xabcdefabcdefabcdefabcdefabcdefabcdefabce')]);
+    // A file written before approvers existed reads as none.
+    const { approvers: _omitted, ...withoutApprovers } = JSON.parse(json);
+    expect(parseDeployment(JSON.stringify(withoutApprovers)).approvers).toEqual([]);
     expect(toEnvLines(parsed)[0]).toBe('SGE_ID_ADDRESS=0xABcdEFABcdEFabcdEfAbCdefabcdeFABcDEFabCD');
     expect(() => parseDeployment(json.replace('"12345678901234567890"', '"12.5"'))).toThrow(/blockNumber/);
   });

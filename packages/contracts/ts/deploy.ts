@@ -36,9 +36,10 @@ export const DEFAULT_CLAIM_AMOUNT_WEI = 1_000n * 10n ** 18n;
 /** SGE minted into the claim vault when the test SGE token is deployed: 1,000 default claims. */
 export const DEFAULT_FUND_CLAIM_VAULT_WEI = 1_000n * DEFAULT_CLAIM_AMOUNT_WEI;
 /**
- * Gas assumed for each post-deploy call (vault funding, ownership transfer) when estimating the cost
- * before anything is deployed: those calls cannot be simulated against contracts that do not exist yet.
- * Measured: about 70,000 for the SGE mint and 30,000 for the ownership transfer.
+ * Gas assumed for each post-deploy call (vault funding, approvers, ownership transfers) when estimating
+ * the cost before anything is deployed: those calls cannot be simulated against contracts that do not
+ * exist yet. Measured: about 70,000 for the SGE mint, 50,000 per approver and 50,000 per ownership
+ * transfer (Ownable2Step stores the pending owner).
  */
 export const CALL_STEP_GAS_ESTIMATE = 100_000n;
 
@@ -62,8 +63,15 @@ export type TDeployment = {
   deployer: Address;
   relayer: Address;
   treasury: Address;
-  /** Owner of SGEID, SGEClaim, SGEPayout, AffiliateRegistry (and of the test SGE token). */
+  /**
+   * Owner the contracts were handed to (SGEID, SGEClaim, SGEPayout, AffiliateRegistry and the test SGE
+   * token): the deployer, or the `owner` parameter. Ownership is 2-step (Ownable2Step): when it differs
+   * from the deployer, it is each contract's `pendingOwner` and becomes `owner()` only once it calls
+   * `acceptOwnership()` on each; until then the deployer stays owner.
+   */
   owner: Address;
+  /** Approvers enabled on SGEPayout at deployment (the owner manages the set afterwards). */
+  approvers: Address[];
   /** Block of the first deployment transaction: where event scans of these contracts start. */
   blockNumber: bigint;
   feeMicroUsd: bigint;
@@ -84,8 +92,17 @@ export type TDeployContractsParams = {
   relayer: Address;
   /** Receiver of claim fees. */
   treasury: Address;
-  /** Owner of the contracts; defaults to the deployer. */
+  /**
+   * Owner of the contracts (the treasury Safe in production); default the deployer. The contracts are
+   * deployed owned by the deployer, set up, then handed over with `transferOwnership(owner)`, which is
+   * 2-step: `owner` must call `acceptOwnership()` on each contract before it owns it.
+   */
   owner?: Address;
+  /**
+   * SGEPayout approvers (people's wallets or Safes whose EIP-712 signatures a payout batch needs, two
+   * distinct ones per batch), enabled while the deployer still owns the contract. Default none.
+   */
+  approvers?: Address[];
   /** Claim fee in 6-decimal units; default 100 USD. */
   feeMicroUsd?: bigint;
   /** SGE per claim in wei; default 1,000 SGE. */
@@ -123,6 +140,14 @@ export function planDeployment(
 ): TPlan {
   const owner = getAddress(params.owner ?? deployer);
   const relayer = getAddress(params.relayer);
+  const approvers = (params.approvers ?? []).map((approver) => getAddress(approver));
+  for (const [index, approver] of approvers.entries()) {
+    if (approver === zeroAddress) throw new Error(`approvers[${index}] is the zero address`);
+    if (approvers.indexOf(approver) !== index)
+      throw new Error(`approvers[${index}] ${approver} is listed twice`);
+    // The hot relayer key submitting batches must not also be able to approve them.
+    if (approver === relayer) throw new Error(`approvers[${index}] ${approver} is the relayer`);
+  }
   const treasury = getAddress(params.treasury);
   const feeMicroUsd = params.feeMicroUsd ?? DEFAULT_FEE_MICRO_USD;
   const claimAmountWei = params.claimAmountWei ?? DEFAULT_CLAIM_AMOUNT_WEI;
@@ -150,7 +175,6 @@ export function planDeployment(
     tokens = {
       usdc: deploy('TestUSDC', encodeDeployData({ abi: testUsdcAbi, bytecode: testUsdcBytecode })),
       usdt: deploy('TestUSDT', encodeDeployData({ abi: testUsdtAbi, bytecode: testUsdtBytecode })),
-      // The deployer owns the test SGE token until the vault is funded, then hands it to the owner.
       sge: deploy(
         'SGEToken',
         encodeDeployData({ abi: sgeTokenAbi, bytecode: sgeTokenBytecode, args: [deployer] }),
@@ -162,7 +186,7 @@ export function planDeployment(
     encodeDeployData({
       abi: sgeIdAbi,
       bytecode: sgeIdBytecode,
-      args: [owner, relayer, params.sgeIdBaseUri ?? ''],
+      args: [deployer, relayer, params.sgeIdBaseUri ?? ''],
     }),
   );
   const sgeClaim = deploy(
@@ -171,7 +195,7 @@ export function planDeployment(
       abi: sgeClaimAbi,
       bytecode: sgeClaimBytecode,
       args: [
-        owner,
+        deployer,
         requireSgeId ? sgeId : zeroAddress,
         tokens.usdc,
         tokens.usdt,
@@ -184,35 +208,54 @@ export function planDeployment(
   );
   const payout = deploy(
     'SGEPayout',
-    encodeDeployData({ abi: sgePayoutAbi, bytecode: sgePayoutBytecode, args: [owner, relayer] }),
+    encodeDeployData({ abi: sgePayoutAbi, bytecode: sgePayoutBytecode, args: [deployer, relayer] }),
   );
   const affiliateRegistry = deploy(
     'AffiliateRegistry',
     encodeDeployData({
       abi: affiliateRegistryAbi,
       bytecode: affiliateRegistryBytecode,
-      args: [owner, relayer],
+      args: [deployer, relayer],
     }),
   );
-  if (!params.tokens) {
-    if (fundClaimVaultWei > 0n) {
+  // Setup while the deployer owns everything: fund the claim vault, enable the approvers.
+  if (!params.tokens && fundClaimVaultWei > 0n) {
+    steps.push({
+      kind: 'call',
+      label: `SGEToken.mint(SGEClaim, ${fundClaimVaultWei})`,
+      to: tokens.sge,
+      data: encodeFunctionData({
+        abi: sgeTokenAbi,
+        functionName: 'mint',
+        args: [sgeClaim, fundClaimVaultWei],
+      }),
+    });
+  }
+  for (const approver of approvers) {
+    steps.push({
+      kind: 'call',
+      label: `SGEPayout.setApprover(${approver}, true)`,
+      to: payout,
+      data: encodeFunctionData({ abi: sgePayoutAbi, functionName: 'setApprover', args: [approver, true] }),
+    });
+  }
+  // Then hand over: Ownable2Step records `owner` as pending owner; it takes over by accepting. The test
+  // stablecoins stay with the deployer (TestUSDC's blacklister), like Circle's own keys would.
+  if (owner !== getAddress(deployer)) {
+    const owned: Array<[string, Address]> = [
+      ['SGEID', sgeId],
+      ['SGEClaim', sgeClaim],
+      ['SGEPayout', payout],
+      ['AffiliateRegistry', affiliateRegistry],
+    ];
+    if (!params.tokens) owned.push(['SGEToken', tokens.sge]);
+    for (const [label, address] of owned) {
       steps.push({
         kind: 'call',
-        label: `SGEToken.mint(SGEClaim, ${fundClaimVaultWei})`,
-        to: tokens.sge,
-        data: encodeFunctionData({
-          abi: sgeTokenAbi,
-          functionName: 'mint',
-          args: [sgeClaim, fundClaimVaultWei],
-        }),
-      });
-    }
-    if (owner !== getAddress(deployer)) {
-      steps.push({
-        kind: 'call',
-        label: `SGEToken.transferOwnership(${owner})`,
-        to: tokens.sge,
-        data: encodeFunctionData({ abi: sgeTokenAbi, functionName: 'transferOwnership', args: [owner] }),
+        label: `${label}.transferOwnership(${owner})`,
+        to: address,
+        // Every owned contract shares SGEOwnable's transferOwnership.
+        data: encodeFunctionData({ abi: sgePayoutAbi, functionName: 'transferOwnership', args: [owner] }),
       });
     }
   }
@@ -224,6 +267,7 @@ export function planDeployment(
       relayer,
       treasury,
       owner,
+      approvers,
       feeMicroUsd,
       claimAmountWei,
       requireSgeId,
@@ -274,7 +318,9 @@ export async function estimateDeploymentCost(
 /**
  * Deploys SGEID, SGEClaim, SGEPayout and AffiliateRegistry (plus TestUSDC, TestUSDT and SGEToken when no
  * `tokens` are given), with the relayer role granted at construction, the claim vault funded with test
- * SGE, and every contract owned by `owner` (default: the deployer).
+ * SGE and the payout approvers enabled, all owned by the deployer; then, when `owner` differs from the
+ * deployer, starts the 2-step transfer of every owned contract to `owner` (which must call
+ * `acceptOwnership()` on each to take over).
  *
  * Transactions go out one by one with explicit nonces, each waited for, so a failure stops the
  * deployment at the failing step (on an automining anvil every receipt is immediate).

@@ -50,6 +50,11 @@ export function parseDeployment(json: string): TDeployment {
     }
     return BigInt(value);
   };
+  const approverList = (value: unknown): Address[] => {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) throw new Error(`deployment file: approvers is not a list (${String(value)})`);
+    return value.map((item, index) => address(item, `approvers[${index}]`));
+  };
   const rawContracts = raw.contracts as Record<string, unknown> | undefined;
   if (!rawContracts || typeof rawContracts !== 'object')
     throw new Error('deployment file: contracts missing');
@@ -68,6 +73,8 @@ export function parseDeployment(json: string): TDeployment {
     relayer: address(raw.relayer, 'relayer'),
     treasury: address(raw.treasury, 'treasury'),
     owner: address(raw.owner, 'owner'),
+    // Files written before approvers existed have none.
+    approvers: approverList(raw.approvers),
     blockNumber: bigint(raw.blockNumber, 'blockNumber'),
     feeMicroUsd: bigint(raw.feeMicroUsd, 'feeMicroUsd'),
     claimAmountWei: bigint(raw.claimAmountWei, 'claimAmountWei'),

@@ -12,10 +12,12 @@ interface Vm {
     }
 
     function addr(uint256 privateKey) external pure returns (address);
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function label(address account, string calldata newLabel) external;
     function deal(address account, uint256 newBalance) external;
     function warp(uint256 newTimestamp) external;
     function roll(uint256 newHeight) external;
+    function chainId(uint256 newChainId) external;
     function prank(address msgSender) external;
     function startPrank(address msgSender) external;
     function stopPrank() external;
@@ -88,6 +90,19 @@ abstract contract SGETest {
     function makeAddr(string memory name) internal returns (address account) {
         account = vm.addr(uint256(keccak256(bytes(name))));
         vm.label(account, name);
+    }
+
+    /// @dev A private key derived from `name` (stable across runs) and its labelled address.
+    function makeAddrAndKey(string memory name) internal returns (address account, uint256 privateKey) {
+        privateKey = uint256(keccak256(bytes(name)));
+        account = vm.addr(privateKey);
+        vm.label(account, name);
+    }
+
+    /// @dev `privateKey`'s 65-byte ECDSA signature (r, s, v) of `digest`, as wallets produce it.
+    function signDigest(uint256 privateKey, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(privateKey, digest);
+        return abi.encodePacked(r, s, v);
     }
 
     /// @dev A fresh, deterministic, non-zero address that is not a precompile, for fuzzed recipients.
