@@ -1,4 +1,4 @@
-import { ZAddress, ZPayoutBatchDetail } from '@sge/shared';
+import { type TAdminMe, ZAddress, ZAdminMe, ZPayoutBatchDetail } from '@sge/shared';
 import { getAddress, isAddressEqual, type TypedDataDefinition } from 'viem';
 import { z } from 'zod';
 
@@ -97,7 +97,7 @@ export function approvalTypedData(
 }
 
 // The payout API's response shapes this app reads. They mirror @sge/shared's ZPayoutBatchDetail `approval`
-// and `skipReason`, ZAdminMe (branches custody-payouts and custody-authz) until those are merged here.
+// and `skipReason` (branch custody-payouts) until it is merged here.
 export const ZBatchSignature = z.object({ admin: z.string(), signer: ZAddress, signedAt: z.string() });
 export type TBatchSignature = z.infer<typeof ZBatchSignature>;
 export const ZBatchApproval = z.object({
@@ -126,10 +126,6 @@ export const ZBatchDetail = ZPayoutBatchDetail.extend({
   approval: ZBatchApproval.nullable().default(null),
 });
 export type TBatchDetail = z.infer<typeof ZBatchDetail>;
-export const ZAdminIdentity = z.object({
-  name: z.string(),
-  kind: z.enum(['admin', 'program-key']),
-  wallet: ZAddress.nullable(),
-  programId: z.string().nullable(),
-});
-export type TAdminIdentity = z.infer<typeof ZAdminIdentity>;
+/** GET /api/admin/me (@sge/shared's ZAdminMe): who the admin key belongs to, and the wallet that signs for them. */
+export const ZAdminIdentity = ZAdminMe;
+export type TAdminIdentity = TAdminMe;

@@ -34,7 +34,9 @@ export function BatchRow({
   const [expanded, setExpanded] = useState(false);
   const open = OPEN.has(batch.status);
   const detail = useQuery({
-    queryKey: batchDetailKey(batch.id),
+    // Keyed by the status the list shows too, so that a batch that moved on (paid, some payouts skipped) is
+    // read again instead of showing the payouts as they were while it was open.
+    queryKey: [...batchDetailKey(batch.id), batch.status],
     queryFn: ({ signal }) => adminClient.batch(batch.id, { signal }),
     enabled: open || expanded,
     refetchInterval: open ? ADMIN_REFRESH_INTERVAL_MS : false,
