@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalTypedData } from '../../src/api/payout-approval';
 import {
   ALICE_KEY,
+  ALICE_WALLET,
   BOB_KEY,
+  BOB_WALLET,
   makeDefaultProgramPayFast,
   randomWallet,
   SETTLE_TIMEOUT_MS,
@@ -17,9 +20,10 @@ import {
 const POLL_INTERVAL_MS = 500;
 
 /**
- * /admin end to end against the API in Mock mode: admin alice creates a payout batch, alice approving it
- * herself is refused, admin bob approves and executes it (one on-chain transaction through the relayer), and
- * the affiliate sees the payout with its transaction hash on /affiliate.
+ * /admin end to end against the API in Mock mode: admin alice creates a payout batch and her wallet signs its
+ * EIP-712 approval at once (her demo dev wallet, no prompt); a second signature of hers is refused; admin bob
+ * signs & approves with his wallet and executes it (one on-chain transaction carrying both signatures, which
+ * the payout contract checks), and the affiliate sees the payout with its transaction hash on /affiliate.
  */
 describe('the /admin payout flow against the API in Mock mode', () => {
   let stack: TMoneyStack | undefined;
@@ -33,7 +37,7 @@ describe('the /admin payout flow against the API in Mock mode', () => {
   }, TEARDOWN_TIMEOUT_MS);
 
   it(
-    'pays an affiliate through a batch created by one admin and approved and executed by another',
+    'pays an affiliate through a batch created and signed by one admin and signed, approved and executed by another',
     async () => {
       if (stack === undefined) throw new Error('setup did not complete');
       const s = stack;
@@ -68,48 +72,92 @@ describe('the /admin payout flow against the API in Mock mode', () => {
         await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
       }
 
-      // alice creates the batch; approving it herself is refused.
+      // alice creates the batch and signs it at once, silently, with her dev wallet (anvil #7).
       let batchId = '';
       await s.withPage('/admin/payouts', async (page) => {
         await signInAsAdmin(page, ALICE_KEY);
+        const signer = page.getByTestId('approval-signer');
+        await signer.waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await signer.getAttribute('data-signer')).toBe('dev');
+        expect(await signer.textContent()).toContain(ALICE_WALLET.address);
         await page.getByRole('button', { name: 'Create payout batch' }).click();
         const ok = page.getByTestId('action-ok');
         await ok.waitFor({ timeout: SETTLE_TIMEOUT_MS });
-        expect(await ok.textContent()).toContain('1 payouts, 5.00 USDC');
+        expect(await ok.textContent()).toContain('1 payouts, 5.00 USDC, signed by you');
         const row = page.locator('[data-testid="batch-row"][data-status="PENDING_APPROVAL"]').first();
         await row.waitFor();
         batchId = (await row.getAttribute('data-batch-id')) ?? '';
-        expect(await row.textContent()).toContain('alice');
-        await row.getByRole('button', { name: 'Approve' }).click();
-        const refused = page.getByTestId('action-error');
-        await refused.waitFor({ timeout: SETTLE_TIMEOUT_MS });
-        expect(await refused.textContent()).toContain('PAYOUT_SELF_APPROVAL');
-        expect(await row.getAttribute('data-status')).toBe('PENDING_APPROVAL');
+        const signature = row.locator('[data-testid="batch-signature"][data-admin="alice"]');
+        await signature.waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await signature.textContent()).toContain(ALICE_WALLET.address);
+        // Her own batch offers her no second signature: it waits for another admin.
+        await row.getByTestId('awaiting-second-admin').waitFor();
+        expect(await row.getByRole('button', { name: 'Sign & approve' }).count()).toBe(0);
       });
       expect(batchId).toMatch(/^[0-9a-f-]{36}$/);
 
-      // bob approves and executes; the batch completes with its transaction hash.
+      // alice's second attempt, with a valid signature of her wallet, is refused; so is bob presenting it.
+      const detail = await s.adminCall('GET', `/api/admin/payout-batches/${batchId}`, ALICE_KEY);
+      expect(detail.body.approval.signatures).toHaveLength(1);
+      const aliceSignature = await ALICE_WALLET.signTypedData(
+        approvalTypedData(detail.body.approval.typedData, detail.body.approval),
+      );
+      const again = await s.adminCall('POST', `/api/admin/payout-batches/${batchId}/approve`, ALICE_KEY, {
+        signature: aliceSignature,
+      });
+      expect(again.status, JSON.stringify(again.body)).toBe(403);
+      expect(again.body.error).toBe('PAYOUT_SELF_APPROVAL');
+      const borrowed = await s.adminCall('POST', `/api/admin/payout-batches/${batchId}/approve`, BOB_KEY, {
+        signature: aliceSignature,
+      });
+      expect(borrowed.status, JSON.stringify(borrowed.body)).toBe(400);
+      expect(borrowed.body.error).toBe('PAYOUT_SIGNATURE_INVALID');
+
+      // bob signs & approves with his dev wallet (anvil #8) and executes; the batch completes with its hash.
       let txHash = '';
       await s.withPage('/admin/payouts', async (page) => {
         await signInAsAdmin(page, BOB_KEY);
         const row = page.locator(`[data-testid="batch-row"][data-batch-id="${batchId}"]`);
-        await row.getByRole('button', { name: 'Approve' }).click({ timeout: SETTLE_TIMEOUT_MS });
+        await row.getByRole('button', { name: 'Sign & approve' }).click({ timeout: SETTLE_TIMEOUT_MS });
+        await row.getByRole('button', { name: 'Confirm sign & approve' }).click();
         await page.locator(`[data-batch-id="${batchId}"][data-status="APPROVED"]`).waitFor({
           timeout: SETTLE_TIMEOUT_MS,
         });
-        expect(await row.textContent()).toContain('bob');
+        const bobSignature = row.locator('[data-testid="batch-signature"][data-admin="bob"]');
+        await bobSignature.waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(await bobSignature.textContent()).toContain(BOB_WALLET.address);
+        expect(await row.getByTestId('batch-signature').count()).toBe(2);
         await row.getByRole('button', { name: 'Execute' }).click();
+        await row.getByRole('button', { name: 'Confirm execute' }).click();
         await page.locator(`[data-batch-id="${batchId}"][data-status="COMPLETED"]`).waitFor({
           timeout: SETTLE_TIMEOUT_MS,
         });
         txHash = (await row.getByTestId('tx-hash').textContent())?.trim() ?? '';
         expect(txHash).toMatch(/^0x[0-9a-f]{64}$/);
 
-        // The audit log shows who did what.
+        // The batch's payouts: the one payout, PAID.
+        await row.getByRole('button', { name: '1 payouts' }).click();
+        await page
+          .locator(
+            `[data-testid="batch-payouts-row"][data-batch-id="${batchId}"] [data-testid="batch-payout"]`,
+          )
+          .first()
+          .waitFor({ timeout: SETTLE_TIMEOUT_MS });
+        expect(
+          await page
+            .locator(
+              `[data-testid="batch-payouts-row"][data-batch-id="${batchId}"] [data-testid="batch-payout"]`,
+            )
+            .first()
+            .getAttribute('data-status'),
+        ).toBe('PAID');
+
+        // The audit log shows who did what: alice's signature, bob's approving one.
         await page.getByRole('link', { name: 'Audit log' }).click();
         await page.locator('[data-testid="audit-row"][data-action="payout_batch.approve"]').first().waitFor({
           timeout: SETTLE_TIMEOUT_MS,
         });
+        await page.locator('[data-testid="audit-row"][data-action="payout_batch.sign"]').first().waitFor();
       });
 
       // The affiliate sees the payout, paid, with the same transaction hash.
