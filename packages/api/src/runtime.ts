@@ -5,6 +5,7 @@ import { createTestClient, http, parseEther } from 'viem';
 import { connectChain, explorerUrlFor, type TChainConnection } from './chain/chain-connection';
 import { initChecksumAddress } from './chain/checksum-address';
 import { ensureMockDeployment, resolveContractAddresses } from './chain/contract-deployment';
+import { knownContractAddresses } from './chain/known-contracts';
 import { Relayer } from './chain/relayer';
 import type { TConfig, TContractAddresses } from './config';
 import { acquireDataDirLock } from './config/data-dir-lock';
@@ -169,6 +170,7 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
         dataDir: config.dataDir,
         deployerPrivateKey: config.chain.deployerPrivateKey!,
         treasury: config.chain.treasuryAddress!,
+        approvers: config.admin.keys.flatMap((key) => (key.wallet ? [key.wallet] : [])),
         logger,
       });
       contracts = { ...deployment.contracts, ...withoutNulls(config.contracts) };
@@ -177,6 +179,12 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       contracts = resolved.contracts;
       logger.info({ contracts, source: resolved.source }, 'contract addresses');
     }
+    const knownContracts = knownContractAddresses({
+      contracts,
+      chainId: chain.chainId,
+      deploymentsDirectory: config.mockMode ? config.dataDir : null,
+      extra: [],
+    });
     const metrics = createMetrics({
       relayerBalanceWei: async () => (await chain.snapshot()).relayerBalanceWei,
       // Asking whether a queue is paused makes this process know it, so depth() covers every queue, not only
@@ -196,7 +204,13 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       queue,
       redis,
       chain,
-      relayer: new Relayer({ db: database.db, chain, settings: config.relayer, logger }),
+      relayer: new Relayer({
+        db: database.db,
+        chain,
+        settings: config.relayer,
+        logger,
+        isAllowedTarget: (to) => knownContracts.has(to.toLowerCase()),
+      }),
       contracts,
       explorerUrl: explorerUrlFor(chain.chainId, config.chain.explorerUrl),
       metrics,

@@ -3,6 +3,7 @@ import { RouterProvider } from 'react-router/dom';
 import { Layout } from './components/layout';
 import { AdminLayout } from './pages/admin/admin-layout';
 import { AuditLogPage } from './pages/admin/audit-log-page';
+import { ChangesPage } from './pages/admin/changes-page';
 import { IntentsPage } from './pages/admin/intents-page';
 import { PaymentsPage } from './pages/admin/payments-page';
 import { PayoutBatchesPage } from './pages/admin/payout-batches-page';
@@ -46,6 +47,7 @@ const router = createBrowserRouter([
               { path: 'settlements', element: <SettlementsPage /> },
               { path: 'payouts', element: <PayoutBatchesPage /> },
               { path: 'payments', element: <PaymentsPage /> },
+              { path: 'changes', element: <ChangesPage /> },
               { path: 'audit', element: <AuditLogPage /> },
               { path: 'reconciliation', element: <ReconciliationPage /> },
             ],

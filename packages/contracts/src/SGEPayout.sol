@@ -46,12 +46,16 @@ contract SGEPayout is SGERelayerRoles, EIP712 {
 
     /// @notice Block number in which `batchId` was paid; zero when it was not.
     mapping(uint256 batchId => uint256 blockNumber) public batchPaidBlock;
+    /// @notice Whether batch `batchId` was voided (cancelled by the platform): it can never be paid.
+    mapping(uint256 batchId => bool voided) public batchVoided;
     /// @notice Whether `approver` may approve payout batches. Owner-managed.
     mapping(address approver => bool enabled) public isApprover;
 
     /// @notice Batch `batchId` paid `total` of `token` to `recipientCount` recipients (skipped ones
     ///         excluded from both figures).
     event BatchPaid(uint256 indexed batchId, address indexed token, uint256 recipientCount, uint256 total);
+    /// @notice Batch `batchId` was voided: its approvals can no longer pay it.
+    event BatchVoided(uint256 indexed batchId);
     /// @notice Entry `index` of batch `batchId` was not paid: the transfer of `amount` to `recipient`
     ///         failed (blacklisted, rejected by the token). The amount stays in the contract.
     event PaymentSkipped(uint256 indexed batchId, uint256 index, address indexed recipient, uint256 amount);
@@ -62,6 +66,8 @@ contract SGEPayout is SGERelayerRoles, EIP712 {
 
     /// @notice Batch `batchId` was already paid.
     error SGEPayoutBatchAlreadyPaid(uint256 batchId);
+    /// @notice Batch `batchId` was voided and can never be paid.
+    error SGEPayoutBatchVoided(uint256 batchId);
     /// @notice `recipientCount` recipients were given with `amountCount` amounts.
     error SGEPayoutLengthMismatch(uint256 recipientCount, uint256 amountCount);
     /// @notice A batch needs between 1 and `max` recipients; `size` were given.
@@ -117,6 +123,7 @@ contract SGEPayout is SGERelayerRoles, EIP712 {
         Approval[] calldata approvals
     ) external onlyRelayer {
         if (batchPaidBlock[batchId] != 0) revert SGEPayoutBatchAlreadyPaid(batchId);
+        if (batchVoided[batchId]) revert SGEPayoutBatchVoided(batchId);
         uint256 count = recipients.length;
         if (count != amounts.length) revert SGEPayoutLengthMismatch(count, amounts.length);
         if (count == 0 || count > PAY_BATCH_SIZE_MAX) revert SGEPayoutInvalidBatchSize(count, PAY_BATCH_SIZE_MAX);
@@ -154,6 +161,18 @@ contract SGEPayout is SGERelayerRoles, EIP712 {
             total += amounts[i];
         }
         return _digest(batchId, token, recipients, amounts, total, deadline);
+    }
+
+    /// @notice Voids batch `batchId` so that its approvals can never pay it: the platform does this before it
+    ///         cancels a signed batch and releases its commissions, which would otherwise be payable twice
+    ///         (once in a new batch, once by anyone holding the old signatures). Idempotent.
+    /// @dev Relayer-only like payBatch: the hot key can void an unpaid batch (a denial, it moves nothing)
+    ///      but cannot pay one without two approvers' signatures.
+    function voidBatch(uint256 batchId) external onlyRelayer {
+        if (batchPaidBlock[batchId] != 0) revert SGEPayoutBatchAlreadyPaid(batchId);
+        if (batchVoided[batchId]) return;
+        batchVoided[batchId] = true;
+        emit BatchVoided(batchId);
     }
 
     /// @notice Whether batch `batchId` has been paid.

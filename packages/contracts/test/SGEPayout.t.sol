@@ -469,6 +469,43 @@ contract SGEPayoutTest is SGETest {
         assertEq(usdc.balanceOf(alice), 10e6, "paid once");
     }
 
+    function test_RevertWhen_AVoidedBatchIsPaidWithValidApprovals() public {
+        usdc.mint(address(payout), 100e6);
+        (address[] memory recipients, uint256[] memory amounts) = _three();
+        uint256 deadline = block.timestamp + VALIDITY;
+        // Signed by both approvers, then cancelled by the platform: the signatures must pay nothing.
+        SGEPayout.Approval[] memory approvals = _approvals(9, address(usdc), recipients, amounts, deadline);
+        vm.expectEmit(address(payout));
+        emit SGEPayout.BatchVoided(9);
+        vm.prank(relayer);
+        payout.voidBatch(9);
+        assertTrue(payout.batchVoided(9), "voided");
+        vm.expectRevert(abi.encodeWithSelector(SGEPayout.SGEPayoutBatchVoided.selector, 9));
+        _payWith(9, address(usdc), recipients, amounts, deadline, approvals);
+        assertEq(usdc.balanceOf(address(payout)), 100e6, "nothing moved");
+        // Voiding again changes nothing and does not revert.
+        vm.recordLogs();
+        vm.prank(relayer);
+        payout.voidBatch(9);
+        assertEq(vm.getRecordedLogs().length, 0, "no second event");
+    }
+
+    function test_RevertWhen_APaidBatchIsVoided() public {
+        usdc.mint(address(payout), 100e6);
+        (address[] memory recipients, uint256[] memory amounts) = _three();
+        _pay(10, address(usdc), recipients, amounts);
+        vm.expectRevert(abi.encodeWithSelector(SGEPayout.SGEPayoutBatchAlreadyPaid.selector, 10));
+        vm.prank(relayer);
+        payout.voidBatch(10);
+    }
+
+    function test_RevertWhen_ANonRelayerVoidsABatch() public {
+        vm.expectRevert(abi.encodeWithSelector(SGERelayerRoles.SGERelayerUnauthorized.selector, approverA));
+        vm.prank(approverA);
+        payout.voidBatch(11);
+        assertFalse(payout.batchVoided(11), "not voided");
+    }
+
     function test_RevertWhen_TheBalanceIsBelowTheTotalAndPaysOnceFunded() public {
         (address[] memory recipients, uint256[] memory amounts) = _three();
         usdc.mint(address(payout), 59e6);

@@ -167,6 +167,16 @@ export function resolveCliConfig(
     : isMainnet
       ? []
       : [anvilAddress(7), anvilAddress(8)];
+  for (const [index, approver] of approvers.entries()) {
+    if (approvers.indexOf(approver) !== index) {
+      throw new DeployCliError(`APPROVER_ADDRESSES entry ${index + 1} (${approver}) is listed twice`);
+    }
+    if (approver === relayer) {
+      throw new DeployCliError(
+        `APPROVER_ADDRESSES entry ${index + 1} (${approver}) is the relayer: the hot key must not approve payouts`,
+      );
+    }
+  }
   const tokens = isMainnet
     ? {
         usdc: MAINNET_USDC_ADDRESS,

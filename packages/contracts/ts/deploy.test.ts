@@ -39,6 +39,7 @@ import {
   MAINNET_USDT_ADDRESS,
   type TDeployment,
 } from './deploy';
+import { resolveCliConfig } from './deploy-cli';
 import {
   ENV_VARIABLE_BY_CONTRACT,
   parseDeployment,
@@ -707,6 +708,44 @@ describe('deployContracts and the deployed contracts through viem', () => {
       { batchId: 77n, token: usdc, recipientCount: 2n, total: 4_000_000n },
     ]);
     expect(await revertErrorName(simulate({ approvals }))).toBe('SGEPayoutBatchAlreadyPaid');
+  });
+});
+
+describe('deploy CLI configuration (no network)', () => {
+  const approverA = privateKeyToAccount(approverKeyA).address;
+  const approverB = privateKeyToAccount(approverKeyB).address;
+
+  it('defaults local approvers to anvil accounts #7 and #8 and passes APPROVER_ADDRESSES through', () => {
+    expect(resolveCliConfig('local', [], {}).approvers).toEqual([approverA, approverB]);
+    const other = privateKeyToAccount(generatePrivateKey()).address;
+    expect(
+      resolveCliConfig('local', [], { APPROVER_ADDRESSES: ` ${other.toLowerCase()} ,${approverA}` })
+        .approvers,
+    ).toEqual([other, approverA]);
+  });
+
+  it('refuses an approver listed twice, the relayer as approver, and a malformed entry', () => {
+    expect(() => resolveCliConfig('local', [], { APPROVER_ADDRESSES: `${approverA},${approverA}` })).toThrow(
+      /APPROVER_ADDRESSES entry 2 .* is listed twice/,
+    );
+    expect(() =>
+      resolveCliConfig('local', [], { APPROVER_ADDRESSES: privateKeyToAccount(relayerKey).address }),
+    ).toThrow(/entry 1 .* is the relayer/);
+    expect(() => resolveCliConfig('local', [], { APPROVER_ADDRESSES: `${approverA},0x1234` })).toThrow(
+      /APPROVER_ADDRESSES entry 2 is not an address/,
+    );
+  });
+
+  it('deploy:mainnet refuses a missing OWNER_ADDRESS before anything else is read from the chain', () => {
+    const env = {
+      RPC_URL: 'http://127.0.0.1:1',
+      DEPLOYER_PRIVATE_KEY: generatePrivateKey(),
+      RELAYER_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
+      TREASURY_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
+      SGE_TOKEN_ADDRESS: privateKeyToAccount(generatePrivateKey()).address,
+    };
+    expect(() => resolveCliConfig('mainnet', [], env)).toThrow(/OWNER_ADDRESS is required .* treasury Safe/);
+    expect(resolveCliConfig('mainnet', [], { ...env, OWNER_ADDRESS: approverA }).approvers).toEqual([]);
   });
 });
 

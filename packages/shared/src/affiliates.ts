@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SIGNATURE_HEX_LENGTH_MAX } from './limits';
 import { ZDay, ZTimestamp, ZUnsignedAmountString } from './pagination';
+import { ZPayoutStatus } from './payouts';
 import { ZAddress, ZAmountString } from './status';
 
 /** A referral code: 3-32 letters, digits, `_` or `-`; unique per program regardless of case. */
@@ -178,7 +179,9 @@ export const ZAffiliatePayout = z.object({
   wallet: ZAddress,
   amount: ZUnsignedAmountString,
   currency: z.string(),
-  status: z.enum(['PENDING', 'PAID', 'CANCELLED']),
+  status: ZPayoutStatus,
+  /** Why the payout contract could not pay this payout (SKIPPED); its commissions are payable again. */
+  skipReason: z.string().nullable(),
   txHash: z.string().nullable(),
   /** Explorer link of the payout transaction when the chain has an explorer. */
   txUrl: z.string().nullable(),

@@ -48,5 +48,13 @@ export const ERROR_CODES = [
   'CLAIM_TX_INVALID',
   // Custody (issue 17): a pending change approved by the admin who proposed it (same name or wallet).
   'CHANGE_SELF_APPROVAL',
+  // Custody (issue 17): payout batches paid only with two approvers' EIP-712 signatures.
+  'ADMIN_WALLET_REQUIRED',
+  'PAYOUT_SIGNATURE_INVALID',
+  'PAYOUT_NOT_APPROVER',
+  'PAYOUT_ALREADY_SIGNED',
+  'PAYOUT_CREATOR_SIGNATURE_MISSING',
+  'PAYOUT_APPROVAL_EXPIRED',
+  'PAYOUT_PAID_ON_CHAIN',
 ] as const;
 export type TErrorCode = (typeof ERROR_CODES)[number];

@@ -17,6 +17,14 @@ export const EXPORT_ROWS_MAX = 50_000;
  * pays the whole batch and the contract refuses more); affiliates beyond it wait for the next batch.
  */
 export const PAYOUT_BATCH_AFFILIATES_MAX = 300;
+/**
+ * How long the approvers' signatures of a payout batch stay valid (the EIP-712 deadline the payout
+ * contract checks): 7 days from the batch's creation. A batch not executed by then is cancelled and created
+ * again, with fresh signatures.
+ */
+export const PAYOUT_APPROVAL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Signatures a payout batch needs: its creator's and a second admin's (SGEPayout.APPROVALS_REQUIRED). */
+export const PAYOUT_APPROVALS_REQUIRED = 2;
 /** Commissions moved from ACCRUED to PAYABLE per statement by the maturity job; it loops until done. */
 export const COMMISSION_MATURITY_BATCH_SIZE = 1_000;
 /** Most maturity statements in one run of the maturity job (so one run is bounded: 1,000 × 1,000 rows). */

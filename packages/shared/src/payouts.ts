@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REASON_LENGTH_MAX } from './limits';
+import { REASON_LENGTH_MAX, SIGNATURE_HEX_LENGTH_MAX } from './limits';
 import { ZTimestamp, ZUnsignedAmountString } from './pagination';
 import { ZAddress } from './status';
 
@@ -13,6 +13,9 @@ export const ZPayoutBatchStatus = z.enum([
   'FAILED',
 ]);
 export type TPayoutBatchStatus = z.infer<typeof ZPayoutBatchStatus>;
+
+/** A payout in a batch: SKIPPED when the payout contract could not pay it (its transfer failed). */
+export const ZPayoutStatus = z.enum(['PENDING', 'PAID', 'CANCELLED', 'SKIPPED']);
 
 export const ZPayoutBatch = z.object({
   id: z.uuid(),
@@ -46,13 +49,45 @@ export const ZPayoutBatchDetail = ZPayoutBatch.extend({
       commissionCount: z.number().int(),
       commissionsAmount: ZUnsignedAmountString,
       clawbacksAmount: ZUnsignedAmountString,
-      status: z.enum(['PENDING', 'PAID', 'CANCELLED']),
+      status: ZPayoutStatus,
+      skipReason: z.string().nullable(),
     }),
   ),
+  /**
+   * What the approvers sign and who signed (null for a batch created before signed approvals): the EIP-712
+   * typed data of SGEPayout's `PayoutBatch` (bigints as decimal strings), its deadline, and the signatures.
+   * The creator signs first, then a second admin; with `required` signatures the batch is APPROVED.
+   */
+  approval: z
+    .object({
+      typedData: z.object({
+        domain: z.record(z.string(), z.unknown()),
+        types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
+        primaryType: z.string(),
+        message: z.record(z.string(), z.unknown()),
+      }),
+      deadline: ZTimestamp,
+      payoutContract: ZAddress,
+      token: ZAddress,
+      chainId: z.number().int(),
+      required: z.number().int(),
+      signatures: z.array(z.object({ admin: z.string(), signer: ZAddress, signedAt: ZTimestamp })),
+    })
+    .nullable(),
 });
 export type TPayoutBatchDetail = z.infer<typeof ZPayoutBatchDetail>;
 
 export const ZCreatePayoutBatchRequest = z.object({ programId: z.uuid().optional() }).strict();
+/** An admin's EIP-712 signature of a batch's `approval.typedData`, from their wallet. */
+export const ZPayoutBatchApproveRequest = z
+  .object({
+    signature: z
+      .string()
+      .max(SIGNATURE_HEX_LENGTH_MAX)
+      .regex(/^0x([0-9a-fA-F]{2}){65,}$/, 'a hex signature of at least 65 bytes'),
+  })
+  .strict();
+export type TPayoutBatchApproveRequest = z.infer<typeof ZPayoutBatchApproveRequest>;
 export const ZPayoutBatchReasonRequest = z
   .object({ reason: z.string().trim().min(1).max(REASON_LENGTH_MAX) })
   .strict();

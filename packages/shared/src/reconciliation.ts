@@ -13,6 +13,7 @@ export const RECONCILIATION_CHECKS = [
   'settlements_on_chain',
   'commissions',
   'payouts',
+  'payout_approvals',
   'affiliate_tree',
   'stuck_intents',
   'queue_depth',

@@ -7,7 +7,7 @@ import {
   testUsdcAbi,
   writeDeploymentFile,
 } from '@sge/contracts';
-import { createWalletClient, type Hex, http } from 'viem';
+import { type Address, createWalletClient, getAddress, type Hex, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { TContractAddresses } from '../config';
 import type { Logger } from '../logging/logger';
@@ -18,8 +18,9 @@ export const MOCK_PAYOUT_FUNDING_MICRO_USDC = 1_000_000n * 1_000_000n;
 
 /**
  * Mock mode: the contracts on the embedded chain. The deployment record lives in DATA_DIR beside the
- * chain state, so they are reset together; when the record exists and its code is on the chain, it is
- * reused (a restart deploys nothing), otherwise everything is deployed afresh by the development deployer.
+ * chain state, so they are reset together; when the record exists, its code is on the chain and it has the
+ * configured admins' wallets as payout approvers, it is reused (a restart deploys nothing), otherwise
+ * everything is deployed afresh by the development deployer.
  */
 export async function ensureMockDeployment(options: {
   chain: TChainConnection;
@@ -27,13 +28,18 @@ export async function ensureMockDeployment(options: {
   dataDir: string;
   deployerPrivateKey: Hex;
   treasury: `0x${string}`;
+  /** The payout approvers: the wallets of the configured admins (Mock mode's demo admins by default). */
+  approvers: Address[];
   logger: Logger;
 }): Promise<TDeployment> {
   const { chain, dataDir, logger } = options;
   if (existsSync(deploymentFilePath(chain.chainId, dataDir))) {
     const existing = readDeploymentFile(chain.chainId, dataDir);
     const code = await chain.publicClient.getCode({ address: existing.contracts.sgeId });
-    if (code && code !== '0x' && existing.relayer === chain.relayer.address) {
+    const sameApprovers =
+      existing.approvers.length === options.approvers.length &&
+      options.approvers.every((approver) => existing.approvers.includes(getAddress(approver)));
+    if (code && code !== '0x' && existing.relayer === chain.relayer.address && sameApprovers) {
       logger.info({ contracts: existing.contracts }, 'reusing the Mock deployment');
       return existing;
     }
@@ -48,6 +54,7 @@ export async function ensureMockDeployment(options: {
     walletClient,
     relayer: chain.relayer.address,
     treasury: options.treasury,
+    approvers: options.approvers,
   });
   // The treasury's part in Mock mode: fund the payout contract with test USDC so payouts work at once.
   const funding = await walletClient.writeContract({

@@ -39,7 +39,7 @@ describe('relayer against anvil', () => {
       privateKey: key,
     });
     const request = {
-      purpose: 'test',
+      purpose: 'mint_batch' as const,
       reference: 'transfer:1',
       to: recipient(1),
       valueWei: 7n,
@@ -69,7 +69,7 @@ describe('relayer against anvil', () => {
     const fees = { maxFeePerGas: parseGwei('10'), maxPriorityFeePerGas: 0n };
     // The process records the transaction, then dies before broadcasting it.
     const recorded = await first.relayer.record(
-      { purpose: 'test', reference: 'crash:1', to: recipient(2), valueWei: 5n },
+      { purpose: 'mint_batch', reference: 'crash:1', to: recipient(2), valueWei: 5n },
       21_000n,
       fees,
     );
@@ -92,7 +92,7 @@ describe('relayer against anvil', () => {
     // More passes, a late "send" of the same reference: nothing new on chain.
     await restarted.relayer.monitor();
     await restarted.relayer.send({
-      purpose: 'test',
+      purpose: 'mint_batch',
       reference: 'crash:1',
       to: recipient(2),
       valueWei: 5n,
@@ -112,7 +112,7 @@ describe('relayer against anvil', () => {
       settings: { replaceAfterMs: 300 },
     });
     const sent = await relayer.send({
-      purpose: 'test',
+      purpose: 'mint_batch',
       reference: 'stuck:1',
       to: recipient(3),
       valueWei: 1n,
@@ -164,7 +164,7 @@ describe('relayer against anvil', () => {
     for (let i = 0; i < total; i++) {
       if (i === 12) proxy.cut();
       const tx = await relayer.send({
-        purpose: 'test',
+        purpose: 'mint_batch',
         reference: `failover:${i}`,
         to: recipient(100 + i),
         valueWei: 1n,
@@ -195,7 +195,7 @@ describe('relayer against anvil', () => {
       timeoutMs: 300,
     });
     await relayer.send({
-      purpose: 'test',
+      purpose: 'mint_batch',
       reference: 'hung:warmup',
       to: recipient(200),
       valueWei: 1n,
@@ -205,7 +205,7 @@ describe('relayer against anvil', () => {
     const before = proxy.connections();
     for (let i = 0; i < 20; i++) {
       const tx = await relayer.send({
-        purpose: 'test',
+        purpose: 'mint_batch',
         reference: `hung:${i}`,
         to: recipient(201 + i),
         valueWei: 1n,
@@ -229,14 +229,14 @@ describe('relayer against anvil', () => {
     });
     // 1,000 gas is below the intrinsic 21,000 of any transaction: every node refuses it.
     const refused = await relayer.send({
-      purpose: 'test',
+      purpose: 'mint_batch',
       reference: 'refused:1',
       to: recipient(4),
       valueWei: 1n,
       gasLimit: 1_000n,
     });
     const next = await relayer.send({
-      purpose: 'test',
+      purpose: 'mint_batch',
       reference: 'after-refused:1',
       to: recipient(5),
       valueWei: 1n,
@@ -255,7 +255,7 @@ describe('relayer against anvil', () => {
     await testClient.setBalance({ address: relayerAddress, value: 1_000n });
     const { relayer } = await createTestRelayer({ db: database.db, rpcUrl: anvil.rpcUrl, privateKey: key });
     const error = await relayer
-      .send({ purpose: 'test', reference: 'poor:1', to: recipient(6), valueWei: 1n, gasLimit: 21_000n })
+      .send({ purpose: 'mint_batch', reference: 'poor:1', to: recipient(6), valueWei: 1n, gasLimit: 21_000n })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RelayerError);
     expect((error as RelayerError).kind).toBe('BALANCE_TOO_LOW');

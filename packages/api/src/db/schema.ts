@@ -177,6 +177,21 @@ export interface PayoutBatchesTable {
   approved_at: Timestamp | null;
   completed_at: Timestamp | null;
   updated_at: Timestamp;
+  /** What the approvers sign (migration 0009); null on batches created before it. */
+  chain_id: number | null;
+  payout_contract: string | null;
+  token: string | null;
+  approval_deadline: Timestamp | null;
+  /** The transaction that voided a signed batch on the payout contract before it was cancelled. */
+  voided_tx_hash: string | null;
+}
+
+export interface PayoutBatchSignaturesTable {
+  batch_id: string;
+  admin: string;
+  signer: string;
+  signature: string;
+  created_at: CreatedAt;
 }
 
 export interface PayoutsTable {
@@ -187,7 +202,9 @@ export interface PayoutsTable {
   wallet: string;
   amount: Amount;
   currency: string;
-  status: ColumnType<'PENDING' | 'PAID' | 'CANCELLED', string | undefined, string>;
+  status: ColumnType<'PENDING' | 'PAID' | 'CANCELLED' | 'SKIPPED', string | undefined, string>;
+  /** Why the payout contract skipped this payout (status SKIPPED). */
+  skip_reason: string | null;
   created_at: CreatedAt;
 }
 
@@ -458,6 +475,7 @@ export interface Database {
   commissions: CommissionsTable;
   payout_batches: PayoutBatchesTable;
   payouts: PayoutsTable;
+  payout_batch_signatures: PayoutBatchSignaturesTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
   webhook_events: WebhookEventsTable;

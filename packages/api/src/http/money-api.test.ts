@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { erc20Abi } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
@@ -8,13 +9,12 @@ import {
   signIn,
   type TApi,
 } from '../../test/support/money-api';
-import { startPayoutChain, type TPayoutChain } from '../../test/support/payout-chain';
+import { APPROVER_ACCOUNTS, signBatchApproval } from '../../test/support/payout-approvers';
 import { startTestPlatform, tempDir } from '../../test/support/platform';
 import type { TDb } from '../db/client';
 import { DEFAULT_PROGRAM_ID } from '../db/migrations/0001-core-schema';
 import { matureCommissions } from '../domain/commissions/mature-commissions';
 import { recordRevenueSettlement } from '../domain/commissions/record-revenue-settlement';
-import { executePayoutBatch } from '../domain/payouts/execute-payout-batch';
 import { assertProgramAcceptsIntents } from '../domain/programs/assert-program-accepts-intents';
 import { getProgram } from '../domain/programs/get-program';
 import type { TPlatform } from '../platform';
@@ -32,7 +32,6 @@ describe('money API', () => {
   let platform: TPlatform;
   let api: TApi;
   let db: TDb;
-  let payoutChain: TPayoutChain;
   let chainId: number;
   const A = DEFAULT_PROGRAM_ID;
   let B: string;
@@ -49,6 +48,22 @@ describe('money API', () => {
   let settlementId: string;
   let intentId: string;
   let failedIntentId: string;
+
+  /** Each admin in turn signs a batch's approval with their wallet; the last answer. */
+  const signAndApprove = async (
+    batch: { id: string; approval: Parameters<typeof signBatchApproval>[0] },
+    signers: [string, (typeof APPROVER_ACCOUNTS)[number]][],
+  ) => {
+    let answer = null as Awaited<ReturnType<TApi>> | null;
+    for (const [key, account] of signers) {
+      answer = await api('POST', `/api/admin/payout-batches/${batch.id}/approve`, {
+        key,
+        body: { signature: await signBatchApproval(batch.approval, account) },
+      });
+      expect(answer.status).toBe(200);
+    }
+    return answer!;
+  };
 
   /** A user of program A referred by YANKEE pays `amount` micro-USD (a recorded Commerce settlement). */
   const referredPayment = async (amount: bigint) => {
@@ -80,15 +95,13 @@ describe('money API', () => {
   };
 
   beforeAll(async () => {
-    [platform, payoutChain] = await Promise.all([
-      startTestPlatform({
-        DATA_DIR: dataDir.path,
-        ADMIN_API_KEYS: `alice:${ALICE},bob:${BOB}`,
-        APP_ORIGIN: 'http://localhost:5173',
-        RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
-      }),
-      startPayoutChain(),
-    ]);
+    platform = await startTestPlatform({
+      DATA_DIR: dataDir.path,
+      // Each admin's wallet is a payout approver of the Mock deployment (its approvers are the admins').
+      ADMIN_API_KEYS: `alice:${ALICE}:${APPROVER_ACCOUNTS[0].address},bob:${BOB}:${APPROVER_ACCOUNTS[1].address}`,
+      APP_ORIGIN: 'http://localhost:5173',
+      RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
+    });
     api = apiClient(platform.url!);
     db = platform.runtime.database.db;
     chainId = platform.runtime.chain.chainId;
@@ -158,7 +171,6 @@ describe('money API', () => {
 
   afterAll(async () => {
     await platform?.stop();
-    await payoutChain?.stop();
     dataDir.remove();
   });
 
@@ -203,7 +215,12 @@ describe('money API', () => {
       { method: 'POST', path: '/api/admin/payout-batches', body: { programId: A }, global: true },
       { method: 'GET', path: `/api/admin/payout-batches?programId=${A}` },
       { method: 'GET', path: `/api/admin/payout-batches/${batchId}` },
-      { method: 'POST', path: `/api/admin/payout-batches/${batchId}/approve`, global: true },
+      {
+        method: 'POST',
+        path: `/api/admin/payout-batches/${batchId}/approve`,
+        body: { signature: `0x${'11'.repeat(65)}` },
+        global: true,
+      },
       {
         method: 'POST',
         path: `/api/admin/payout-batches/${batchId}/reject`,
@@ -378,7 +395,18 @@ describe('money API', () => {
     });
 
     it('refuses the same admin approving their own batch with 403, and the database refuses the write too', async () => {
-      const own = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, { key: ALICE });
+      const detail = await api('GET', `/api/admin/payout-batches/${batchId}`, { key: ALICE });
+      const aliceSignature = await signBatchApproval(detail.body.approval, APPROVER_ACCOUNTS[0]);
+      const signed = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, {
+        key: ALICE,
+        body: { signature: aliceSignature },
+      });
+      expect(signed.status).toBe(200);
+      expect(signed.body.status).toBe('PENDING_APPROVAL');
+      const own = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, {
+        key: ALICE,
+        body: { signature: aliceSignature },
+      });
       expect(own.status).toBe(403);
       expect(own.body.error).toBe('PAYOUT_SELF_APPROVAL');
       await expect(
@@ -397,8 +425,21 @@ describe('money API', () => {
             .executeTakeFirstOrThrow()
         ).status,
       ).toBe('PENDING_APPROVAL');
-      // Bob, a second person, may.
-      const byBob = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, { key: BOB });
+      // Program A's own key is automation, not a second person: it cannot approve alice's batch, whatever
+      // it signs with.
+      const byKey = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, {
+        key: keyA.key,
+        body: { signature: await signBatchApproval(detail.body.approval, APPROVER_ACCOUNTS[1]) },
+      });
+      expect(byKey.status).toBe(403);
+      expect((await api('GET', `/api/admin/payout-batches/${batchId}`, { key: ALICE })).body.status).toBe(
+        'PENDING_APPROVAL',
+      );
+      // Bob, a second person with his own wallet, may.
+      const byBob = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, {
+        key: BOB,
+        body: { signature: await signBatchApproval(detail.body.approval, APPROVER_ACCOUNTS[1]) },
+      });
       expect(byBob.status).toBe(200);
       expect(byBob.body).toMatchObject({ status: 'APPROVED', approvedBy: 'bob' });
     });
@@ -737,7 +778,10 @@ describe('money API', () => {
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ status: 'PENDING_APPROVAL', createdBy: 'bob', programId: A });
       const batchId: string = created.body.id;
-      const approved = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, { key: ALICE });
+      const approved = await signAndApprove(created.body, [
+        [BOB, APPROVER_ACCOUNTS[1]],
+        [ALICE, APPROVER_ACCOUNTS[0]],
+      ]);
       expect(approved.body).toMatchObject({ status: 'APPROVED', approvedBy: 'alice' });
       const started = await api('POST', `/api/admin/payout-batches/${batchId}/execute`, { key: ALICE });
       expect(started.status).toBe(202);
@@ -745,15 +789,22 @@ describe('money API', () => {
       const intent = await api('GET', `/api/admin/intents/${started.body.intentId}`, { key: ALICE });
       expect(intent.body).toMatchObject({ type: 'PAYOUT', idempotencyKey: `payout:${batchId}` });
 
-      // The worker's part (the relayer will run it): pay on the chain, then record it.
-      const { txHash } = await executePayoutBatch(db, batchId, {
-        sendPayoutTransaction: payoutChain.sendPayoutTransaction,
-        usdcAddress: payoutChain.deployment.contracts.usdc,
-      });
-      const batch = await api('GET', `/api/admin/payout-batches/${batchId}`, { key: BOB });
-      expect(batch.body).toMatchObject({ status: 'COMPLETED', txHash });
+      // The worker's part (in-process in Mock mode): the relayer pays on the chain, then it is recorded.
+      let batch = await api('GET', `/api/admin/payout-batches/${batchId}`, { key: BOB });
+      for (const until = Date.now() + 30_000; batch.body.status !== 'COMPLETED' && Date.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        batch = await api('GET', `/api/admin/payout-batches/${batchId}`, { key: BOB });
+      }
+      expect(batch.body.status).toBe('COMPLETED');
+      const txHash: string = batch.body.txHash;
       const mine = created.body.payouts.find((p: { affiliateId: string }) => p.affiliateId === xId);
-      expect(await payoutChain.usdcBalanceOf(x.address)).toBeGreaterThanOrEqual(BigInt(mine.amount));
+      const usdcOfX = await platform.runtime.chain.publicClient.readContract({
+        address: platform.runtime.contracts.usdc!,
+        abi: erc20Abi,
+        functionName: 'balanceOf',
+        args: [x.address],
+      });
+      expect(usdcOfX).toBeGreaterThanOrEqual(BigInt(mine.amount));
 
       const payouts = await api('GET', '/api/affiliate/payouts', { bearer: sessionX });
       expect(payouts.body.items).toContainEqual(
@@ -769,6 +820,7 @@ describe('money API', () => {
         'payout_batch.complete',
         'payout_batch.execute',
         'payout_batch.approve',
+        'payout_batch.sign',
         'payout_batch.create',
       ]);
     });
@@ -795,7 +847,10 @@ describe('money API', () => {
       const amounts = (batch: { payouts: { affiliateId: string; amount: string }[] }) =>
         Object.fromEntries(batch.payouts.map((p) => [p.affiliateId, p.amount]));
       expect(amounts(again.body)).toEqual(amounts(created.body));
-      await api('POST', `/api/admin/payout-batches/${again.body.id}/approve`, { key: BOB });
+      await signAndApprove(again.body, [
+        [ALICE, APPROVER_ACCOUNTS[0]],
+        [BOB, APPROVER_ACCOUNTS[1]],
+      ]);
       await api('POST', `/api/admin/payout-batches/${again.body.id}/execute`, { key: BOB });
       const cancel = await api('POST', `/api/admin/payout-batches/${again.body.id}/cancel`, {
         key: BOB,

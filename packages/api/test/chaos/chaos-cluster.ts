@@ -12,13 +12,15 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { startFakeCommerce } from '../support/commerce';
 import { startOwnPostgres, type TOwnPostgres } from '../support/own-postgres';
 import { startOwnRedis, type TOwnRedis } from '../support/own-redis';
+import { APPROVER_ACCOUNTS } from '../support/payout-approvers';
 import { spawnPlatformProcess, type TPlatformProcess } from '../support/processes';
 import { startTcpProxy, type TTcpProxy } from '../support/tcp-proxy';
 
 /** The two admin keys of the chaos cluster: one creates payout batches, the other approves them. */
+/** The two admins of the chaos cluster, each with a wallet that is a payout approver of its deployment. */
 export const CHAOS_ADMINS = {
-  creator: { name: 'alice', key: 'chaos-alice-admin-key-0123456789abcdef' },
-  approver: { name: 'bob', key: 'chaos-bob-admin-key-0123456789abcdef01' },
+  creator: { name: 'alice', key: 'chaos-alice-admin-key-0123456789abcdef', account: APPROVER_ACCOUNTS[0] },
+  approver: { name: 'bob', key: 'chaos-bob-admin-key-0123456789abcdef01', account: APPROVER_ACCOUNTS[1] },
 } as const;
 
 /** Coinbase Commerce of the chaos cluster: a local server speaking its charges API, and the webhook secret. */
@@ -46,7 +48,9 @@ const CLUSTER_TUNING: Record<string, string> = {
   DATABASE_POOL_MAX: '10',
   RPC_TIMEOUT_MS: '3000',
   LOG_LEVEL: 'info',
-  ADMIN_API_KEYS: `${CHAOS_ADMINS.creator.name}:${CHAOS_ADMINS.creator.key},${CHAOS_ADMINS.approver.name}:${CHAOS_ADMINS.approver.key}`,
+  ADMIN_API_KEYS: [CHAOS_ADMINS.creator, CHAOS_ADMINS.approver]
+    .map((admin) => `${admin.name}:${admin.key}:${admin.account.address}`)
+    .join(','),
 };
 
 /**
@@ -144,6 +148,7 @@ export async function startChaosCluster(options: { apis: number; workers: number
     walletClient,
     relayer: privateKeyToAccount(relayerKey).address,
     treasury: privateKeyToAccount(devPrivateKey(2)).address,
+    approvers: [CHAOS_ADMINS.creator.account.address, CHAOS_ADMINS.approver.account.address],
   });
   const funding = await walletClient.writeContract({
     chain: null,

@@ -508,13 +508,28 @@ async function runPayoutRounds(
       continue;
     }
     count('payoutBatchCreated');
+    // What the approvers sign, from the batch itself (its creation's answer may have been lost).
+    const batch = await api('GET', `/api/admin/payout-batches/${batchId}`, { headers: admin('creator') });
+    const sign = (who: 'creator' | 'approver') =>
+      CHAOS_ADMINS[who].account.signTypedData(batch.body.approval.typedData);
+    const signed = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, {
+      headers: admin('creator'),
+      body: { signature: await sign('creator') },
+    });
+    if (signed.status === 200 || (signed.attempts > 1 && signed.status === 409)) count('payoutBatchSigned');
+    else
+      anomalies.push(
+        `creator's signature of ${batchId} answered ${signed.status} ${JSON.stringify(signed.body)}`,
+      );
     const self = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, {
       headers: admin('creator'),
+      body: { signature: await sign('creator') },
     });
     if (self.status === 403) count('payoutSelfApprovalRefused');
     else anomalies.push(`self-approval of ${batchId} answered ${self.status}`);
     const approved = await api('POST', `/api/admin/payout-batches/${batchId}/approve`, {
       headers: admin('approver'),
+      body: { signature: await sign('approver') },
     });
     if (approved.status === 200 || (approved.attempts > 1 && approved.status === 409))
       count('payoutBatchApproved');

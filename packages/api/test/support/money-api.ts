@@ -104,6 +104,7 @@ const FINGERPRINTED_TABLES = [
   'commission_clawbacks',
   'payout_batches',
   'payouts',
+  'payout_batch_signatures',
   'audit_log',
 ] as const;
 

@@ -4,6 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { type Address, getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_KNOWN_ADDRESSES } from '../../src/chain/known-addresses';
+import { chainPayoutApprovalChecks } from '../../src/chain/payout-approval-checks';
 import type { TDb } from '../../src/db/client';
 import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
 import type { Database, TCurrency } from '../../src/db/schema';
@@ -16,6 +17,7 @@ import { recordRevenueSettlement } from '../../src/domain/commissions/record-rev
 import { refundSettlement } from '../../src/domain/commissions/refund-settlement';
 import { verifyLedger } from '../../src/domain/ledger/verify-ledger';
 import { approvePayoutBatch } from '../../src/domain/payouts/approve-payout-batch';
+import { loadBatchApproval } from '../../src/domain/payouts/batch-approval';
 import { createPayoutBatch } from '../../src/domain/payouts/create-payout-batch';
 import { executePayoutBatch, onChainBatchId } from '../../src/domain/payouts/execute-payout-batch';
 import { releasePayoutBatch } from '../../src/domain/payouts/release-payout-batch';
@@ -23,6 +25,7 @@ import { startPayoutBatchExecution } from '../../src/domain/payouts/start-payout
 import { createProgram } from '../../src/domain/programs/create-program';
 import { updateProgram } from '../../src/domain/programs/update-program';
 import { CrashPlugin, InjectedCrash } from './crash-plugin';
+import { APPROVER_ACCOUNTS, signBatchApproval } from './payout-approvers';
 import { startPayoutChain, type TPayoutChain } from './payout-chain';
 import type { TTestDatabase } from './test-database';
 
@@ -56,6 +59,8 @@ const EXECUTION_CRASH_PROBABILITY = 0.3;
 /** Affiliates per program stay below SGEPayout's 300-recipient batch limit. */
 const AFFILIATES_PER_PROGRAM_MAX = 120;
 const ADMINS = ['alice', 'bob', 'carol'] as const;
+/** Each admin's wallet: a payout approver of the test deployment. */
+const ADMIN_WALLETS = new Map(ADMINS.map((admin, index) => [admin, APPROVER_ACCOUNTS[index]!]));
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** mulberry32: a small, fast, seeded PRNG; the whole run follows from its seed. */
@@ -120,6 +125,8 @@ type MBatch = {
   programId: string;
   status: 'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | 'EXECUTING' | 'COMPLETED';
   createdBy: string;
+  /** Admins who signed the batch's approval, in order (the creator first). */
+  signedBy: string[];
   payouts: Map<string, bigint>;
   total: bigint;
 };
@@ -236,7 +243,14 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
         let clock = Date.parse('2025-01-01T00:00:00Z');
         let counter = 0;
         const usdc = chain.deployment.contracts.usdc;
-        const deps = { sendPayoutTransaction: chain.sendPayoutTransaction, usdcAddress: usdc };
+        const deps = { sendPayoutTransaction: chain.sendPayoutTransaction };
+        const creationDeps = {
+          chainId: chain.anvil.chainId,
+          payoutContract: chain.deployment.contracts.payout,
+          token: usdc,
+        };
+        const approvalChecks = chainPayoutApprovalChecks(chain.publicClient);
+        const releaseDeps = { voidPayoutBatch: chain.voidPayoutBatch };
         const system = { actor: 'system:model', requestId: null };
         const stats: Record<string, number> = {};
         const count = (name: string) => {
@@ -611,7 +625,12 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
           const expected = model.expectedBatch(programId);
           const outcome = await withRetries(async (handle) => {
             try {
-              return await createPayoutBatch(handle, { actor: admin, requestId: null }, { programId });
+              return await createPayoutBatch(
+                handle,
+                { actor: admin, requestId: null },
+                { programId },
+                creationDeps,
+              );
             } catch (error) {
               if (error instanceof AppError) return error;
               throw error;
@@ -659,6 +678,7 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
             programId,
             status: 'PENDING_APPROVAL',
             createdBy: admin,
+            signedBy: [],
             payouts: payoutsByAffiliate,
             total: [...payoutsByAffiliate.values()].reduce((a, b) => a + b, 0n),
           });
@@ -669,16 +689,25 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
         const batchesIn = (...statuses: MBatch['status'][]) =>
           [...model.batches.values()].filter((b) => statuses.includes(b.status));
 
+        // Signing: the creator first, then a second admin, whose signature approves the batch.
         const approve = async (): Promise<TOpResult> => {
           const batch = random.pick(batchesIn('PENDING_APPROVAL'));
           if (!batch) return 'skipped';
           const admin = random.pick(ADMINS)!;
+          const wallet = ADMIN_WALLETS.get(admin)!;
+          const row = await db
+            .selectFrom('payout_batches')
+            .selectAll()
+            .where('id', '=', batch.id)
+            .executeTakeFirstOrThrow();
+          const signature = await signBatchApproval(await loadBatchApproval(db, row), wallet);
           const outcome = await withRetries(async (handle) => {
             try {
               return await approvePayoutBatch(
                 handle,
-                { actor: admin, requestId: null },
-                { batchId: batch.id, programScope: null },
+                { actor: admin, requestId: null, wallet: wallet.address },
+                { batchId: batch.id, programScope: null, signature },
+                approvalChecks,
               );
             } catch (error) {
               if (error instanceof AppError) return error;
@@ -686,9 +715,20 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
             }
           });
           if (outcome.crashed) return 'crashed';
-          if (admin === batch.createdBy) {
+          const creatorSigned = batch.signedBy.includes(batch.createdBy);
+          if (admin === batch.createdBy && creatorSigned) {
             expect(outcome.value).toMatchObject({ code: 'PAYOUT_SELF_APPROVAL' });
             count('self-approvals refused');
+            return 'done';
+          }
+          if (admin !== batch.createdBy && !creatorSigned) {
+            expect(outcome.value).toMatchObject({ code: 'PAYOUT_CREATOR_SIGNATURE_MISSING' });
+            count('approvals before the creator signed refused');
+            return 'done';
+          }
+          batch.signedBy.push(admin);
+          if (admin === batch.createdBy) {
+            expect(outcome.value).toMatchObject({ status: 'PENDING_APPROVAL' });
             return 'done';
           }
           expect(outcome.value).toMatchObject({ status: 'APPROVED', approved_by: admin });
@@ -713,6 +753,7 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
                 outcome: outcomeStatus,
                 reason: 'model',
               },
+              releaseDeps,
             ),
           );
           if (outcome.crashed) return 'crashed';

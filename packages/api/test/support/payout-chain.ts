@@ -7,10 +7,23 @@ import {
   type TDeployment,
   testUsdcAbi,
 } from '@sge/contracts';
-import { type Address, createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  type PublicClient,
+  parseEventLogs,
+} from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import type { TSendPayoutTransaction } from '../../src/domain/payouts/execute-payout-batch';
+import type {
+  TPayoutTransactionReceipt,
+  TSendPayoutTransaction,
+} from '../../src/domain/payouts/execute-payout-batch';
+import type { TVoidPayoutBatch } from '../../src/domain/payouts/release-payout-batch';
+import { APPROVER_ACCOUNTS } from './payout-approvers';
 
 /** USDC minted into the payout contract at the start (1,000,000,000 USDC): the treasury's funding. */
 export const PAYOUT_CONTRACT_FUNDING_MICRO_USDC = 10n ** 15n;
@@ -20,6 +33,8 @@ export type TPayoutChain = {
   deployment: TDeployment;
   publicClient: PublicClient;
   sendPayoutTransaction: TSendPayoutTransaction;
+  /** Voids a batch on the contract (SGEPayout.voidBatch from the relayer), as a cancellation does. */
+  voidPayoutBatch: TVoidPayoutBatch;
   /** How many payBatch transactions the sender actually broadcast. */
   broadcasts(): number;
   usdcBalanceOf(wallet: Address): Promise<bigint>;
@@ -29,7 +44,8 @@ export type TPayoutChain = {
 
 /**
  * A real local chain for payout tests: anvil, the platform's contracts deployed by anvil's account #0 with
- * #1 as the relayer, and the SGEPayout contract funded with TestUSDC. Its sendPayoutTransaction is a real
+ * #1 as the relayer and #7, #8 as the payout approvers (APPROVER_ACCOUNTS), and the SGEPayout contract
+ * funded with TestUSDC. Its sendPayoutTransaction is a real
  * implementation of the chain boundary (what the relayer does, minus nonce management): it asks the
  * contract whether the batch was paid and returns that payment, and otherwise sends `payBatch` from the
  * relayer and waits for the receipt.
@@ -54,6 +70,7 @@ export async function startPayoutChain(): Promise<TPayoutChain> {
     walletClient: deployer,
     relayer: relayer.account.address,
     treasury: privateKeyToAccount(ANVIL_PRIVATE_KEYS[2]).address,
+    approvers: APPROVER_ACCOUNTS.map((account) => account.address),
   });
   const { payout, usdc } = deployment.contracts;
   const mint = await deployer.writeContract({
@@ -84,18 +101,66 @@ export async function startPayoutChain(): Promise<TPayoutChain> {
       });
       if (!paid)
         throw new Error(`batch ${request.batchId} is paid in block ${paidBlock} but has no BatchPaid event`);
-      return { txHash: paid.transactionHash, blockNumber: paidBlock };
+      return await withSkipped(paid.transactionHash, request.onChainBatchId);
     }
     const hash = await relayer.writeContract({
       address: contract,
       abi: sgePayoutAbi,
       functionName: 'payBatch',
-      args: [request.onChainBatchId, request.token, request.recipients, request.amounts],
+      args: [
+        request.onChainBatchId,
+        request.token,
+        request.recipients,
+        request.amounts,
+        request.deadline,
+        request.approvals,
+      ],
     });
     broadcasts++;
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success') throw new Error(`payBatch ${hash} reverted`);
-    return { txHash: hash, blockNumber: receipt.blockNumber };
+    return await withSkipped(hash, request.onChainBatchId);
+  };
+  const withSkipped = async (hash: Hex, onChainBatchId: bigint): Promise<TPayoutTransactionReceipt> => {
+    const receipt = await publicClient.getTransactionReceipt({ hash });
+    const skipped = parseEventLogs({ abi: sgePayoutAbi, eventName: 'PaymentSkipped', logs: receipt.logs })
+      .filter((log) => log.args.batchId === onChainBatchId)
+      .map((log) => ({
+        index: Number(log.args.index),
+        recipient: log.args.recipient,
+        amount: log.args.amount,
+        reason: 'the token refused the transfer',
+      }));
+    return { txHash: hash, blockNumber: receipt.blockNumber, skipped };
+  };
+
+  const voidPayoutBatch: TVoidPayoutBatch = async ({ payoutContract, onChainBatchId }) => {
+    const paidBlock = await publicClient.readContract({
+      address: payoutContract,
+      abi: sgePayoutAbi,
+      functionName: 'batchPaidBlock',
+      args: [onChainBatchId],
+    });
+    if (paidBlock !== 0n) {
+      const [paid] = await publicClient.getContractEvents({
+        address: payoutContract,
+        abi: sgePayoutAbi,
+        eventName: 'BatchPaid',
+        args: { batchId: onChainBatchId },
+        fromBlock: paidBlock,
+        toBlock: paidBlock,
+      });
+      return { voided: false, paidTxHash: paid!.transactionHash };
+    }
+    const hash = await relayer.writeContract({
+      address: payoutContract,
+      abi: sgePayoutAbi,
+      functionName: 'voidBatch',
+      args: [onChainBatchId],
+    });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new Error(`voidBatch ${hash} reverted`);
+    return { voided: true, txHash: hash };
   };
 
   return {
@@ -103,6 +168,7 @@ export async function startPayoutChain(): Promise<TPayoutChain> {
     deployment,
     publicClient,
     sendPayoutTransaction,
+    voidPayoutBatch,
     broadcasts: () => broadcasts,
     usdcBalanceOf: (wallet) =>
       publicClient.readContract({

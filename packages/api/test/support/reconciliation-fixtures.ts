@@ -16,6 +16,7 @@ import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
 import type { TIntentType } from '../../src/db/schema';
 import type { TReconciliationContext } from '../../src/domain/reconciliation/check-context';
 import { MemoryQueue, QUEUE_NAMES } from '../../src/queue';
+import { APPROVER_ACCOUNTS } from './payout-approvers';
 
 export type TReconciliationChain = {
   anvil: TAnvil;
@@ -49,6 +50,7 @@ export async function startReconciliationChain(
     walletClient: createWalletClient({ transport, account: deployer }),
     relayer: relayer.address,
     treasury: privateKeyToAccount(devPrivateKey(2)).address,
+    approvers: [APPROVER_ACCOUNTS[0].address, APPROVER_ACCOUNTS[1].address],
     ...(options.feeMicroUsd === undefined ? {} : { feeMicroUsd: options.feeMicroUsd }),
   });
   return {

@@ -29,7 +29,7 @@ async function lane() {
     if (i >= count) return;
     const to = `0x${(Number(process.env.RECIPIENT_BASE) + i).toString(16).padStart(40, '0')}` as const;
     const tx = await relayer.send({
-      purpose: 'load',
+      purpose: 'mint_batch',
       reference: `${prefix}:${i}`,
       to,
       valueWei: 1n,

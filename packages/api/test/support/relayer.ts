@@ -1,4 +1,4 @@
-import type { Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 import { connectChain } from '../../src/chain/chain-connection';
 import { Relayer, type TRelayerSettings } from '../../src/chain/relayer';
 import type { TDb } from '../../src/db/client';
@@ -24,6 +24,11 @@ export async function createTestRelayer(options: {
   privateKey: Hex;
   timeoutMs?: number;
   settings?: Partial<TRelayerSettings>;
+  /**
+   * The addresses the relayer may send to; every address when omitted (the relayer's nonce and fee tests
+   * send plain transfers to test accounts). runtime.ts always passes the platform's known contracts.
+   */
+  allowedTargets?: readonly Address[];
 }) {
   const chain = await connectChain({
     rpcUrl: options.rpcUrl,
@@ -36,6 +41,9 @@ export async function createTestRelayer(options: {
     chain,
     settings: { ...TEST_RELAYER_SETTINGS, ...options.settings },
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    isAllowedTarget: (to) =>
+      !options.allowedTargets ||
+      options.allowedTargets.some((allowed) => allowed.toLowerCase() === to.toLowerCase()),
   });
   return { relayer, chain };
 }

@@ -166,6 +166,15 @@ export function createAdminClient(
       init?: TRequestOptions,
     ): Promise<TPage<TAuditLogEntry>> =>
       get(`/api/admin/audit-log?${query({ ...filter, limit: 100 })}`, ZPage(ZAuditLogEntry), init),
+    changes: (
+      filter: { programId?: string; status?: string },
+      init?: TRequestOptions,
+    ): Promise<TPage<TChange>> =>
+      get(`/api/admin/changes?${query({ ...filter, limit: 100 })}`, ZPage(ZChange), init),
+    approveChange: (changeId: string): Promise<TChange> =>
+      post(`/api/admin/changes/${changeId}/approve`, ZChange),
+    rejectChange: (changeId: string, reason: string): Promise<TChange> =>
+      post(`/api/admin/changes/${changeId}/reject`, ZChange, { reason }),
     /** A recorded payment, or (above the approval threshold) the change waiting for a second admin. */
     recordPayment: (body: TManualPaymentRequest): Promise<TManualPayment | TChange> =>
       post('/api/admin/payments', z.union([ZManualPayment, ZChange]), body),

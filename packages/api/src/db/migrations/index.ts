@@ -7,6 +7,7 @@ import * as claims from './0005-claims';
 import * as commerce from './0006-commerce';
 import * as reconciliation from './0007-reconciliation';
 import * as custodyApprovals from './0008-custody-approvals';
+import * as payoutSignatures from './0009-payout-signatures';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-commerce': commerce,
   '0007-reconciliation': reconciliation,
   '0008-custody-approvals': custodyApprovals,
+  '0009-payout-signatures': payoutSignatures,
 };

@@ -1,5 +1,6 @@
-import { PAYOUT_BATCH_AFFILIATES_MAX } from '@sge/shared';
+import { PAYOUT_APPROVAL_TTL_MS, PAYOUT_BATCH_AFFILIATES_MAX } from '@sge/shared';
 import { sql } from 'kysely';
+import type { Address } from 'viem';
 import { AppError } from '../app-error';
 import { type TActor, writeAudit } from '../audit/write-audit';
 import { inTransaction, type TDbExecutor } from '../in-transaction';
@@ -16,6 +17,16 @@ export type TCreatedPayout = {
   clawbackIds: string[];
 };
 
+/** Where the batch will be paid: what its approvers sign besides the payouts. */
+export type TCreatePayoutBatchDeps = {
+  chainId: number;
+  /** The platform's payout contract (PAYOUT_ADDRESS), used when the program has none of its own. */
+  payoutContract: Address | null;
+  /** The ERC-20 payouts are made in (USDC). */
+  token: Address;
+  now?: () => Date;
+};
+
 /**
  * Creates a payout batch (PENDING_APPROVAL) from a program's PAYABLE commissions, as admin `who`.
  *
@@ -28,15 +39,27 @@ export type TCreatedPayout = {
  * Batch creation is serialised per program (the program row is locked), and the commissions and clawbacks
  * it takes are locked and re-read, so a concurrent refund or another batch can never take the same ones.
  *
+ * The batch fixes what its approvers will sign (chain, payout contract, token, and a deadline
+ * PAYOUT_APPROVAL_TTL_MS away); see approvePayoutBatch.
+ *
  * @throws AppError PAYOUT_NOTHING_PAYABLE (409) when no affiliate qualifies.
  */
 export async function createPayoutBatch(
   db: TDbExecutor,
   who: TActor,
   input: { programId: string },
+  deps: TCreatePayoutBatchDeps,
 ): Promise<{ batch: TPayoutBatchRow; payouts: TCreatedPayout[] }> {
+  const now = deps.now?.() ?? new Date();
   return await inTransaction(db, async (tx) => {
     const program = await getProgram(tx, input.programId, { forUpdate: true });
+    const payoutContract = program.payout_address ?? deps.payoutContract;
+    if (!payoutContract) {
+      throw new AppError(
+        'INVALID_STATE',
+        `program "${program.slug}" has no payout contract (and PAYOUT_ADDRESS is not set): nothing could pay a batch`,
+      );
+    }
     const minimum = program.min_payout_micro_usd;
     // 1. Candidates from the aggregates (no locks yet).
     const candidates = await sql<{ affiliate_id: string; gross: bigint; oldest: Date }>`
@@ -128,6 +151,10 @@ export async function createPayoutBatch(
         currency: PAYOUT_CURRENCY,
         total,
         created_by: who.actor,
+        chain_id: deps.chainId,
+        payout_contract: payoutContract,
+        token: deps.token,
+        approval_deadline: new Date(now.getTime() + PAYOUT_APPROVAL_TTL_MS),
       })
       .returningAll()
       .executeTakeFirstOrThrow();

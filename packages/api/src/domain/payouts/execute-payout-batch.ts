@@ -1,11 +1,13 @@
 import type { Address, Hex } from 'viem';
-import { getAddress } from 'viem';
 import { AppError } from '../app-error';
 import { writeAudit } from '../audit/write-audit';
 import { inTransaction, type TDbExecutor } from '../in-transaction';
 import { ACCOUNTS, affiliatePayableAccount, COMMISSION_CURRENCY, PAYOUT_CURRENCY } from '../ledger/accounts';
 import { postLedgerTransaction, type TLedgerEntryInput } from '../ledger/post-ledger-transaction';
+import { loadBatchApproval, loadBatchPayments, loadBatchSignatures } from './batch-approval';
 import { invalidBatchState, lockPayoutBatch, type TPayoutBatchRow } from './load-payout-batch';
+
+export { onChainBatchId } from './batch-approval';
 
 /** What the chain boundary is asked to do: pay every recipient of one batch in one transaction. */
 export type TPayoutTransactionRequest = {
@@ -13,25 +15,32 @@ export type TPayoutTransactionRequest = {
   /** The batch id the payout contract records (uint256): the batch uuid's 128 bits. */
   onChainBatchId: bigint;
   programId: string;
-  /** The program's payout contract, or null for the platform's (PAYOUT_ADDRESS). */
-  payoutContract: Address | null;
+  /** The payout contract the approvers signed for. */
+  payoutContract: Address;
   /** The ERC-20 paid (USDC). */
   token: Address;
   recipients: Address[];
   /** Smallest units of the token, one per recipient, all positive. */
   amounts: bigint[];
   total: bigint;
+  /** The approvals' deadline (unix seconds). */
+  deadline: bigint;
+  /** The two approvers' EIP-712 signatures, the creator's first. */
+  approvals: { approver: Address; signature: Hex }[];
 };
 
-export type TPayoutTransactionReceipt = { txHash: Hex; blockNumber: bigint };
+/** A payment the payout contract skipped (its transfer failed), by its index in the request's arrays. */
+export type TSkippedPayment = { index: number; recipient: Address; amount: bigint; reason: string };
+
+export type TPayoutTransactionReceipt = { txHash: Hex; blockNumber: bigint; skipped: TSkippedPayment[] };
 
 /**
  * The chain boundary of payouts (the relayer implements it). It returns only once the transaction that
  * pays the batch is confirmed, or throws. It must be safe to call again for the same batch at any time —
  * after a crash, a timeout, or a successful payment whose confirmation was never recorded: it first asks
  * the payout contract whether `onChainBatchId` was paid (`batchPaidBlock`) and, if so, returns that
- * payment's transaction instead of paying again. The contract refuses a second payment of a batch id
- * anyway (SGEPayoutBatchAlreadyPaid), so nothing can be paid twice.
+ * payment's transaction (with the payments it skipped) instead of paying again. The contract refuses a
+ * second payment of a batch id anyway (SGEPayoutBatchAlreadyPaid), so nothing can be paid twice.
  */
 export type TSendPayoutTransaction = (
   request: TPayoutTransactionRequest,
@@ -39,8 +48,6 @@ export type TSendPayoutTransaction = (
 
 export type TExecutePayoutBatchDeps = {
   sendPayoutTransaction: TSendPayoutTransaction;
-  /** Address of the USDC token payouts are made in. */
-  usdcAddress: Address;
 };
 
 export type TExecutePayoutBatchResult = {
@@ -49,13 +56,6 @@ export type TExecutePayoutBatchResult = {
   /** False when the batch was COMPLETED already (nothing was sent or written). */
   completed: boolean;
 };
-
-/** The uint256 the payout contract records for a batch: its uuid read as a 128-bit number. */
-export function onChainBatchId(batchId: string): bigint {
-  const hex = batchId.replaceAll('-', '');
-  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`batch id ${batchId} is not a uuid`);
-  return BigInt(`0x${hex}`);
-}
 
 /**
  * Executes an EXECUTING batch (see startPayoutBatchExecution): pays it on-chain through
@@ -68,13 +68,18 @@ export function onChainBatchId(batchId: string): bigint {
  *   debit  payout_clearing         USDC  (total)
  *   credit treasury                USDC  (total)
  *
+ * The transaction carries the two approvers' signatures the batch collected (approvePayoutBatch); without
+ * them the contract pays nothing. A payment the contract skipped (its transfer failed, e.g. a blacklisted
+ * recipient) is not paid: its payout becomes SKIPPED with the reason, its commissions go back to PAYABLE,
+ * and the totals above are what was actually paid.
+ *
  * Crash-safe and idempotent: nothing is recorded before the chain confirms; a crash (or an error) anywhere
  * leaves the batch EXECUTING, and running this again asks the sender, which finds the earlier payment on
  * the chain instead of paying again; a COMPLETED batch returns at once. Errors of the sender propagate
  * (the worker retries, or records a terminal failure with failPayoutBatch).
  *
  * @example
- * await executePayoutBatch(db, batchId, { sendPayoutTransaction: relayer.sendPayout, usdcAddress });
+ * await executePayoutBatch(db, batchId, { sendPayoutTransaction: relayerPayoutSender(runtime, waitMs) });
  */
 export async function executePayoutBatch(
   db: TDbExecutor,
@@ -89,30 +94,22 @@ export async function executePayoutBatch(
   if (!batch) throw new AppError('NOT_FOUND', `payout batch ${batchId} not found`);
   if (batch.status === 'COMPLETED') return { batch, txHash: batch.tx_hash!, completed: false };
   if (batch.status !== 'EXECUTING') throw invalidBatchState(batch, 'paid', ['EXECUTING']);
-  const program = await db
-    .selectFrom('programs')
-    .select('payout_address')
-    .where('id', '=', batch.program_id)
-    .executeTakeFirstOrThrow();
-  const payouts = await db
-    .selectFrom('payouts')
-    .select(['id', 'wallet', 'amount'])
-    .where('batch_id', '=', batch.id)
-    .orderBy('id')
-    .execute();
-  const total = payouts.reduce((sum, payout) => sum + payout.amount, 0n);
-  if (payouts.length === 0 || total !== batch.total) {
-    throw new Error(`payout batch ${batch.id}: payouts sum to ${total}, batch total is ${batch.total}`);
+  const approval = await loadBatchApproval(db, batch);
+  const signatures = await loadBatchSignatures(db, batch);
+  if (signatures.length < 2) {
+    throw new Error(`payout batch ${batch.id} is EXECUTING with ${signatures.length} signatures`);
   }
   const receipt = await deps.sendPayoutTransaction({
     batchId: batch.id,
-    onChainBatchId: onChainBatchId(batch.id),
+    onChainBatchId: approval.onChainBatchId,
     programId: batch.program_id,
-    payoutContract: program.payout_address ? getAddress(program.payout_address) : null,
-    token: deps.usdcAddress,
-    recipients: payouts.map((payout) => getAddress(payout.wallet)),
-    amounts: payouts.map((payout) => payout.amount),
-    total,
+    payoutContract: approval.payoutContract,
+    token: approval.token,
+    recipients: approval.payments.map((payment) => payment.wallet),
+    amounts: approval.payments.map((payment) => payment.amount),
+    total: approval.total,
+    deadline: approval.deadline,
+    approvals: signatures.map((row) => ({ approver: row.signer, signature: row.signature })),
   });
   return await completePayoutBatch(db, batch.id, receipt);
 }
@@ -133,6 +130,40 @@ export async function completePayoutBatch(
       throw invalidBatchState(batch, 'completed', ['EXECUTING', 'FAILED']);
     }
     const now = new Date();
+    // The contract skipped the payments whose transfer failed: those payouts are SKIPPED and their
+    // commissions and clawbacks go back to PAYABLE / OPEN for the next batch.
+    const payments = await loadBatchPayments(tx, batch.id);
+    const skippedReason = new Map<string, string>();
+    for (const skipped of receipt.skipped) {
+      const payment = payments[skipped.index];
+      if (!payment || payment.wallet !== skipped.recipient || payment.amount !== skipped.amount) {
+        throw new Error(
+          `payout batch ${batch.id}: the contract skipped payment ${skipped.index} (${skipped.recipient}, ${skipped.amount}), which is not this batch's`,
+        );
+      }
+      skippedReason.set(payment.payoutId, skipped.reason);
+    }
+    for (const [payoutId, reason] of skippedReason) {
+      await tx
+        .updateTable('payouts')
+        .set({ status: 'SKIPPED', skip_reason: reason })
+        .where('id', '=', payoutId)
+        .where('status', '=', 'PENDING')
+        .execute();
+    }
+    const skippedIds = [...skippedReason.keys()];
+    if (skippedIds.length > 0) {
+      await tx
+        .updateTable('commissions')
+        .set({ payout_id: null, updated_at: now })
+        .where('payout_id', 'in', skippedIds)
+        .execute();
+      await tx
+        .updateTable('commission_clawbacks')
+        .set({ payout_id: null, updated_at: now })
+        .where('payout_id', 'in', skippedIds)
+        .execute();
+    }
     const payouts = await tx
       .updateTable('payouts')
       .set({ status: 'PAID' })
@@ -141,20 +172,26 @@ export async function completePayoutBatch(
       .returning(['id', 'affiliate_id', 'amount'])
       .execute();
     const payoutIds = payouts.map((payout) => payout.id);
-    const commissions = await tx
-      .updateTable('commissions')
-      .set({ status: 'PAID', updated_at: now })
-      .where('payout_id', 'in', payoutIds)
-      .where('status', '=', 'PAYABLE')
-      .returning(['payout_id', 'amount'])
-      .execute();
-    const clawbacks = await tx
-      .updateTable('commission_clawbacks')
-      .set({ status: 'SETTLED', updated_at: now })
-      .where('payout_id', 'in', payoutIds)
-      .where('status', '=', 'OPEN')
-      .returning(['payout_id', 'amount'])
-      .execute();
+    const commissions =
+      payoutIds.length === 0
+        ? []
+        : await tx
+            .updateTable('commissions')
+            .set({ status: 'PAID', updated_at: now })
+            .where('payout_id', 'in', payoutIds)
+            .where('status', '=', 'PAYABLE')
+            .returning(['payout_id', 'amount'])
+            .execute();
+    const clawbacks =
+      payoutIds.length === 0
+        ? []
+        : await tx
+            .updateTable('commission_clawbacks')
+            .set({ status: 'SETTLED', updated_at: now })
+            .where('payout_id', 'in', payoutIds)
+            .where('status', '=', 'OPEN')
+            .returning(['payout_id', 'amount'])
+            .execute();
     // Each payout pays exactly its commissions net of its clawbacks (as the batch was created).
     for (const payout of payouts) {
       const gross = commissions
@@ -170,49 +207,68 @@ export async function completePayoutBatch(
       }
     }
     const total = payouts.reduce((sum, payout) => sum + payout.amount, 0n);
-    if (total !== batch.total)
-      throw new Error(`payout batch ${batch.id} pays ${total}, its total is ${batch.total}`);
+    const skippedTotal = receipt.skipped.reduce((sum, skipped) => sum + skipped.amount, 0n);
+    if (total + skippedTotal !== batch.total) {
+      throw new Error(
+        `payout batch ${batch.id} pays ${total} and skipped ${skippedTotal}, its total is ${batch.total}`,
+      );
+    }
 
-    const entries: TLedgerEntryInput[] = [
-      ...payouts.map((payout) => ({
-        account: affiliatePayableAccount(payout.affiliate_id),
-        currency: COMMISSION_CURRENCY,
-        amount: payout.amount,
-      })),
-      { account: ACCOUNTS.payoutClearing, currency: COMMISSION_CURRENCY, amount: -total },
-      { account: ACCOUNTS.payoutClearing, currency: PAYOUT_CURRENCY, amount: total },
-      { account: ACCOUNTS.treasury, currency: PAYOUT_CURRENCY, amount: -total },
-    ];
-    await postLedgerTransaction(tx, {
-      programId: batch.program_id,
-      reference: `payout:${batch.id}`,
-      kind: 'payout',
-      description: `payout batch ${batch.id}: ${payouts.length} affiliates paid in ${receipt.txHash}`,
-      entries,
-    });
+    if (total > 0n) {
+      const entries: TLedgerEntryInput[] = [
+        ...payouts.map((payout) => ({
+          account: affiliatePayableAccount(payout.affiliate_id),
+          currency: COMMISSION_CURRENCY,
+          amount: payout.amount,
+        })),
+        { account: ACCOUNTS.payoutClearing, currency: COMMISSION_CURRENCY, amount: -total },
+        { account: ACCOUNTS.payoutClearing, currency: PAYOUT_CURRENCY, amount: total },
+        { account: ACCOUNTS.treasury, currency: PAYOUT_CURRENCY, amount: -total },
+      ];
+      await postLedgerTransaction(tx, {
+        programId: batch.program_id,
+        reference: `payout:${batch.id}`,
+        kind: 'payout',
+        description: `payout batch ${batch.id}: ${payouts.length} affiliates paid in ${receipt.txHash}`,
+        entries,
+      });
+    }
 
     const intentId = batch.intent_id;
     if (intentId) {
-      await tx
-        .insertInto('settlements')
-        .values({
-          program_id: batch.program_id,
-          intent_id: intentId,
-          kind: 'PAYOUT',
-          tx_hash: receipt.txHash.toLowerCase(),
-          block_number: Number(receipt.blockNumber),
-          amount: total,
-          currency: PAYOUT_CURRENCY,
-          details: { batchId: batch.id, recipients: payouts.length },
-        })
-        .onConflict((oc) => oc.column('intent_id').doNothing())
-        .execute();
+      if (total > 0n) {
+        await tx
+          .insertInto('settlements')
+          .values({
+            program_id: batch.program_id,
+            intent_id: intentId,
+            kind: 'PAYOUT',
+            tx_hash: receipt.txHash.toLowerCase(),
+            block_number: Number(receipt.blockNumber),
+            amount: total,
+            currency: PAYOUT_CURRENCY,
+            details: { batchId: batch.id, recipients: payouts.length, skipped: receipt.skipped.length },
+          })
+          .onConflict((oc) => oc.column('intent_id').doNothing())
+          .execute();
+      }
       await tx
         .updateTable('intents')
         .set({
           status: 'CONFIRMED',
-          status_reason: `paid in ${receipt.txHash}`,
-          result: { txHash: receipt.txHash, blockNumber: Number(receipt.blockNumber) },
+          status_reason:
+            receipt.skipped.length > 0
+              ? `paid in ${receipt.txHash}; ${receipt.skipped.length} payments skipped`
+              : `paid in ${receipt.txHash}`,
+          result: {
+            txHash: receipt.txHash,
+            blockNumber: Number(receipt.blockNumber),
+            skipped: receipt.skipped.map((skipped) => ({
+              recipient: skipped.recipient,
+              amount: skipped.amount.toString(),
+              reason: skipped.reason,
+            })),
+          },
           confirmed_at: now,
           locked_by: null,
           locked_until: null,
@@ -236,7 +292,17 @@ export async function completePayoutBatch(
         subjectType: 'payout_batch',
         subjectId: batch.id,
         before: { status: batch.status },
-        after: { status: completed.status, txHash: receipt.txHash, blockNumber: receipt.blockNumber, total },
+        after: {
+          status: completed.status,
+          txHash: receipt.txHash,
+          blockNumber: receipt.blockNumber,
+          total,
+          skipped: receipt.skipped.map((skipped) => ({
+            recipient: skipped.recipient,
+            amount: skipped.amount,
+            reason: skipped.reason,
+          })),
+        },
       },
     );
     return { batch: completed, txHash: completed.tx_hash!, completed: true };

@@ -1,8 +1,15 @@
-import type { TAffiliatePayout, TPayoutBatch, TPayoutBatchDetail, TPayoutBatchStatus } from '@sge/shared';
+import {
+  PAYOUT_APPROVALS_REQUIRED,
+  type TAffiliatePayout,
+  type TPayoutBatch,
+  type TPayoutBatchDetail,
+  type TPayoutBatchStatus,
+} from '@sge/shared';
 import { sql } from 'kysely';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
 import { afterCreatedCursor, createdMicros, type TPage, toCreatedPage } from '../pagination';
+import { loadBatchApproval, loadBatchSignatures, typedDataJson } from './batch-approval';
 import type { TPayoutBatchRow } from './load-payout-batch';
 
 /** Link to a transaction on the chain's explorer, when it has one. */
@@ -81,12 +88,13 @@ export async function getPayoutBatchDetail(
     code: string;
     wallet: string;
     amount: bigint;
-    status: 'PENDING' | 'PAID' | 'CANCELLED';
+    status: 'PENDING' | 'PAID' | 'CANCELLED' | 'SKIPPED';
+    skip_reason: string | null;
     commission_count: number;
     commissions_amount: bigint;
     clawbacks_amount: bigint;
   }>`
-    SELECT p.id, p.affiliate_id, a.code, p.wallet, p.amount, p.status,
+    SELECT p.id, p.affiliate_id, a.code, p.wallet, p.amount, p.status, p.skip_reason,
            (SELECT count(*) FROM commissions c WHERE c.payout_id = p.id)::int8 AS commission_count,
            (SELECT coalesce(sum(c.amount), 0) FROM commissions c WHERE c.payout_id = p.id) AS commissions_amount,
            (SELECT coalesce(sum(k.amount), 0) FROM commission_clawbacks k WHERE k.payout_id = p.id) AS clawbacks_amount
@@ -105,6 +113,31 @@ export async function getPayoutBatchDetail(
       commissionsAmount: row.commissions_amount.toString(),
       clawbacksAmount: row.clawbacks_amount.toString(),
       status: row.status,
+      skipReason: row.skip_reason,
+    })),
+    approval: await approvalView(db, batch),
+  };
+}
+
+/** What a batch's approvers sign and who signed; null for a batch from before signed approvals. */
+async function approvalView(
+  db: TDbExecutor,
+  batch: TPayoutBatchRow,
+): Promise<TPayoutBatchDetail['approval']> {
+  if (!batch.approval_deadline) return null;
+  const approval = await loadBatchApproval(db, batch);
+  const signatures = await loadBatchSignatures(db, batch);
+  return {
+    typedData: typedDataJson(approval.typedData) as NonNullable<TPayoutBatchDetail['approval']>['typedData'],
+    deadline: batch.approval_deadline.toISOString(),
+    payoutContract: approval.payoutContract,
+    token: approval.token,
+    chainId: approval.chainId,
+    required: PAYOUT_APPROVALS_REQUIRED,
+    signatures: signatures.map((row) => ({
+      admin: row.admin,
+      signer: row.signer,
+      signedAt: row.signedAt.toISOString(),
     })),
   };
 }
@@ -125,6 +158,7 @@ export async function listAffiliatePayouts(
       'p.amount',
       'p.currency',
       'p.status',
+      'p.skip_reason',
       'p.created_at',
       'b.tx_hash',
       'b.completed_at',
@@ -147,6 +181,7 @@ export async function listAffiliatePayouts(
       amount: row.amount.toString(),
       currency: row.currency,
       status: row.status,
+      skipReason: row.skip_reason,
       txHash: paid ? row.tx_hash : null,
       txUrl: paid ? txUrl(explorerUrl, row.tx_hash) : null,
       paidAt: paid ? (row.completed_at?.toISOString() ?? null) : null,

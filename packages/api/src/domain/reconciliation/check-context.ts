@@ -14,7 +14,10 @@ import { FINDING_DETAILS_JSON_MAX, RECONCILIATION_FINDINGS_MAX } from './reconci
 export type TReconciliationContext = {
   db: TDb;
   /** Reads of the chain (receipts, blocks). */
-  publicClient: Pick<PublicClient, 'getTransactionReceipt' | 'getBlock' | 'getBlockNumber'>;
+  publicClient: Pick<
+    PublicClient,
+    'getTransactionReceipt' | 'getBlock' | 'getBlockNumber' | 'getTransaction' | 'verifyTypedData'
+  >;
   /** The platform's contracts (a program's own addresses, when set, take precedence). */
   contracts: { sgeId: Address | null; payout: Address | null; usdc: Address | null; usdt: Address | null };
   /** The platform treasury (TREASURY_ADDRESS), for programs without their own. */

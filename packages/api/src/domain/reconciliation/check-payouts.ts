@@ -7,8 +7,9 @@ import { FindingList, type TReconciliationCheck } from './check-context';
  * Payouts consistent with PAID commissions:
  * - a PAID payout pays exactly its PAID commissions net of its SETTLED clawbacks (PAYOUT_AMOUNT_MISMATCH);
  * - a PAID commission belongs to a PAID payout of a COMPLETED batch (PAID_WITHOUT_PAYOUT);
- * - a COMPLETED batch has a transaction hash, all its payouts PAID, a total equal to their sum and a ledger
- *   transaction `payout:<batchId>` crediting the treasury that total in USDC (BATCH_MISMATCH);
+ * - a COMPLETED batch has a transaction hash, every payout PAID or SKIPPED (the contract could not pay it),
+ *   a total equal to their sum, and a ledger transaction `payout:<batchId>` crediting the treasury the PAID
+ *   sum in USDC (none when nothing was paid) (BATCH_MISMATCH);
  * - a payout is PAID only in a COMPLETED batch (PAID_OUTSIDE_COMPLETED_BATCH).
  * Each kind lists at most LEDGER_VERIFY_PROBLEMS_MAX rows (the SQL says how many in `figures`).
  */
@@ -85,12 +86,14 @@ export const checkPayouts: TReconciliationCheck = {
       total: bigint;
       tx_hash: string | null;
       paid_sum: bigint;
+      skipped_sum: bigint;
       unpaid: number;
       ledger_total: bigint | null;
     }>`
       SELECT b.id, b.total, b.tx_hash,
              coalesce((SELECT sum(p.amount) FROM payouts p WHERE p.batch_id = b.id AND p.status = 'PAID'), 0) AS paid_sum,
-             (SELECT count(*)::int8 FROM payouts p WHERE p.batch_id = b.id AND p.status <> 'PAID') AS unpaid,
+             coalesce((SELECT sum(p.amount) FROM payouts p WHERE p.batch_id = b.id AND p.status = 'SKIPPED'), 0) AS skipped_sum,
+             (SELECT count(*)::int8 FROM payouts p WHERE p.batch_id = b.id AND p.status NOT IN ('PAID', 'SKIPPED')) AS unpaid,
              (SELECT -sum(e.amount) FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
                WHERE t.program_id = b.program_id AND t.reference = 'payout:' || b.id::text
                  AND e.account = ${ACCOUNTS.treasury} AND e.currency = ${PAYOUT_CURRENCY}) AS ledger_total
@@ -101,10 +104,12 @@ export const checkPayouts: TReconciliationCheck = {
       completed++;
       const problems: string[] = [];
       if (!row.tx_hash) problems.push('it has no transaction hash');
-      if (row.unpaid > 0) problems.push(`${row.unpaid} of its payouts are not PAID`);
-      if (row.paid_sum !== row.total)
-        problems.push(`its payouts sum to ${row.paid_sum}, its total is ${row.total}`);
-      if (row.ledger_total !== row.total) {
+      if (row.unpaid > 0) problems.push(`${row.unpaid} of its payouts are neither PAID nor SKIPPED`);
+      if (row.paid_sum + row.skipped_sum !== row.total)
+        problems.push(
+          `its payouts sum to ${row.paid_sum} paid and ${row.skipped_sum} skipped, its total is ${row.total}`,
+        );
+      if ((row.ledger_total ?? 0n) !== row.paid_sum) {
         problems.push(
           `its ledger transaction payout:${row.id} pays ${row.ledger_total ?? 'nothing'} USDC from the treasury`,
         );
@@ -119,6 +124,7 @@ export const checkPayouts: TReconciliationCheck = {
           batchId: row.id,
           total: row.total,
           paidSum: row.paid_sum,
+          skippedSum: row.skipped_sum,
           unpaid: row.unpaid,
           ledgerTotal: row.ledger_total,
           txHash: row.tx_hash,

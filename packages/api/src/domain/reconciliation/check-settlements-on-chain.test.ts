@@ -1,7 +1,8 @@
-import { sgeIdAbi, sgePayoutAbi, testUsdcAbi } from '@sge/contracts';
+import { payoutBatchTypedData, sgeIdAbi, sgePayoutAbi, testUsdcAbi } from '@sge/contracts';
 import { type Address, createWalletClient, getAddress, type Hex, http } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVER_ACCOUNTS } from '../../../test/support/payout-approvers';
 import {
   insertSettlement,
   reconciliationContext,
@@ -254,11 +255,29 @@ describe('settlements matched against the chain', () => {
       chain: null,
       account: chain.payer,
     });
+    const recipients = [first, second];
+    const amounts = [10_000_000n, 5_000_000n];
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+    const typedData = payoutBatchTypedData({
+      chainId: chain.anvil.chainId,
+      payoutContract: payout,
+      batchId: 77n,
+      token: usdc,
+      recipients,
+      amounts,
+      deadline,
+    });
+    const approvals = await Promise.all(
+      APPROVER_ACCOUNTS.slice(0, 2).map(async (account) => ({
+        approver: account.address,
+        signature: await account.signTypedData(typedData),
+      })),
+    );
     const hash = await chain.relayerWallet.writeContract({
       address: payout,
       abi: sgePayoutAbi,
       functionName: 'payBatch',
-      args: [77n, usdc, [first, second], [10_000_000n, 5_000_000n]],
+      args: [77n, usdc, recipients, amounts, deadline, approvals],
       chain: null,
       account: chain.relayer,
     });

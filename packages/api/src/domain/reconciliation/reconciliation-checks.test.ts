@@ -1,13 +1,16 @@
 import { sql } from 'kysely';
+import { type Address, verifyTypedData } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVER_ACCOUNTS } from '../../../test/support/payout-approvers';
 import { insertIntent, reconciliationContext } from '../../../test/support/reconciliation-fixtures';
 import { openTestPglite, type TTestDatabase } from '../../../test/support/test-database';
 import type { TDb } from '../../db/client';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { matureCommissions } from '../commissions/mature-commissions';
 import { recordRevenueSettlement } from '../commissions/record-revenue-settlement';
-import { approvePayoutBatch } from '../payouts/approve-payout-batch';
+import { approvePayoutBatch, type TApprovePayoutBatchDeps } from '../payouts/approve-payout-batch';
+import { loadBatchApproval } from '../payouts/batch-approval';
 import { createPayoutBatch } from '../payouts/create-payout-batch';
 import { completePayoutBatch } from '../payouts/execute-payout-batch';
 import { startPayoutBatchExecution } from '../payouts/start-payout-batch-execution';
@@ -105,22 +108,43 @@ describe('reconciliation checks of the ledger, commissions, payouts and affiliat
       .set({ min_payout_micro_usd: 1n })
       .where('id', '=', DEFAULT_PROGRAM_ID)
       .execute();
+    // No chain here: the signatures are checked by recovering them (EOA), the approver set is alice's and
+    // bob's wallets, and the payout contract is an address nobody calls.
+    const [aliceWallet, bobWallet] = APPROVER_ACCOUNTS;
     const { batch } = await createPayoutBatch(
       db,
       { actor: 'alice', requestId: null },
       { programId: DEFAULT_PROGRAM_ID },
+      { chainId: 31337, payoutContract: `0x${'99'.repeat(20)}`, token: `0x${'88'.repeat(20)}` },
     );
-    await approvePayoutBatch(
-      db,
-      { actor: 'bob', requestId: null },
-      { batchId: batch.id, programScope: null },
-    );
+    const approvers = new Set([aliceWallet.address, bobWallet.address]);
+    const checks = {
+      verifySignature: ({
+        signer,
+        typedData,
+        signature,
+      }: Parameters<TApprovePayoutBatchDeps['verifySignature']>[0]) =>
+        verifyTypedData({ address: signer, signature, ...typedData }),
+      isApprover: async ({ signer }: { signer: Address }) => approvers.has(signer),
+    };
+    const { typedData } = await loadBatchApproval(db, batch);
+    for (const [actor, account] of [
+      ['alice', aliceWallet],
+      ['bob', bobWallet],
+    ] as const) {
+      await approvePayoutBatch(
+        db,
+        { actor, requestId: null, wallet: account.address },
+        { batchId: batch.id, programScope: null, signature: await account.signTypedData(typedData) },
+        checks,
+      );
+    }
     await startPayoutBatchExecution(
       db,
       { actor: 'bob', requestId: null },
       { batchId: batch.id, programScope: null },
     );
-    await completePayoutBatch(db, batch.id, { txHash: `0x${'12'.repeat(32)}`, blockNumber: 5n });
+    await completePayoutBatch(db, batch.id, { txHash: `0x${'12'.repeat(32)}`, blockNumber: 5n, skipped: [] });
     const payouts = await run(checkPayouts);
     expect(payouts.findings.items).toEqual([]);
     expect(payouts.figures.completedBatches).toBe(1);

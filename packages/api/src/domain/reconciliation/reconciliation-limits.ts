@@ -17,6 +17,9 @@ export const SETTLEMENT_RPC_CONCURRENCY = 8;
  */
 export const SETTLEMENT_REORG_WINDOW_BLOCKS = 128;
 
+/** Newest signed payout batches whose approvals (and paying transaction) one run verifies. */
+export const PAYOUT_APPROVAL_BATCHES_PER_RUN_MAX = 200;
+
 /** Revenue settlements whose commissions one run recomputes (newest first). */
 export const COMMISSION_SETTLEMENTS_PER_RUN_MAX = 20_000;
 /** Settlements read per query of the commission check. */

@@ -11,6 +11,7 @@ import { checkCommissions } from './check-commissions';
 import type { TReconciliationCheck, TReconciliationContext } from './check-context';
 import { checkLedger } from './check-ledger';
 import { checkManualRevenue } from './check-manual-revenue';
+import { checkPayoutApprovals } from './check-payout-approvals';
 import { checkPayouts } from './check-payouts';
 import { checkPendingPayoutBatches } from './check-pending-payout-batches';
 import { checkProcessingTime } from './check-processing-time';
@@ -27,6 +28,7 @@ export const CHECKS: Record<TReconciliationCheckName, TReconciliationCheck> = {
   settlements_on_chain: checkSettlementsOnChain,
   commissions: checkCommissions,
   payouts: checkPayouts,
+  payout_approvals: checkPayoutApprovals,
   affiliate_tree: checkAffiliateTree,
   stuck_intents: checkStuckIntents,
   queue_depth: checkQueueDepth,

@@ -188,6 +188,7 @@ export async function processMintBatch(
     try {
       const tx = await runtime.relayer.send({
         purpose: 'mint_batch',
+        items: wallets.length,
         reference: `mint-batch:${batch.id}`,
         to: batch.contract_address as Address,
         data: encodeFunctionData({ abi: sgeIdAbi, functionName: 'mintBatch', args: [wallets] }),
@@ -200,9 +201,11 @@ export async function processMintBatch(
         .execute();
     } catch (error) {
       // Not sent: an operating condition (relayer short of ETH, fees above the cap, RPC down) is not the
-      // registrations' fault and costs them no attempt; a mint that would revert does.
+      // registrations' fault and costs them no attempt; a mint that would revert, need more gas than a mint
+      // may, or go to a contract the platform does not know, does.
       const infrastructure =
-        (error instanceof RelayerError && error.kind !== 'ESTIMATE_FAILED') ||
+        (error instanceof RelayerError &&
+          !['ESTIMATE_FAILED', 'GAS_ABOVE_CAP', 'TARGET_NOT_ALLOWED'].includes(error.kind)) ||
         (error instanceof RpcError && error.retryable);
       await failBatch(runtime, batch.id, (error as Error).message, { countAttempt: !infrastructure });
       if (!infrastructure) throw error;

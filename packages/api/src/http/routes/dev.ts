@@ -5,7 +5,11 @@ import { createMockFaucet } from '../../chain/mock-faucet';
 import { devPrivateKey } from '../../config';
 import { AppError } from '../../domain/app-error';
 import type { TRuntime } from '../../runtime';
+import { adminOf, authGuards } from '../plugins/auth';
 import type { TApp } from '../server';
+
+/** anvil's published development accounts (0-9). */
+const DEV_ACCOUNT_COUNT = 10;
 
 /** Mock mode's browser dev wallet: anvil development account #9 (a published key; local chain only). */
 export const DEV_WALLET_ACCOUNT_INDEX = 9;
@@ -60,6 +64,40 @@ export function registerDevRoutes(app: TApp, runtime: TRuntime) {
       privateKey: devKey,
       chainId: runtime.chain.chainId,
     }),
+  );
+
+  // The demo admins' wallets (ADMIN_API_KEYS' defaults in Mock mode) are published anvil accounts, so the
+  // admin console can sign payout approvals without an extension. Only an admin's own wallet is served.
+  const guards = authGuards(runtime);
+  const devKeyOf = new Map(
+    Array.from({ length: DEV_ACCOUNT_COUNT }, (_, index) => {
+      const key = devPrivateKey(index);
+      return [privateKeyToAccount(key).address.toLowerCase(), key] as const;
+    }),
+  );
+  app.get(
+    '/api/dev/admin-wallet',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['mock'],
+        summary: "Mock mode: the calling demo admin's wallet (a published anvil key), for signing approvals",
+        security: [{ adminKey: [] }],
+        response: { 200: ZDevWallet },
+      },
+    },
+    async (request) => {
+      const principal = adminOf(request);
+      const wallet = principal.kind === 'admin' ? principal.wallet : null;
+      const key = wallet ? devKeyOf.get(wallet.toLowerCase()) : undefined;
+      if (!wallet || !key) {
+        throw new AppError(
+          'NOT_FOUND',
+          `admin ${principal.actor} has no development wallet: sign with the admin's own wallet`,
+        );
+      }
+      return { address: wallet, privateKey: key, chainId: runtime.chain.chainId };
+    },
   );
 
   // Test USDC and USDT for any wallet (and a little ETH for its gas), so it can claim from the browser.

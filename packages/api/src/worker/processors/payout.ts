@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { PayoutNotPaidError, relayerPayoutSender } from '../../chain/payout-sender';
+import { RelayerError } from '../../chain/relayer';
 import { executePayoutBatch, failPayoutBatch } from '../../domain/payouts/execute-payout-batch';
 import type { TRuntime } from '../../runtime';
 import type { TIntentProcessor } from '../intent-processor';
@@ -9,9 +10,11 @@ const PAYOUT_RETRY_DELAY_MS_MAX = 600_000;
 
 /**
  * PAYOUT intents (`payout:<batchId>`, job id `payout-<intentId>`): claim the intent with a lease, pay the
- * batch through the relayer (which first asks the contract whether it was paid), record it. A reverted payment
- * (e.g. the payout contract short of USDC) fails the batch for an admin to restart after funding it; anything
- * else (RPC down, relayer short of ETH) is retried with backoff until the intent's maximum attempts.
+ * batch through the relayer (which first asks the contract whether it was paid), record it. A payment the
+ * contract refuses (its decoded reason: the contract short of USDC, approvals expired or not an approver's,
+ * the batch voided) or a transaction that reverted fails the batch at once, for an admin to restart after
+ * acting or to cancel; anything else (RPC down, relayer short of ETH) is retried with backoff until the
+ * intent's maximum attempts.
  */
 export const payoutProcessor: TIntentProcessor = {
   type: 'PAYOUT',
@@ -29,17 +32,18 @@ export const payoutProcessor: TIntentProcessor = {
       RETURNING id, payload->>'batchId' AS batch_id, attempts, max_attempts`.execute(db);
     const intent = claimed.rows[0];
     if (!intent) return;
-    if (!runtime.contracts.usdc) throw new Error('no USDC token configured (USDC_ADDRESS)');
     try {
       const result = await executePayoutBatch(db, intent.batch_id, {
         sendPayoutTransaction: relayerPayoutSender(runtime, Math.max(60_000, leaseMs - 60_000)),
-        usdcAddress: runtime.contracts.usdc,
       });
       runtime.metrics.intentsTotal.inc({ type: 'PAYOUT', status: 'CONFIRMED' });
       runtime.logger.info({ batchId: intent.batch_id, txHash: result.txHash }, 'payout batch paid');
     } catch (error) {
       const reason = (error as Error).message;
-      const terminal = error instanceof PayoutNotPaidError || intent.attempts >= intent.max_attempts;
+      const terminal =
+        error instanceof PayoutNotPaidError ||
+        (error instanceof RelayerError && ['GAS_ABOVE_CAP', 'TARGET_NOT_ALLOWED'].includes(error.kind)) ||
+        intent.attempts >= intent.max_attempts;
       if (terminal) {
         await failPayoutBatch(db, intent.batch_id, reason);
         runtime.metrics.intentsTotal.inc({ type: 'PAYOUT', status: 'FAILED' });

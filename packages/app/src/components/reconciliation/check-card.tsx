@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 const CHECK_TITLES: Record<string, string> = {
   ledger: 'Ledger balanced',
   settlements_on_chain: 'Settlements on-chain',
+  payout_approvals: 'Payout approvals',
   commissions: 'Commissions vs settlements and rates',
   payouts: 'Payouts vs PAID commissions',
   affiliate_tree: 'Affiliate tree acyclic',

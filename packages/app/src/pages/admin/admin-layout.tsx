@@ -14,6 +14,7 @@ const ADMIN_NAV_ITEMS = [
   { to: '/admin/settlements', label: 'Settlements', end: false },
   { to: '/admin/payouts', label: 'Payout batches', end: false },
   { to: '/admin/payments', label: 'Manual payment', end: false },
+  { to: '/admin/changes', label: 'Changes to approve', end: false },
   { to: '/admin/audit', label: 'Audit log', end: false },
   { to: '/admin/reconciliation', label: 'Reconciliation', end: false },
 ] as const;

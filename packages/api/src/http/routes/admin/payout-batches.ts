@@ -3,11 +3,13 @@ import {
   ZPage,
   ZPageQuery,
   ZPayoutBatch,
+  ZPayoutBatchApproveRequest,
   ZPayoutBatchDetail,
   ZPayoutBatchIdParams,
   ZPayoutBatchListQuery,
   ZPayoutBatchReasonRequest,
 } from '@sge/shared';
+import type { Hex } from 'viem';
 import { z } from 'zod';
 import { approvePayoutBatch } from '../../../domain/payouts/approve-payout-batch';
 import { createPayoutBatch } from '../../../domain/payouts/create-payout-batch';
@@ -16,14 +18,16 @@ import { releasePayoutBatch } from '../../../domain/payouts/release-payout-batch
 import { startPayoutBatchExecution } from '../../../domain/payouts/start-payout-batch-execution';
 import type { TRuntime } from '../../../runtime';
 import { dispatchPayout } from '../../../worker/processors/payout';
+import { payoutApprovalDeps, payoutBatchCreationDeps, payoutVoidDeps } from '../../payout-chain-deps';
 import { actorOf, adminOf, authGuards, programFilterOf, programOf, programScopeOf } from '../../plugins/auth';
 import type { TApp } from '../../server';
 
 const security = [{ adminKey: [] }];
 
 /**
- * Payout batches: one admin creates, a different one approves (or anyone rejects / cancels before
- * execution), then execution is started and a worker pays the batch on-chain.
+ * Payout batches: one admin creates and signs, a different one signs to approve (each with their wallet: the
+ * payout contract pays only with both signatures), or anyone rejects / cancels before execution; then
+ * execution is started and a worker pays the batch on-chain.
  */
 export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
@@ -46,7 +50,12 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
     async (request, reply) => {
       const principal = adminOf(request);
       const programId = programOf(principal, request.body.programId);
-      const { batch } = await createPayoutBatch(db, actorOf(request), { programId });
+      const { batch } = await createPayoutBatch(
+        db,
+        actorOf(request),
+        { programId },
+        payoutBatchCreationDeps(runtime),
+      );
       return reply.status(201).send(await detail(batch.id, programScopeOf(principal)));
     },
   );
@@ -92,18 +101,23 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
       onRequest: guards.person,
       schema: {
         tags: ['admin'],
-        summary: 'Approve a batch; the approver must not be its creator (403 PAYOUT_SELF_APPROVAL) (audited)',
+        summary:
+          "Sign a batch with the admin's wallet (EIP-712 `approval.typedData`): its creator first, then a second admin, whose signature approves it (audited)",
         security,
         params: ZPayoutBatchIdParams,
+        body: ZPayoutBatchApproveRequest,
         response: { 200: ZPayoutBatchDetail },
       },
     },
     async (request) => {
-      const scope = programScopeOf(adminOf(request));
-      await approvePayoutBatch(db, actorOf(request), {
-        batchId: request.params.batchId,
-        programScope: scope,
-      });
+      const principal = adminOf(request);
+      const scope = programScopeOf(principal);
+      await approvePayoutBatch(
+        db,
+        { ...actorOf(request), wallet: principal.kind === 'admin' ? principal.wallet : null },
+        { batchId: request.params.batchId, programScope: scope, signature: request.body.signature as Hex },
+        payoutApprovalDeps(runtime),
+      );
       return await detail(request.params.batchId, scope);
     },
   );
@@ -121,7 +135,7 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
           summary:
             verb === 'reject'
               ? 'Reject a batch awaiting approval; its commissions return to PAYABLE (audited)'
-              : 'Cancel a batch before execution; its commissions return to PAYABLE (audited)',
+              : 'Cancel a batch that was not paid (awaiting approval, approved, or FAILED); a signed one is first voided on the payout contract; its commissions return to PAYABLE (audited)',
           security,
           params: ZPayoutBatchIdParams,
           body: ZPayoutBatchReasonRequest,
@@ -130,12 +144,12 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
       },
       async (request) => {
         const scope = programScopeOf(adminOf(request));
-        await releasePayoutBatch(db, actorOf(request), {
-          batchId: request.params.batchId,
-          programScope: scope,
-          outcome,
-          reason: request.body.reason,
-        });
+        await releasePayoutBatch(
+          db,
+          actorOf(request),
+          { batchId: request.params.batchId, programScope: scope, outcome, reason: request.body.reason },
+          payoutVoidDeps(runtime),
+        );
         return await detail(request.params.batchId, scope);
       },
     );

@@ -66,6 +66,7 @@ describe('reconciliation admin API', () => {
       'settlements_on_chain',
       'commissions',
       'payouts',
+      'payout_approvals',
       'affiliate_tree',
       'stuck_intents',
       'queue_depth',
