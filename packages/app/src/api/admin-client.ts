@@ -1,11 +1,14 @@
 import {
+  type TAdminMe,
   type TChange,
   type TCreateProgramRequest,
   type TManualPayment,
   type TManualPaymentRequest,
   type TPayoutBatch,
+  type TPayoutBatchDetail,
   type TProgram,
   ZAdminIntent,
+  ZAdminMe,
   ZAdminSettlement,
   ZAdminUser,
   ZAuditLogEntry,
@@ -13,6 +16,7 @@ import {
   ZManualPayment,
   ZPage,
   ZPayoutBatch,
+  ZPayoutBatchDetail,
   ZProgram,
 } from '@sge/shared';
 import { z } from 'zod';
@@ -20,7 +24,6 @@ import { ADMIN_CHAIN_ACTION_TIMEOUT_MS } from '../limits';
 import { ApiError } from './api-error';
 import type { TApiClient, TRequestOptions } from './client';
 import { type TDevWallet, ZDevWallet } from './dev-wallet';
-import { type TAdminIdentity, type TBatchDetail, ZAdminIdentity, ZBatchDetail } from './payout-approval';
 
 export type TAdminUser = z.infer<typeof ZAdminUser>;
 export type TAdminIntent = z.infer<typeof ZAdminIntent>;
@@ -138,28 +141,32 @@ export function createAdminClient(
     },
     batches: (programId: string | undefined, init?: TRequestOptions): Promise<TPage<TPayoutBatch>> =>
       get(`/api/admin/payout-batches?${query({ programId, limit: 100 })}`, ZPage(ZPayoutBatch), init),
-    batch: (batchId: string, init?: TRequestOptions): Promise<TBatchDetail> =>
-      get(`/api/admin/payout-batches/${batchId}`, ZBatchDetail, init),
+    batch: (batchId: string, init?: TRequestOptions): Promise<TPayoutBatchDetail> =>
+      get(`/api/admin/payout-batches/${batchId}`, ZPayoutBatchDetail, init),
     /** Creates a batch of the PAYABLE commissions; its creator signs it next (`approveBatch`). */
-    createBatch: (programId: string | undefined): Promise<TBatchDetail> =>
-      postChain('/api/admin/payout-batches', ZBatchDetail, programId === undefined ? {} : { programId }),
+    createBatch: (programId: string | undefined): Promise<TPayoutBatchDetail> =>
+      postChain(
+        '/api/admin/payout-batches',
+        ZPayoutBatchDetail,
+        programId === undefined ? {} : { programId },
+      ),
     /** The calling admin's EIP-712 signature of `approval.typedData`: the creator's first, then a second admin's. */
-    approveBatch: (batchId: string, signature: string): Promise<TBatchDetail> =>
-      postChain(`/api/admin/payout-batches/${batchId}/approve`, ZBatchDetail, { signature }),
-    rejectBatch: (batchId: string, reason: string): Promise<TBatchDetail> =>
-      postChain(`/api/admin/payout-batches/${batchId}/reject`, ZBatchDetail, { reason }),
+    approveBatch: (batchId: string, signature: string): Promise<TPayoutBatchDetail> =>
+      postChain(`/api/admin/payout-batches/${batchId}/approve`, ZPayoutBatchDetail, { signature }),
+    rejectBatch: (batchId: string, reason: string): Promise<TPayoutBatchDetail> =>
+      postChain(`/api/admin/payout-batches/${batchId}/reject`, ZPayoutBatchDetail, { reason }),
     /** Cancels a batch that was not paid (awaiting approval, approved or FAILED); its commissions are payable again. */
-    cancelBatch: (batchId: string, reason: string): Promise<TBatchDetail> =>
-      postChain(`/api/admin/payout-batches/${batchId}/cancel`, ZBatchDetail, { reason }),
+    cancelBatch: (batchId: string, reason: string): Promise<TPayoutBatchDetail> =>
+      postChain(`/api/admin/payout-batches/${batchId}/cancel`, ZPayoutBatchDetail, { reason }),
     /** Who the admin key belongs to: a person with the wallet that signs their approvals, or a program key. */
-    me: (init?: TRequestOptions): Promise<TAdminIdentity> => get('/api/admin/me', ZAdminIdentity, init),
+    me: (init?: TRequestOptions): Promise<TAdminMe> => get('/api/admin/me', ZAdminMe, init),
     /** Mock mode: the calling demo admin's dev wallet (a published anvil key); 404 otherwise. */
     devAdminWallet: (init?: TRequestOptions): Promise<TDevWallet> =>
       get('/api/dev/admin-wallet', ZDevWallet, init),
     executeBatch: (batchId: string) =>
       postChain(
         `/api/admin/payout-batches/${batchId}/execute`,
-        z.object({ batch: ZBatchDetail, intentId: z.uuid() }),
+        z.object({ batch: ZPayoutBatchDetail, intentId: z.uuid() }),
       ),
     auditLog: (
       filter: { programId?: string; actor?: string; action?: string },

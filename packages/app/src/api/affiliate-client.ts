@@ -1,4 +1,5 @@
 import {
+  type TAffiliatePayout,
   type TAffiliateProfile,
   type TAffiliateStats,
   type TCommission,
@@ -17,17 +18,6 @@ import {
 } from '@sge/shared';
 import { z } from 'zod';
 import type { TApiClient, TRequestOptions } from './client';
-import { ZBatchPayoutStatus } from './payout-approval';
-
-/**
- * An affiliate's payout as the app reads it: SKIPPED (the payout contract could not pay its wallet) with the
- * reason; mirrors @sge/shared's ZAffiliatePayout of the payout API (branch custody-payouts) until it is merged.
- */
-export const ZAffiliatePayoutView = ZAffiliatePayout.extend({
-  status: ZBatchPayoutStatus,
-  skipReason: z.string().nullable().default(null),
-});
-export type TAffiliatePayoutView = z.infer<typeof ZAffiliatePayoutView>;
 
 /**
  * Key format (written down once, here): the affiliate session is kept in sessionStorage under
@@ -114,8 +104,8 @@ export function createAffiliateClient(api: TApiClient) {
     payouts: (
       token: string,
       init: TRequestOptions = {},
-    ): Promise<{ items: TAffiliatePayoutView[]; nextCursor: string | null }> =>
-      api.send('GET', '/api/affiliate/payouts?limit=100', ZPage(ZAffiliatePayoutView), {
+    ): Promise<{ items: TAffiliatePayout[]; nextCursor: string | null }> =>
+      api.send('GET', '/api/affiliate/payouts?limit=100', ZPage(ZAffiliatePayout), {
         ...init,
         headers: bearer(token),
       }),

@@ -1,6 +1,5 @@
-import { type TAdminMe, ZAddress, ZAdminMe, ZPayoutBatchDetail } from '@sge/shared';
+import type { TAdminMe, TPayoutBatchDetail } from '@sge/shared';
 import { getAddress, isAddressEqual, type TypedDataDefinition } from 'viem';
-import { z } from 'zod';
 
 /**
  * A payout batch's approval as the API sends it (`approval` of GET /api/admin/payout-batches/:id): the
@@ -96,36 +95,9 @@ export function approvalTypedData(
   } as unknown as TypedDataDefinition;
 }
 
-// The payout API's response shapes this app reads. They mirror @sge/shared's ZPayoutBatchDetail `approval`
-// and `skipReason` (branch custody-payouts) until it is merged here.
-export const ZBatchSignature = z.object({ admin: z.string(), signer: ZAddress, signedAt: z.string() });
-export type TBatchSignature = z.infer<typeof ZBatchSignature>;
-export const ZBatchApproval = z.object({
-  typedData: z.object({
-    domain: z.record(z.string(), z.unknown()),
-    types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
-    primaryType: z.string(),
-    message: z.record(z.string(), z.unknown()),
-  }),
-  deadline: z.string(),
-  payoutContract: ZAddress,
-  token: ZAddress,
-  chainId: z.number().int(),
-  required: z.number().int(),
-  signatures: z.array(ZBatchSignature),
-});
-export type TBatchApproval = z.infer<typeof ZBatchApproval>;
-export const ZBatchPayoutStatus = z.enum(['PENDING', 'PAID', 'CANCELLED', 'SKIPPED']);
-export const ZBatchDetail = ZPayoutBatchDetail.extend({
-  payouts: z.array(
-    ZPayoutBatchDetail.shape.payouts.element.extend({
-      status: ZBatchPayoutStatus,
-      skipReason: z.string().nullable().default(null),
-    }),
-  ),
-  approval: ZBatchApproval.nullable().default(null),
-});
-export type TBatchDetail = z.infer<typeof ZBatchDetail>;
-/** GET /api/admin/me (@sge/shared's ZAdminMe): who the admin key belongs to, and the wallet that signs for them. */
-export const ZAdminIdentity = ZAdminMe;
+/** A payout batch with its approval (what its approvers sign, who signed) and its payouts, SKIPPED ones with why. */
+export type TBatchDetail = TPayoutBatchDetail;
+/** What a batch's approvers sign and who signed; null for a batch created before signed approvals. */
+export type TBatchApproval = NonNullable<TPayoutBatchDetail['approval']>;
+/** GET /api/admin/me: who the admin key belongs to, and the wallet that signs for them. */
 export type TAdminIdentity = TAdminMe;

@@ -1,4 +1,4 @@
-import type { TAffiliatePayoutView } from '../../api/affiliate-client';
+import type { TAffiliatePayout } from '@sge/shared';
 import { formatMicroUsd } from './money';
 import { TxLink } from './tx-link';
 
@@ -6,7 +6,7 @@ import { TxLink } from './tx-link';
  * The affiliate's payouts: amount, status and the payout transaction (explorer link when there is one). A
  * SKIPPED payout says why the payout contract could not pay it; its commissions are paid in a later batch.
  */
-export function PayoutsTable({ payouts }: { payouts: TAffiliatePayoutView[] }) {
+export function PayoutsTable({ payouts }: { payouts: TAffiliatePayout[] }) {
   if (payouts.length === 0)
     return (
       <p className="muted" data-testid="no-payouts">
