@@ -20,6 +20,37 @@ import {
 const POLL_INTERVAL_MS = 500;
 
 /**
+ * A user referred by affiliate PAYEE pays 50 USD (a manual payment with `reference`); resolves once its
+ * commission (5 USD, its id) is PAYABLE, which the workers' next maturity run does with the hold period 0.
+ */
+async function payableCommission(s: TMoneyStack, programId: string, reference: string): Promise<string> {
+  const user = randomWallet();
+  const registered = await s.adminCall('POST', '/api/register', null, { wallet: user, ref: 'payee' });
+  expect([200, 202]).toContain(registered.status);
+  const payment = await s.adminCall('POST', '/api/admin/payments', ALICE_KEY, {
+    wallet: user,
+    amount: '50000000',
+    currency: 'USDC',
+    reference,
+    note: 'invoice paid by wire',
+  });
+  expect(payment.status, JSON.stringify(payment.body)).toBe(201);
+  expect(payment.body.commissions).toHaveLength(1);
+  const commissionId = payment.body.commissions[0].id as string;
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const payable = await s.adminCall(
+      'GET',
+      `/api/admin/commissions?programId=${programId}&status=PAYABLE`,
+      ALICE_KEY,
+    );
+    if (payable.body.items.some((c: { id: string }) => c.id === commissionId)) return commissionId;
+    if (Date.now() > deadline) throw new Error('the commission did not become PAYABLE in time');
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+}
+
+/**
  * /admin end to end against the API in Mock mode: admin alice creates a payout batch and her wallet signs its
  * EIP-712 approval at once (her demo dev wallet, no prompt); a second signature of hers is refused; admin bob
  * signs & approves with his wallet and executes it (one on-chain transaction carrying both signatures, which
@@ -27,6 +58,8 @@ const POLL_INTERVAL_MS = 500;
  */
 describe('the /admin payout flow against the API in Mock mode', () => {
   let stack: TMoneyStack | undefined;
+  /** The default program, made to pay at once by the first test. */
+  let programId = '';
 
   beforeAll(async () => {
     stack = await startMoneyStack();
@@ -41,36 +74,11 @@ describe('the /admin payout flow against the API in Mock mode', () => {
     async () => {
       if (stack === undefined) throw new Error('setup did not complete');
       const s = stack;
-      const programId = await makeDefaultProgramPayFast(s);
+      programId = await makeDefaultProgramPayFast(s);
 
       // The dev wallet becomes affiliate PAYEE; a user it referred pays 50 USD (manual payment entry).
       await s.withPage('/affiliate', (page) => signInAsDevWalletAffiliate(page, { code: 'PAYEE' }));
-      const user = randomWallet();
-      const registered = await s.adminCall('POST', '/api/register', null, { wallet: user, ref: 'payee' });
-      expect([200, 202]).toContain(registered.status);
-      const payment = await s.adminCall('POST', '/api/admin/payments', ALICE_KEY, {
-        wallet: user,
-        amount: '50000000',
-        currency: 'USDC',
-        reference: 'browser-payout-1',
-        note: 'invoice paid by wire',
-      });
-      expect(payment.status, JSON.stringify(payment.body)).toBe(201);
-      expect(payment.body.commissions).toHaveLength(1);
-      const commissionId = payment.body.commissions[0].id as string;
-
-      // Hold period 0: the workers' next maturity run makes it PAYABLE.
-      const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-      for (;;) {
-        const payable = await s.adminCall(
-          'GET',
-          `/api/admin/commissions?programId=${programId}&status=PAYABLE`,
-          ALICE_KEY,
-        );
-        if (payable.body.items.some((c: { id: string }) => c.id === commissionId)) break;
-        if (Date.now() > deadline) throw new Error('the commission did not become PAYABLE in time');
-        await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-      }
+      await payableCommission(s, programId, 'browser-payout-1');
 
       // alice creates the batch and signs it at once, silently, with her dev wallet (anvil #7).
       let batchId = '';
@@ -222,6 +230,51 @@ describe('the /admin payout flow against the API in Mock mode', () => {
         await page.getByLabel('Admin key').waitFor();
         expect(await page.evaluate(() => sessionStorage.getItem('sge.admin.key'))).toBeNull();
       });
+    },
+    SETUP_TIMEOUT_MS,
+  );
+
+  it(
+    'cancels an approved batch after confirmation, and its commission is payable again',
+    async () => {
+      if (stack === undefined) throw new Error('setup did not complete');
+      const s = stack;
+      const commissionId = await payableCommission(s, programId, 'browser-payout-cancel');
+      const created = await s.adminCall('POST', '/api/admin/payout-batches', ALICE_KEY, { programId });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const batchId = created.body.id as string;
+      const typedData = approvalTypedData(created.body.approval.typedData, created.body.approval);
+      for (const [key, wallet] of [
+        [ALICE_KEY, ALICE_WALLET],
+        [BOB_KEY, BOB_WALLET],
+      ] as const) {
+        const signed = await s.adminCall('POST', `/api/admin/payout-batches/${batchId}/approve`, key, {
+          signature: await wallet.signTypedData(typedData),
+        });
+        expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+      }
+
+      await s.withPage('/admin/payouts', async (page) => {
+        await signInAsAdmin(page, ALICE_KEY);
+        const row = page.locator(`[data-testid="batch-row"][data-batch-id="${batchId}"]`);
+        await row.getByRole('button', { name: 'Cancel' }).click({ timeout: SETTLE_TIMEOUT_MS });
+        // Nothing happens before the confirmation; "Back" leaves the batch as it was.
+        await row.getByRole('button', { name: 'Back' }).click();
+        expect(await row.getAttribute('data-status')).toBe('APPROVED');
+        await page.getByLabel('Reason (for reject or cancel)').fill('wrong amounts');
+        await row.getByRole('button', { name: 'Cancel' }).click();
+        await row.getByRole('button', { name: 'Confirm cancel' }).click();
+        await page.locator(`[data-batch-id="${batchId}"][data-status="CANCELLED"]`).waitFor({
+          timeout: SETTLE_TIMEOUT_MS,
+        });
+        expect(await row.getByTestId('batch-status').textContent()).toContain('wrong amounts');
+      });
+      const payable = await s.adminCall(
+        'GET',
+        `/api/admin/commissions?programId=${programId}&status=PAYABLE`,
+        ALICE_KEY,
+      );
+      expect(payable.body.items.some((c: { id: string }) => c.id === commissionId)).toBe(true);
     },
     SETUP_TIMEOUT_MS,
   );
