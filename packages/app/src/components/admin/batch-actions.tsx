@@ -33,6 +33,7 @@ export function BatchActions({
   const creatorSigned = signatures.some((signature) => signature.admin === batch.createdBy);
   const iSigned = me !== null && signatures.some((signature) => signature.admin === me);
   const amount = `${formatMicroUsd(batch.total)} ${batch.currency}`;
+  const affiliates = `${batch.payoutCount} affiliate${batch.payoutCount === 1 ? '' : 's'}`;
   const pending = batch.status === 'PENDING_APPROVAL' && detail?.approval != null;
   const why = (verb: string) => reason.trim() || `${verb} from the admin page`;
 
@@ -59,7 +60,7 @@ export function BatchActions({
       {pending && creatorSigned && !iSigned && (
         <ConfirmButton
           label="Sign & approve"
-          question={`Approve paying ${amount} to ${batch.payoutCount} affiliates?`}
+          question={`Approve paying ${amount} to ${affiliates}?`}
           onConfirm={() => detail && actions.sign.mutate(detail)}
           pending={actions.sign.isPending}
           pendingLabel="Signing…"
@@ -79,7 +80,7 @@ export function BatchActions({
       {(batch.status === 'APPROVED' || batch.status === 'FAILED') && (
         <ConfirmButton
           label="Execute"
-          question={`Pay ${amount} to ${batch.payoutCount} affiliates on-chain?`}
+          question={`Pay ${amount} to ${affiliates} on-chain?`}
           onConfirm={() => actions.execute.mutate()}
           pending={actions.execute.isPending}
           pendingLabel="Executing…"
