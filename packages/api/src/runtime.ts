@@ -5,7 +5,7 @@ import { createTestClient, http, parseEther } from 'viem';
 import { connectChain, explorerUrlFor, type TChainConnection } from './chain/chain-connection';
 import { initChecksumAddress } from './chain/checksum-address';
 import { ensureMockDeployment, resolveContractAddresses } from './chain/contract-deployment';
-import { knownContractAddresses } from './chain/known-contracts';
+import { knownAddressesOf, relayerTargets } from './chain/known-addresses';
 import { Relayer } from './chain/relayer';
 import type { TConfig, TContractAddresses } from './config';
 import { acquireDataDirLock } from './config/data-dir-lock';
@@ -179,12 +179,7 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       contracts = resolved.contracts;
       logger.info({ contracts, source: resolved.source }, 'contract addresses');
     }
-    const knownContracts = knownContractAddresses({
-      contracts,
-      chainId: chain.chainId,
-      deploymentsDirectory: config.mockMode ? config.dataDir : null,
-      extra: [],
-    });
+    const knownContracts = relayerTargets(knownAddressesOf({ config, chain, contracts }));
     const metrics = createMetrics({
       relayerBalanceWei: async () => (await chain.snapshot()).relayerBalanceWei,
       // Asking whether a queue is paused makes this process know it, so depth() covers every queue, not only

@@ -98,3 +98,12 @@ export function knownAddressesOf(runtime: {
   }
   return known;
 }
+
+/**
+ * The contracts the relayer may send to: the known SGE-ID and payout contracts (mints, payouts, voids). The
+ * relayer refuses any other destination (runtime.ts), so a changed program setting or a compromised caller
+ * cannot make the hot wallet call, and pay gas for, an arbitrary address.
+ */
+export function relayerTargets(known: TKnownAddresses): ReadonlySet<string> {
+  return new Set([...known.sgeIdAddress, ...known.payoutAddress].map((address) => address.toLowerCase()));
+}
