@@ -102,3 +102,14 @@ check(
     API_REQUEST_TIMEOUT_MS < ADMIN_REFRESH_INTERVAL_MS,
   'requests of the affiliate and admin pages must time out before the next refresh',
 );
+
+/**
+ * Payout batch actions that reach the chain (creating reads the payout contract, a signature is checked
+ * against it, cancelling a signed batch voids it on-chain first) may take this long before the app gives up
+ * waiting; the API finishes or refuses the action either way, and the list shows the outcome.
+ */
+export const ADMIN_CHAIN_ACTION_TIMEOUT_MS = 60_000;
+check(
+  ADMIN_CHAIN_ACTION_TIMEOUT_MS > API_REQUEST_TIMEOUT_MS,
+  'ADMIN_CHAIN_ACTION_TIMEOUT_MS must be longer than API_REQUEST_TIMEOUT_MS',
+);

@@ -1,4 +1,5 @@
 import {
+  type TAdminMe,
   type TChange,
   type TCreateProgramRequest,
   type TManualPayment,
@@ -7,6 +8,7 @@ import {
   type TPayoutBatchDetail,
   type TProgram,
   ZAdminIntent,
+  ZAdminMe,
   ZAdminSettlement,
   ZAdminUser,
   ZAuditLogEntry,
@@ -18,8 +20,10 @@ import {
   ZProgram,
 } from '@sge/shared';
 import { z } from 'zod';
+import { ADMIN_CHAIN_ACTION_TIMEOUT_MS } from '../limits';
 import { ApiError } from './api-error';
 import type { TApiClient, TRequestOptions } from './client';
+import { type TDevWallet, ZDevWallet } from './dev-wallet';
 
 export type TAdminUser = z.infer<typeof ZAdminUser>;
 export type TAdminIntent = z.infer<typeof ZAdminIntent>;
@@ -88,6 +92,9 @@ export function createAdminClient(
     api.send('GET', path, schema, { ...init, headers: headers() });
   const post = <T>(path: string, schema: z.ZodType<T>, body?: unknown) =>
     api.send('POST', path, schema, { body, headers: headers() });
+  /** A POST whose handler waits on the chain (payout batch actions): a longer timeout. */
+  const postChain = <T>(path: string, schema: z.ZodType<T>, body?: unknown) =>
+    api.send('POST', path, schema, { body, headers: headers(), timeoutMs: ADMIN_CHAIN_ACTION_TIMEOUT_MS });
 
   return {
     programs: (init?: TRequestOptions): Promise<TPage<TProgram>> =>
@@ -136,14 +143,28 @@ export function createAdminClient(
       get(`/api/admin/payout-batches?${query({ programId, limit: 100 })}`, ZPage(ZPayoutBatch), init),
     batch: (batchId: string, init?: TRequestOptions): Promise<TPayoutBatchDetail> =>
       get(`/api/admin/payout-batches/${batchId}`, ZPayoutBatchDetail, init),
+    /** Creates a batch of the PAYABLE commissions; its creator signs it next (`approveBatch`). */
     createBatch: (programId: string | undefined): Promise<TPayoutBatchDetail> =>
-      post('/api/admin/payout-batches', ZPayoutBatchDetail, programId === undefined ? {} : { programId }),
-    approveBatch: (batchId: string): Promise<TPayoutBatchDetail> =>
-      post(`/api/admin/payout-batches/${batchId}/approve`, ZPayoutBatchDetail),
+      postChain(
+        '/api/admin/payout-batches',
+        ZPayoutBatchDetail,
+        programId === undefined ? {} : { programId },
+      ),
+    /** The calling admin's EIP-712 signature of `approval.typedData`: the creator's first, then a second admin's. */
+    approveBatch: (batchId: string, signature: string): Promise<TPayoutBatchDetail> =>
+      postChain(`/api/admin/payout-batches/${batchId}/approve`, ZPayoutBatchDetail, { signature }),
     rejectBatch: (batchId: string, reason: string): Promise<TPayoutBatchDetail> =>
-      post(`/api/admin/payout-batches/${batchId}/reject`, ZPayoutBatchDetail, { reason }),
+      postChain(`/api/admin/payout-batches/${batchId}/reject`, ZPayoutBatchDetail, { reason }),
+    /** Cancels a batch that was not paid (awaiting approval, approved or FAILED); its commissions are payable again. */
+    cancelBatch: (batchId: string, reason: string): Promise<TPayoutBatchDetail> =>
+      postChain(`/api/admin/payout-batches/${batchId}/cancel`, ZPayoutBatchDetail, { reason }),
+    /** Who the admin key belongs to: a person with the wallet that signs their approvals, or a program key. */
+    me: (init?: TRequestOptions): Promise<TAdminMe> => get('/api/admin/me', ZAdminMe, init),
+    /** Mock mode: the calling demo admin's dev wallet (a published anvil key); 404 otherwise. */
+    devAdminWallet: (init?: TRequestOptions): Promise<TDevWallet> =>
+      get('/api/dev/admin-wallet', ZDevWallet, init),
     executeBatch: (batchId: string) =>
-      post(
+      postChain(
         `/api/admin/payout-batches/${batchId}/execute`,
         z.object({ batch: ZPayoutBatchDetail, intentId: z.uuid() }),
       ),

@@ -67,6 +67,8 @@ export interface TSendInit extends TRequestOptions {
   /** Serialised as JSON. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** This request's timeout, for the few that wait on the chain; defaults to the client's. */
+  timeoutMs?: number;
 }
 
 type TRequestInit = TSendInit;
@@ -99,7 +101,7 @@ function formatIssues(error: z.ZodError): string[] {
  */
 export function createApiClient(options: TApiClientOptions): TApiClient {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const timeoutMs = options.timeoutMs ?? API_REQUEST_TIMEOUT_MS;
+  const clientTimeoutMs = options.timeoutMs ?? API_REQUEST_TIMEOUT_MS;
 
   async function request<T>(
     method: THttpMethod,
@@ -107,6 +109,7 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
     schema: z.ZodType<T>,
     init: TRequestInit,
   ): Promise<T> {
+    const timeoutMs = init.timeoutMs ?? clientTimeoutMs;
     const callerSignal = init.signal;
     const controller = new AbortController();
     let timedOut = false;

@@ -59,6 +59,7 @@ export function createDevWalletSession({
     address: account.address,
     chainId: devWallet.chainId,
     signMessage: (message) => account.signMessage({ message }),
+    signTypedData: (typedData) => account.signTypedData(typedData),
     sendTransaction: (request, sendChain) =>
       walletClient.sendTransaction({
         account,

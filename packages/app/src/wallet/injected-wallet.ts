@@ -75,6 +75,8 @@ export async function connectInjectedWallet({
     address,
     chainId,
     signMessage: (message) => walletClient.signMessage({ account: address, message }),
+    // eth_signTypedData_v4; the wallet shows the domain (contract, chain) and the message to its user.
+    signTypedData: (typedData) => walletClient.signTypedData({ ...typedData, account: address }),
     sendTransaction: (request, chain) =>
       walletClient.sendTransaction({
         account: address,

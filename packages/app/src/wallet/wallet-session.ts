@@ -1,10 +1,18 @@
-import { type Address, type Chain, defineChain, type Hash, type Hex, type TransactionReceipt } from 'viem';
+import {
+  type Address,
+  type Chain,
+  defineChain,
+  type Hash,
+  type Hex,
+  type TransactionReceipt,
+  type TypedDataDefinition,
+} from 'viem';
 import { chainName } from '../lib/format';
 
 /**
- * The wallet interface every page builds on: who is connected, on which chain, and the three things a page
- * asks of a wallet: sign a message (Sign-In with Ethereum, affiliate terms), send a transaction (approve,
- * claim) and wait for its receipt.
+ * The wallet interface every page builds on: who is connected, on which chain, and the things a page asks of
+ * a wallet: sign a message (Sign-In with Ethereum, affiliate terms), sign EIP-712 typed data (an admin's
+ * payout batch approval), send a transaction (approve, claim) and wait for its receipt.
  *
  * Key format: the connector chosen last is stored in localStorage under `sge.wallet.connector` as `dev` or
  * `injected` (see connector-storage.ts).
@@ -29,6 +37,8 @@ export interface TWallet {
   chainId: number;
   /** EIP-191 personal_sign of `message`; resolves to the signature. */
   signMessage(message: string): Promise<Hex>;
+  /** EIP-712 signature (eth_signTypedData_v4) of `typedData` by `address`; resolves to the signature. */
+  signTypedData(typedData: TypedDataDefinition): Promise<Hex>;
   /** Sends a transaction from `address`; resolves to its hash once the wallet has broadcast it. */
   sendTransaction(request: TTransactionRequest): Promise<Hash>;
   /** Resolves once the transaction is mined (success or revert: check `status`); rejects after a timeout. */
@@ -51,6 +61,7 @@ export interface TWalletSession {
   address: Address;
   chainId: number;
   signMessage(message: string): Promise<Hex>;
+  signTypedData(typedData: TypedDataDefinition): Promise<Hex>;
   /** Sends on `chain` only: viem refuses (ChainMismatchError) when the wallet is on another chain. */
   sendTransaction(request: TTransactionRequest, chain: Chain): Promise<Hash>;
   waitForReceipt(hash: Hash): Promise<TransactionReceipt>;

@@ -1,5 +1,13 @@
 import { ANVIL_PRIVATE_KEYS, startAnvil, type TAnvil } from '@sge/contracts';
-import { createPublicClient, type Hex, http, parseEther, verifyMessage } from 'viem';
+import {
+  createPublicClient,
+  type Hex,
+  http,
+  parseEther,
+  type TypedDataDefinition,
+  verifyMessage,
+  verifyTypedData,
+} from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevWalletSession, devRpcUrl } from './dev-wallet';
@@ -15,6 +23,22 @@ import { platformChain, type TSessionEvent } from './wallet-session';
 
 let anvil: TAnvil;
 const RECIPIENT = privateKeyToAccount(ANVIL_PRIVATE_KEYS[5]).address;
+
+/** EIP-712 typed data shaped like a payout batch approval (what /admin asks an admin's wallet to sign). */
+function approvalTypedData(chainId: number): TypedDataDefinition {
+  return {
+    domain: { name: 'SGEPayout', version: '1', chainId, verifyingContract: RECIPIENT },
+    types: {
+      PayoutBatch: [
+        { name: 'batchId', type: 'uint256' },
+        { name: 'token', type: 'address' },
+        { name: 'total', type: 'uint256' },
+      ],
+    },
+    primaryType: 'PayoutBatch',
+    message: { batchId: 7n, token: RECIPIENT, total: 5_000_000n },
+  };
+}
 
 beforeAll(async () => {
   anvil = await startAnvil();
@@ -61,6 +85,16 @@ describe('the dev wallet session', () => {
     expect(session.address).toBe(address);
     const signature = await session.signMessage('Sign in to SGE');
     expect(await verifyMessage({ address, message: 'Sign in to SGE', signature })).toBe(true);
+  });
+
+  it('signs EIP-712 typed data that verifies for its address', async () => {
+    const session = createDevWalletSession({
+      devWallet: { address, privateKey: key, chainId: anvil.chainId },
+      rpcUrl: anvil.rpcUrl,
+    });
+    const typedData = approvalTypedData(anvil.chainId);
+    const signature = await session.signTypedData(typedData);
+    expect(await verifyTypedData({ ...typedData, address, signature })).toBe(true);
   });
 
   it('sends a transaction and waits for its receipt', async () => {
@@ -180,6 +214,17 @@ describe('the injected wallet session', () => {
     expect((await session.waitForReceipt(hash)).status).toBe('success');
     expect(await balanceOf(RECIPIENT)).toBe(before + parseEther('0.001'));
     expect(wallet.requests.some((request) => request.method === 'eth_sendTransaction')).toBe(true);
+    session.close();
+  });
+
+  it('signs EIP-712 typed data with eth_signTypedData_v4', async () => {
+    const wallet = anvilWallet();
+    const session = await connectInjectedWallet({ provider: wallet.provider, silent: false });
+    if (session === null) throw new Error('expected a session');
+    const typedData = approvalTypedData(anvil.chainId);
+    const signature = await session.signTypedData(typedData);
+    expect(await verifyTypedData({ ...typedData, address: session.address, signature })).toBe(true);
+    expect(wallet.requests.at(-1)?.method).toBe('eth_signTypedData_v4');
     session.close();
   });
 

@@ -1,4 +1,6 @@
+import { ANVIL_PRIVATE_KEYS } from '@sge/contracts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { privateKeyToAccount } from 'viem/accounts';
 import { expect } from 'vitest';
 import { freePort, startApiProcess, type TApiProcess } from './api-process';
 import { startAppDevServer, type TAppDevServer } from './app-server';
@@ -6,14 +8,22 @@ import { launchBrowser } from './chromium';
 import { withOpenPage } from './with-page';
 
 /**
- * What the /affiliate and /admin browser tests share: the API in Mock mode with two named admin keys and a
- * short commission maturity interval, the app on a fixed port that the API's APP_ORIGIN names (Sign-In with
- * Ethereum checks the message's domain against it, and referral links are built from it), and Chromium.
+ * What the /affiliate and /admin browser tests share: the API in Mock mode with two named admins, each with a
+ * wallet, and a short commission maturity interval, the app on a fixed port that the API's APP_ORIGIN names
+ * (Sign-In with Ethereum checks the message's domain against it, and referral links are built from it), and
+ * Chromium.
  */
 
 /** Two named admins (the two-person rule needs two). Keys are ≥ 24 characters as the API requires. */
 export const ALICE_KEY = 'alice-browser-test-admin-key-0001';
 export const BOB_KEY = 'bob-browser-test-admin-key-000002';
+/**
+ * Their wallets: anvil's accounts #7 and #8, the wallets of Mock mode's demo admins. The Mock deployment makes
+ * the configured admins' wallets its payout approvers, and GET /api/dev/admin-wallet gives each admin their
+ * own key, so /admin signs their approvals without a wallet extension.
+ */
+export const ALICE_WALLET = privateKeyToAccount(ANVIL_PRIVATE_KEYS[7]);
+export const BOB_WALLET = privateKeyToAccount(ANVIL_PRIVATE_KEYS[8]);
 /** Starting the API (up to 90 s), Vite and Chromium, with room to spare. */
 export const SETUP_TIMEOUT_MS = 180_000;
 export const TEARDOWN_TIMEOUT_MS = 30_000;
@@ -44,7 +54,7 @@ export async function startMoneyStack(): Promise<TMoneyStack> {
   const api = await startApiProcess({
     env: {
       MOCK_MODE: 'true',
-      ADMIN_API_KEYS: `alice:${ALICE_KEY},bob:${BOB_KEY}`,
+      ADMIN_API_KEYS: `alice:${ALICE_KEY}:${ALICE_WALLET.address},bob:${BOB_KEY}:${BOB_WALLET.address}`,
       APP_ORIGIN: origin,
       COMMISSION_MATURITY_INTERVAL_MS: String(MATURITY_INTERVAL_MS),
       RATE_LIMIT_PER_IP_PER_MINUTE: '100000',

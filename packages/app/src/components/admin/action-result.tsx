@@ -12,13 +12,18 @@ export function ActionResult({ result }: { result: TActionResult }) {
       </p>
     );
   }
-  const text =
-    result.error instanceof ApiError ? describeApiError(result.error).detail : String(result.error);
+  const text = errorText(result.error);
   return (
     <p className="notice notice--critical" role="alert" data-testid="action-error">
       {text}
     </p>
   );
+}
+
+/** An action's error in words: the API's explanation (with its code), or the error's message. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return describeApiError(error).detail;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Runs an admin action and reports its outcome through `report`. */

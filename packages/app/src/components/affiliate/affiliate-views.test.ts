@@ -3,6 +3,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { DownlineTree } from './downline-tree';
+import { PayoutsTable } from './payouts-table';
 import { StatsChart } from './stats-chart';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -50,5 +51,25 @@ describe('affiliate views', () => {
     expect(heights[1]).toBeCloseTo(heights[2]! / 2, 5);
     expect(html).toContain('role="img"');
     expect(html).toContain('15.00');
+  });
+
+  it('shows a SKIPPED payout with the reason the payout contract could not pay it', () => {
+    const payout = {
+      id: id(9),
+      batchId: id(8),
+      wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+      amount: '5000000',
+      currency: 'USDC',
+      status: 'SKIPPED' as const,
+      skipReason: 'the token refused the transfer: Blacklistable: account is blacklisted',
+      txHash: null,
+      txUrl: null,
+      paidAt: null,
+      createdAt: '2025-01-02T00:00:00Z',
+    };
+    const html = renderToStaticMarkup(createElement(PayoutsTable, { payouts: [payout] }));
+    expect(html).toContain('data-status="SKIPPED"');
+    expect(html).toContain('Blacklistable: account is blacklisted');
+    expect(html).toContain('payable again');
   });
 });

@@ -2,7 +2,10 @@ import type { TAffiliatePayout } from '@sge/shared';
 import { formatMicroUsd } from './money';
 import { TxLink } from './tx-link';
 
-/** The affiliate's payouts: amount, status and the payout transaction (explorer link when there is one). */
+/**
+ * The affiliate's payouts: amount, status and the payout transaction (explorer link when there is one). A
+ * SKIPPED payout says why the payout contract could not pay it; its commissions are paid in a later batch.
+ */
 export function PayoutsTable({ payouts }: { payouts: TAffiliatePayout[] }) {
   if (payouts.length === 0)
     return (
@@ -28,7 +31,16 @@ export function PayoutsTable({ payouts }: { payouts: TAffiliatePayout[] }) {
               <td className="amount">
                 {formatMicroUsd(payout.amount)} {payout.currency}
               </td>
-              <td>{payout.status}</td>
+              <td>
+                {payout.status}
+                {payout.status === 'SKIPPED' && (
+                  <span data-testid="skip-reason">
+                    {' '}
+                    — {payout.skipReason ?? 'the payout contract could not pay this wallet'}. Its commissions
+                    are payable again and go into a later payout.
+                  </span>
+                )}
+              </td>
               <td>
                 <TxLink hash={payout.txHash} url={payout.txUrl} />
               </td>

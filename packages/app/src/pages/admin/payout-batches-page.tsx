@@ -1,58 +1,55 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { adminClient } from '../../api/money-clients';
-import { ActionResult, runAction, type TActionResult } from '../../components/admin/action-result';
+import { ActionResult, type TActionResult } from '../../components/admin/action-result';
 import { useAdmin } from '../../components/admin/admin-context';
-import { formatMicroUsd } from '../../components/affiliate/money';
-import { TxLink } from '../../components/affiliate/tx-link';
+import { BatchRow } from '../../components/admin/batch-row';
+import { SignerPanel } from '../../components/admin/signer-panel';
+import { useApprovalSigner } from '../../components/admin/use-approval-signer';
+import { BATCHES_KEY, useCreateBatch } from '../../components/admin/use-batch-actions';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { ADMIN_REFRESH_INTERVAL_MS } from '../../limits';
 
 /**
- * /admin/payouts: payout batches. One admin creates a batch from PAYABLE commissions, a different admin
- * approves it (the API refuses the creator with 403), then anyone executes it: a worker pays the whole
- * batch in one on-chain transaction, whose hash shows here once it is sent.
+ * /admin/payouts: payout batches. An admin creates a batch from PAYABLE commissions and signs its EIP-712
+ * approval with their wallet at once; a second admin signs & approves it (the API and the payout contract
+ * each refuse one person or one address signing twice); then it is executed: a worker pays the batch in one
+ * on-chain transaction carrying both signatures, whose hash shows here once it is sent. A payout the
+ * contract could not pay is SKIPPED, with its reason in the batch's payouts.
  */
 export function PayoutBatchesPage() {
   const { programId } = useAdmin();
-  const queryClient = useQueryClient();
   const [result, setResult] = useState<TActionResult>(null);
   const [reason, setReason] = useState('');
+  const approval = useApprovalSigner();
+  const create = useCreateBatch(setResult, approval.sign);
   const batches = useQuery({
-    queryKey: ['admin', 'batches', programId],
+    queryKey: [...BATCHES_KEY, programId],
     queryFn: ({ signal }) => adminClient.batches(programId ?? undefined, { signal }),
     refetchInterval: ADMIN_REFRESH_INTERVAL_MS,
   });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['admin', 'batches'] });
-  const act = (action: () => Promise<string>) =>
-    runAction(setResult, async () => {
-      const text = await action();
-      await refresh();
-      return text;
-    });
+  const admin = approval.signer.kind === 'loading' ? null : approval.signer.admin;
+  const canSign = approval.signer.kind === 'dev' || approval.signer.kind === 'wallet';
 
   return (
     <section aria-labelledby="batches-heading">
       <h2 id="batches-heading">Payout batches</h2>
+      <SignerPanel signer={approval.signer} />
       <div className="admin-filters">
         <button
           type="button"
           className="button button--primary"
-          onClick={() =>
-            act(async () => {
-              const batch = await adminClient.createBatch(programId ?? undefined);
-              return `Batch ${batch.id} created: ${batch.payoutCount} payouts, ${formatMicroUsd(batch.total)} ${batch.currency}. Another admin must approve it.`;
-            })
-          }
+          disabled={create.isPending || !canSign}
+          onClick={() => create.mutate(programId ?? undefined)}
         >
-          Create payout batch
+          {create.isPending ? 'Creating and signing…' : 'Create payout batch'}
         </button>
         <div className="field">
-          <label htmlFor="reject-reason" className="field__label">
-            Reason (for reject)
+          <label htmlFor="batch-reason" className="field__label">
+            Reason (for reject or cancel)
           </label>
           <input
-            id="reject-reason"
+            id="batch-reason"
             className="field__input"
             value={reason}
             onChange={(e) => setReason(e.target.value)}
@@ -71,6 +68,7 @@ export function PayoutBatchesPage() {
               <th scope="col">Payouts</th>
               <th scope="col">Total</th>
               <th scope="col">Created by</th>
+              <th scope="col">Signatures</th>
               <th scope="col">Approved / rejected by</th>
               <th scope="col">Transaction</th>
               <th scope="col">Actions</th>
@@ -78,71 +76,14 @@ export function PayoutBatchesPage() {
           </thead>
           <tbody>
             {batches.data?.items.map((batch) => (
-              <tr key={batch.id} data-testid="batch-row" data-batch-id={batch.id} data-status={batch.status}>
-                <td>{batch.createdAt.slice(0, 19).replace('T', ' ')}</td>
-                <td data-testid="batch-status">
-                  {batch.status}
-                  {batch.reason === null ? '' : ` (${batch.reason})`}
-                </td>
-                <td>{batch.payoutCount}</td>
-                <td className="amount">
-                  {formatMicroUsd(batch.total)} {batch.currency}
-                </td>
-                <td>{batch.createdBy}</td>
-                <td>{batch.approvedBy ?? batch.rejectedBy ?? '—'}</td>
-                <td>
-                  <TxLink hash={batch.txHash} url={batch.txUrl} />
-                </td>
-                <td>
-                  <div className="admin-actions">
-                    {batch.status === 'PENDING_APPROVAL' && (
-                      <>
-                        <button
-                          type="button"
-                          className="button button--small"
-                          onClick={() =>
-                            act(async () => {
-                              await adminClient.approveBatch(batch.id);
-                              return `Batch ${batch.id} approved.`;
-                            })
-                          }
-                        >
-                          Approve
-                        </button>
-                        <button
-                          type="button"
-                          className="button button--small"
-                          onClick={() =>
-                            act(async () => {
-                              await adminClient.rejectBatch(
-                                batch.id,
-                                reason.trim() || 'rejected from the admin page',
-                              );
-                              return `Batch ${batch.id} rejected.`;
-                            })
-                          }
-                        >
-                          Reject
-                        </button>
-                      </>
-                    )}
-                    {(batch.status === 'APPROVED' || batch.status === 'FAILED') && (
-                      <button
-                        type="button"
-                        className="button button--small"
-                        onClick={() =>
-                          act(async () => {
-                            await adminClient.executeBatch(batch.id);
-                            return `Batch ${batch.id} is being paid on-chain.`;
-                          })
-                        }
-                      >
-                        Execute
-                      </button>
-                    )}
-                  </div>
-                </td>
-              </tr>
+              <BatchRow
+                key={batch.id}
+                batch={batch}
+                me={admin?.name ?? null}
+                reason={reason}
+                approval={approval}
+                report={setResult}
+              />
             ))}
           </tbody>
         </table>
