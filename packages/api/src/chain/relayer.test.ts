@@ -7,7 +7,7 @@ import { startTcpProxy } from '../../test/support/tcp-proxy';
 import { devPrivateKey } from '../config';
 import { openDatabase, type TDatabase } from '../db/client';
 import { migrateToLatest } from '../db/migrate';
-import { RelayerError } from './relayer';
+import { RelayerError, relayerGasLimitMax } from './relayer';
 
 const recipient = (i: number) => `0x${(0x1000 + i).toString(16).padStart(40, '0')}` as const;
 
@@ -260,5 +260,34 @@ describe('relayer against anvil', () => {
     expect(error).toBeInstanceOf(RelayerError);
     expect((error as RelayerError).kind).toBe('BALANCE_TOO_LOW');
     expect(await database.db.selectFrom('relayer_transactions').selectAll().execute()).toHaveLength(0);
+  });
+  it('sends only to the known contracts, and never more gas than its purpose may use; nothing is recorded', async () => {
+    anvil = await startAnvil();
+    const known = recipient(7);
+    const { relayer } = await createTestRelayer({
+      db: database.db,
+      rpcUrl: anvil.rpcUrl,
+      privateKey: key,
+      allowedTargets: [known],
+    });
+    const elsewhere = await relayer
+      .send({ purpose: 'mint_batch', reference: 'target:1', to: recipient(8), gasLimit: 21_000n })
+      .catch((caught: unknown) => caught);
+    expect(elsewhere).toMatchObject({ kind: 'TARGET_NOT_ALLOWED' });
+    // A mint of 2 SGE-IDs may use 80,000 + 2 × 40,000 gas; a contract that asks for more is not called.
+    expect(relayerGasLimitMax('mint_batch', 2)).toBe(160_000n);
+    const greedy = await relayer
+      .send({ purpose: 'mint_batch', items: 2, reference: 'gas:1', to: known, gasLimit: 160_001n })
+      .catch((caught: unknown) => caught);
+    expect(greedy).toMatchObject({ kind: 'GAS_ABOVE_CAP' });
+    expect(await database.db.selectFrom('relayer_transactions').selectAll().execute()).toHaveLength(0);
+    const within = await relayer.send({
+      purpose: 'mint_batch',
+      items: 2,
+      reference: 'gas:2',
+      to: known,
+      gasLimit: 160_000n,
+    });
+    expect(within.gas_limit).toBe(160_000n);
   });
 });
