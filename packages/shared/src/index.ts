@@ -13,4 +13,5 @@ export * from './payouts';
 export * from './programs';
 export * from './reconciliation';
 export * from './registration';
+export * from './registration-proof';
 export * from './status';

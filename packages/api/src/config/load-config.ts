@@ -59,6 +59,10 @@ export type TConfig = {
   relayer: TRelayerSettings;
   contracts: TContractAddresses;
   admin: { keys: TAdminKey[] };
+  /** ALTCHA_HMAC_KEY (null: the challenge gate cannot be used here). */
+  altchaHmacKey: string | null;
+  /** GLOBAL_DAILY_GAS_BUDGET_WEI (null: no global budget). */
+  globalDailyGasBudgetWei: bigint | null;
   commerce: {
     apiKey: string | null;
     webhookSecret: string | null;
@@ -101,6 +105,8 @@ export class ConfigError extends Error {
 export const DEV_ADMIN_KEY = 'dev-admin-key';
 /** The Commerce webhook secret Mock mode's simulated checkout signs with. Refused in Production. */
 export const MOCK_COMMERCE_WEBHOOK_SECRET = 'mock-commerce-webhook-secret';
+/** The ALTCHA challenge HMAC key of Mock mode. Refused in Production. */
+export const MOCK_ALTCHA_HMAC_KEY = 'mock-altcha-hmac-key';
 
 /** Indexes of anvil's development accounts used by Mock mode. */
 const MOCK_DEPLOYER_INDEX = 0;
@@ -242,6 +248,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     }
     return parseEther(value);
   };
+  const wei = (name: string): bigint | null => {
+    const value = raw(name);
+    if (value === null) return null;
+    if (!/^\d{1,78}$/.test(value)) {
+      problem(name, `"${value}" is not a whole number of wei`);
+      return null;
+    }
+    return BigInt(value);
+  };
   const gwei = (name: string, fallback: string): bigint => {
     const value = raw(name) ?? fallback;
     if (!/^\d+(\.\d{1,9})?$/.test(value)) {
@@ -379,6 +394,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       sgeToken: address('SGE_TOKEN_ADDRESS'),
     },
     admin: { keys: adminKeys },
+    altchaHmacKey: raw('ALTCHA_HMAC_KEY') ?? (mockMode ? MOCK_ALTCHA_HMAC_KEY : null),
+    globalDailyGasBudgetWei: wei('GLOBAL_DAILY_GAS_BUDGET_WEI'),
     commerce: {
       apiKey: raw('COINBASE_COMMERCE_API_KEY'),
       webhookSecret,
@@ -478,4 +495,5 @@ function checkProductionSecrets(
   if (config.commerce.webhookSecret === MOCK_COMMERCE_WEBHOOK_SECRET) {
     problem('COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET', 'is the Mock mode secret');
   }
+  if (config.altchaHmacKey === MOCK_ALTCHA_HMAC_KEY) problem('ALTCHA_HMAC_KEY', 'is the Mock mode key');
 }

@@ -6,6 +6,7 @@ import * as registration from './0004-registration';
 import * as claims from './0005-claims';
 import * as commerce from './0006-commerce';
 import * as reconciliation from './0007-reconciliation';
+import * as registrationProof from './0011-registration-proof';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-claims': claims,
   '0006-commerce': commerce,
   '0007-reconciliation': reconciliation,
+  '0011-registration-proof': registrationProof,
 };

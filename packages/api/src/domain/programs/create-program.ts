@@ -3,6 +3,7 @@ import type { TProgram } from '../../db/schema';
 import { AppError } from '../app-error';
 import { type TActor, writeAudit } from '../audit/write-audit';
 import { inTransaction, SQLSTATE_UNIQUE_VIOLATION, sqlState, type TDbExecutor } from '../in-transaction';
+import { assertProgramGated } from './assert-program-gated';
 import { programSettingsToColumns } from './program-settings';
 import { toProgramView } from './program-view';
 
@@ -25,6 +26,7 @@ export async function createProgram(
         .values({ slug, name: request.name, ...programSettingsToColumns(settings) })
         .returningAll()
         .executeTakeFirstOrThrow();
+      assertProgramGated(program);
       await writeAudit(tx, who, {
         action: 'program.create',
         programId: program.id,
