@@ -180,11 +180,13 @@ describe('registration end to end in Mock mode', () => {
 
   it('honours Idempotency-Key: same body replays the stored response, another body is 409', async () => {
     const key = 'idem-test-key-1';
-    const first = await post({ wallet: wallet(4) }, { 'idempotency-key': key });
+    // One signed body sent twice (a new signature would be another body).
+    const body = await signed({ wallet: wallet(4) });
+    const first = await post(body, { 'idempotency-key': key });
     expect(first.status).toBe(202);
     const firstBody = await first.json();
     await waitForConfirmed(url, wallet(4));
-    const replay = await post({ wallet: wallet(4) }, { 'idempotency-key': key });
+    const replay = await post(body, { 'idempotency-key': key });
     expect(replay.status).toBe(202);
     expect(replay.headers.get('idempotency-replayed')).toBe('true');
     expect(await replay.json()).toEqual(firstBody);
