@@ -1,7 +1,9 @@
 import { REGISTRATION_PROOF_TTL_SECONDS_DEFAULT, registrationTypedData } from '@sge/shared';
-import { type Hex, keccak256, type LocalAccount, toHex } from 'viem';
+import { type Kysely, sql } from 'kysely';
+import { getAddress, type Hex, keccak256, type LocalAccount, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
+import type { Database } from '../../src/db/schema';
 
 /** Anvil's chain id, which Mock mode and the test platforms use. */
 export const TEST_CHAIN_ID = 31337;
@@ -50,4 +52,29 @@ export async function signRegistration(options: {
     }),
   );
   return { wallet, ...(options.ref === undefined ? {} : { ref: options.ref }), signature, expiresAt };
+}
+
+/**
+ * Waits until the mint worker has verified a registration's proof of wallet (its referral counts from then
+ * on: payments and charges attribute it) or settled it.
+ */
+export async function waitForRegistrationVerified(
+  db: Kysely<Database>,
+  programId: string,
+  wallet: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const intent = await db
+      .selectFrom('intents')
+      .select(['status'])
+      .select(sql<boolean>`payload ? 'proofVerifiedAt'`.as('verified'))
+      .where('idempotency_key', '=', `register:${programId}:${getAddress(wallet)}`)
+      .executeTakeFirst();
+    if (intent?.verified || intent?.status === 'CONFIRMED') return;
+    if (intent?.status === 'FAILED') throw new Error(`registration of ${wallet} failed`);
+    if (Date.now() > deadline) throw new Error(`registration of ${wallet} not verified in time`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
