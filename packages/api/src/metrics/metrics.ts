@@ -16,9 +16,9 @@ import { registerDatabaseGauges, type TDatabaseGaugeSource } from './db-gauges';
  * | sge_settlement_duration_seconds                 | histogram | type                 | processors at confirmation     |
  * | sge_webhook_verification_failures_total         | counter   | provider             | Commerce webhook route         |
  * | sge_claims_total                                | counter   | token                | claim record route and watcher |
- * | sge_sponsorship_paused                          | gauge     | program, budget      | mint-registrations.ts (claim)  |
  * | sge_ledger_balance, sge_stuck_intents, sge_intent_backlog, sge_workers_alive, sge_workers_stale,       |
- * | sge_payout_batches_open, sge_webhook_events_failed, sge_reconciliation_*: from PostgreSQL at scrape    |
+ * | sge_payout_batches_open, sge_webhook_events_failed, sge_reconciliation_*, sge_sponsorship_paused:      |
+ * | from PostgreSQL at scrape                                                                             |
  * | (metrics/db-gauges.ts), the same on every replica                                                     |
  *
  * Plus Node's default process metrics (process_*, nodejs_*).
@@ -120,16 +120,6 @@ export function createMetrics(sources: TMetricSources) {
     registers: [registry],
   });
 
-  // Sponsored minting paused by a daily budget (issue 18), set by mint workers each time they claim a batch:
-  // 1 while the budget is crossed, 0 otherwise. Labels: the program's slug (or "all" for the global budget)
-  // and the budget (mints_per_day, gas_per_day, global_gas_per_day).
-  const sponsorshipPaused = new Gauge({
-    name: 'sge_sponsorship_paused',
-    help: 'Sponsored minting paused by a daily budget (1) or not (0), by program and budget',
-    labelNames: ['program', 'budget'] as const,
-    registers: [registry],
-  });
-
   if (sources.database) registerDatabaseGauges(registry, sources.database);
 
   return {
@@ -141,6 +131,5 @@ export function createMetrics(sources: TMetricSources) {
     settlementDuration,
     webhookVerificationFailuresTotal,
     claimsTotal,
-    sponsorshipPaused,
   };
 }

@@ -56,7 +56,7 @@ export async function signRegistration(options: {
 
 /**
  * Waits until the mint worker has verified a registration's proof of wallet (its referral counts from then
- * on: payments and charges attribute it) or settled it.
+ * on: payments and charges attribute it) and settled it, so nothing more changes in the database after.
  */
 export async function waitForRegistrationVerified(
   db: Kysely<Database>,
@@ -72,7 +72,7 @@ export async function waitForRegistrationVerified(
       .select(sql<boolean>`payload ? 'proofVerifiedAt'`.as('verified'))
       .where('idempotency_key', '=', `register:${programId}:${getAddress(wallet)}`)
       .executeTakeFirst();
-    if (intent?.verified || intent?.status === 'CONFIRMED') return;
+    if (intent?.status === 'CONFIRMED') return;
     if (intent?.status === 'FAILED') throw new Error(`registration of ${wallet} failed`);
     if (Date.now() > deadline) throw new Error(`registration of ${wallet} not verified in time`);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -528,8 +528,10 @@ describe('Commerce webhook and simulated checkout (Mock mode)', () => {
     });
     expect(gated.status).toBe(201);
     const programId = gated.body.id as string;
-    const payer = wallet(10);
-    const register = () => api('POST', `/api/v2/programs/${programId}/register`, { body: { wallet: payer } });
+    const account = testWalletAccount(0xc0ffee010);
+    const payer = account.address;
+    const body = await signRegistration({ account, programId });
+    const register = () => api('POST', `/api/v2/programs/${programId}/register`, { body });
     const refused = await register();
     expect(refused.status).toBe(402);
     expect(refused.body.error).toBe('PAYMENT_REQUIRED');

@@ -10,7 +10,7 @@ import { HEARTBEAT_STALE_MS } from '../../worker/heartbeat';
 import { ACCOUNTS } from '../ledger/accounts';
 import { postLedgerTransaction } from '../ledger/post-ledger-transaction';
 import { REGISTRATION_SIGNATURE_INVALID, type TRegistrationCandidate } from './registration-candidates';
-import { pausedProgramIds, readSponsorshipBudgets, type TSponsorshipBudgets } from './sponsorship-budgets';
+import { pausedProgramIds, readSponsorshipBudgets } from './sponsorship-budgets';
 import { type TRegistrationProofPayload, verifyRegistrationProof } from './verify-registration-proof';
 
 /**
@@ -70,7 +70,6 @@ export async function claimMintBatch(runtime: TRuntime, workerId: string): Promi
   if (resumed.rows[0]) return resumed.rows[0];
 
   const budgets = await readSponsorshipBudgets(db, runtime.config.globalDailyGasBudgetWei);
-  reportSponsorship(runtime, budgets);
   // Crossing the global gas budget pauses every program; nothing is claimed, the intents stay PENDING.
   if (budgets.globalGasPaused) return null;
   const paused = pausedProgramIds(budgets);
@@ -149,18 +148,6 @@ export async function claimMintBatch(runtime: TRuntime, workerId: string): Promi
       .execute();
     return batch;
   });
-}
-
-/** Sets sge_sponsorship_paused for every budgeted program (and the global budget) from a fresh reading. */
-function reportSponsorship(runtime: TRuntime, budgets: TSponsorshipBudgets) {
-  const gauge = runtime.metrics.sponsorshipPaused;
-  gauge.reset();
-  if (runtime.config.globalDailyGasBudgetWei !== null)
-    gauge.set({ program: 'all', budget: 'global_gas_per_day' }, budgets.globalGasPaused ? 1 : 0);
-  for (const program of budgets.programs.values()) {
-    gauge.set({ program: program.slug, budget: 'mints_per_day' }, program.mintsRemaining === 0 ? 1 : 0);
-    gauge.set({ program: program.slug, budget: 'gas_per_day' }, program.gasPaused ? 1 : 0);
-  }
 }
 
 /** Signatures checked at once in a batch (contract wallets ask the RPC; EOAs are local recoveries). */

@@ -228,8 +228,12 @@ describe('proof of wallet, gates and budgets on registration', () => {
 
     expect((await patchProgram(program.id, { mintsPerDayMax: 10 })).status).toBe(200);
     for (const account of accounts) await waitFor(account.address, ['CONFIRMED'], program.id);
-    const after = await (await fetch(`${url}/metrics`)).text();
-    expect(after).toMatch(/sge_sponsorship_paused\{program="budgeted",budget="mints_per_day"\} 0/);
+    // The gauge is read from the database at scrape, cached for a few seconds.
+    const resumed = /sge_sponsorship_paused\{program="budgeted",budget="mints_per_day"\} 0/;
+    const metricsDeadline = Date.now() + 15_000;
+    while (!resumed.test(await (await fetch(`${url}/metrics`)).text()) && Date.now() < metricsDeadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(resumed);
   });
 
   it('refuses a wallet outside the allowlist with 403 naming it, and accepts one on it (CSV upload)', async () => {

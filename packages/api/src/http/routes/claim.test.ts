@@ -608,7 +608,10 @@ describe('claims in Mock mode', () => {
       .where('slug', '=', 'cheap')
       .executeTakeFirstOrThrow();
     const henry = privateKeyToAccount(devPrivateKey(11));
-    const accepted = await post(`/api/v2/programs/${cheap.id}/register`, { wallet: henry.address });
+    const accepted = await post(
+      `/api/v2/programs/${cheap.id}/register`,
+      await signRegistration({ account: henry, programId: cheap.id }),
+    );
     expect(accepted.status).toBe(202);
     const deadline = Date.now() + MINT_TIMEOUT_MS;
     while (
