@@ -75,6 +75,7 @@ export async function connectInjectedWallet({
     address,
     chainId,
     signMessage: (message) => walletClient.signMessage({ account: address, message }),
+    signTypedData: (typedData) => walletClient.signTypedData({ account: address, ...typedData }),
     sendTransaction: (request, chain) =>
       walletClient.sendTransaction({
         account: address,

@@ -69,6 +69,7 @@ function pageWallet(
     address,
     chainId,
     signMessage: (message) => session.signMessage(message).catch(rethrowAsWalletError),
+    signTypedData: (typedData) => session.signTypedData(typedData).catch(rethrowAsWalletError),
     sendTransaction: async (request) => {
       const expected = expectedChainId();
       if (expected === null) {
