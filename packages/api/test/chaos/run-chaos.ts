@@ -1,5 +1,5 @@
 import { affiliateTermsMessage } from '@sge/shared';
-import { type Address, getAddress, keccak256, toHex } from 'viem';
+import { type Address, keccak256, toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
 import { signCommercePayload } from '../../src/domain/commerce/commerce-signature';

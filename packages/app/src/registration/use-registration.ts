@@ -3,7 +3,6 @@ import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { Hex } from 'viem';
 import { api } from '../api/api';
 import { ApiError, apiErrorCode } from '../api/api-error';
-import { WalletError } from '../wallet/wallet-error';
 import type { TWallet } from '../wallet/wallet-session';
 import {
   INITIAL_REGISTRATION_STATE,
@@ -136,7 +135,7 @@ export function useRegistration({
       (signedBody) => send(signedBody),
       (error: unknown) => failed(error),
     );
-    const send = (signedBody: typeof body & { signature: Hex; expiresAt: number }) =>
+    const send = (signedBody: typeof body & { signature?: Hex; expiresAt?: number }) =>
       api.register(signedBody, { idempotencyKey: attempt.key }).then((response) => {
         if (attemptRef.current === attempt) attemptRef.current = null;
         dispatch({ type: 'register-received', wallet: registeredWallet, response, atMs: Date.now() });
@@ -157,20 +156,17 @@ const DEFAULT_PROGRAM_ID = '00000000-0000-4000-8000-000000000001';
 const PROOF_REUSE_MARGIN_SECONDS = 60;
 
 /**
- * The body signed by its wallet (EIP-712, `registrationTypedData`): the connected wallet must be the one being
+ * The body signed by its wallet (EIP-712, `registrationTypedData`) when the connected wallet is the one being
  * registered. A retry of the same attempt reuses its signature while it is valid.
  */
 async function signedRegistration(
   signer: TWallet | null,
   body: { wallet: string; ref?: string },
   attempt: { proof?: { signature: Hex; expiresAt: number } },
-): Promise<{ wallet: string; ref?: string; signature: Hex; expiresAt: number }> {
-  if (signer === null || signer.address.toLowerCase() !== body.wallet.toLowerCase()) {
-    throw new WalletError(
-      'NO_ACCOUNT',
-      `Connect ${body.wallet} to sign its registration: a wallet is registered only with its own signature.`,
-    );
-  }
+): Promise<{ wallet: string; ref?: string; signature?: Hex; expiresAt?: number }> {
+  // A wallet typed in without being connected cannot sign: the API decides (a program that asks no proof
+  // accepts it; otherwise its answer, e.g. a gate's refusal or REGISTRATION_SIGNATURE_REQUIRED, is shown).
+  if (signer === null || signer.address.toLowerCase() !== body.wallet.toLowerCase()) return body;
   const nowSeconds = Math.floor(Date.now() / 1000);
   if (!attempt.proof || attempt.proof.expiresAt < nowSeconds + PROOF_REUSE_MARGIN_SECONDS) {
     const expiresAt = nowSeconds + REGISTRATION_PROOF_TTL_SECONDS_DEFAULT;

@@ -176,8 +176,6 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
     const wallet = checksumAddress(body.wallet);
     const program = await programs.get(programId);
     assertProgramAcceptsIntents(program);
-    // Cheap checks only: the signature itself is verified by the mint worker before any gas is spent.
-    const proof = program.registration_proof === 'required' ? registrationProofOf(body, wallet) : null;
     if (program.allowlist_required) await assertAllowlisted(db, program.id, wallet);
     if (program.challenge_required) {
       const hmacKey = runtime.config.altchaHmacKey;
@@ -193,6 +191,9 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
         },
       );
     }
+    // Cheap checks only: the signature itself is verified by the mint worker before any gas is spent. After the
+    // gates, so a wallet outside them learns why (allowlist, challenge, payment) before being asked to sign.
+    const proof = program.registration_proof === 'required' ? registrationProofOf(body, wallet) : null;
     const ref =
       body.ref === undefined
         ? null
