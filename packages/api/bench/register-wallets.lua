@@ -1,6 +1,8 @@
 -- wrk script of bench:register: every request POSTs a fresh wallet (base + thread * 2^28 + n, 40 hex digits),
 -- counts 2xx and other answers, and prints one JSON line when the run is done.
--- Usage: wrk -t1 -c100 -d10s -s register-wallets.lua http://host/api/register -- <base>
+-- With a second argument <expiresAt> each request also carries a 65-byte `signature` and that `expiresAt` (the
+-- shape of issue 18's proof of wallet; acceptance checks shape and expiry, the mint worker verifies it).
+-- Usage: wrk -t1 -c100 -d10s -s register-wallets.lua http://host/api/register -- <base> [<expiresAt>]
 local threads = {}
 local thread_count = 0
 
@@ -12,6 +14,8 @@ end
 
 function init(args)
   base = tonumber(args[1] or "0")
+  expires_at = tonumber(args[2] or "0")
+  signature = "0x" .. string.rep("5a", 64) .. "1b"
   sent = 0
   accepted = 0
   other = 0
@@ -21,6 +25,10 @@ end
 function request()
   sent = sent + 1
   local wallet = base + thread_index * 268435456 + sent
+  if expires_at > 0 then
+    return wrk.format("POST", nil, request_headers, string.format(
+      '{"wallet":"0x%040x","signature":"%s","expiresAt":%d}', wallet, signature, expires_at))
+  end
   return wrk.format("POST", nil, request_headers, string.format('{"wallet":"0x%040x"}', wallet))
 end
 

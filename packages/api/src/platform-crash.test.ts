@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isProcessRunning, sgeIdAbi } from '@sge/contracts';
 import { ZWalletStatus } from '@sge/shared';
-import { createPublicClient, getAddress, http } from 'viem';
+import { createPublicClient, http } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/support/platform';
 import { spawnPlatformProcess } from '../test/support/processes';
+import { signRegistration, testWalletAccount } from '../test/support/registration-proof';
 
-const wallet = (n: number) => getAddress(`0x${(0xf00000 + n).toString(16).padStart(40, '0')}`);
+const wallet = (n: number) => testWalletAccount(0xf00000 + n).address;
 
 describe('Mock mode after a SIGKILL', () => {
   it('completes the work accepted before the process was killed, once, after a restart on the same DATA_DIR', {
@@ -23,7 +24,9 @@ describe('Mock mode after a SIGKILL', () => {
           const response = await fetch(`${first.url}/api/register`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ wallet: address }),
+            body: JSON.stringify(
+              await signRegistration({ account: testWalletAccount(0xf00000 + wallets.indexOf(address)) }),
+            ),
           });
           return { status: response.status, body: await response.json() };
         }),

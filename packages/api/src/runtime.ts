@@ -200,7 +200,11 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
           .then(() => queue.depth())
           .catch(() => ({})),
       queueNames: QUEUE_NAMES,
-      database: { db: database.db, intentTimeoutMinutes: config.workers.intentTimeoutMinutes },
+      database: {
+        db: database.db,
+        intentTimeoutMinutes: config.workers.intentTimeoutMinutes,
+        globalDailyGasBudgetWei: config.globalDailyGasBudgetWei,
+      },
     });
 
     return {

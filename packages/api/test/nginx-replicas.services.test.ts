@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRepoRoot } from '../src/config/repo-root';
 import { spawnPlatformProcess, type TPlatformProcess } from './support/processes';
 import { startRealStack, type TRealStack } from './support/real-chain';
+import { signRegistration, testWalletAccount } from './support/registration-proof';
 
 /**
  * ops/nginx/nginx.conf in front of two real API replicas (Real mode on PostgreSQL, Redis and anvil), as in
@@ -118,11 +119,10 @@ describe('nginx in front of two API replicas', () => {
     const health = await get('/healthz');
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ mode: 'REAL', healthy: true });
-    const wallet = `0x${'ab'.repeat(20)}`;
     const response = await fetch(`${base}/api/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ wallet }),
+      body: JSON.stringify(await signRegistration({ account: testWalletAccount(0xab) })),
     });
     expect(response.status).toBe(202);
   });

@@ -14,4 +14,5 @@ export * from './payouts';
 export * from './programs';
 export * from './reconciliation';
 export * from './registration';
+export * from './registration-proof';
 export * from './status';

@@ -7,6 +7,7 @@ import {
   PROGRAM_FEE_MAX_MICRO_USD,
 } from './limits';
 import { ZTimestamp, ZUnsignedAmountString } from './pagination';
+import { ZRegistrationProof } from './registration-proof';
 import { ZAddress } from './status';
 
 export const ZProgramStatus = z.enum(['ACTIVE', 'PAUSED', 'ARCHIVED']);
@@ -45,6 +46,16 @@ export const ZProgramSettings = z.object({
   minPayoutMicroUsd: ZUnsignedAmountString,
   paymentRequired: z.boolean(),
   kycRequired: z.boolean(),
+  /** Proof of wallet (issue 18): `required` (default) or `none` (custodial imports; referral not locked). */
+  registrationProof: ZRegistrationProof,
+  /** Gate: only wallets on the program's allowlist (PUT /api/admin/programs/:id/allowlist) may register. */
+  allowlistRequired: z.boolean(),
+  /** Gate: each registration carries a solved ALTCHA proof-of-work challenge (GET /api/register/challenge). */
+  challengeRequired: z.boolean(),
+  /** Budget: sponsored mints per UTC day (null: none). Crossing it leaves registrations PENDING. */
+  mintsPerDayMax: z.number().int().min(0).max(100_000_000).nullable(),
+  /** Budget: relayer gas (wei) spent on this program's mints per UTC day (null: none). */
+  gasPerDayMaxWei: ZUnsignedAmountString.nullable(),
 });
 export type TProgramSettings = z.infer<typeof ZProgramSettings>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZIntentStatus, ZIntentType } from './admin';
+import { ZRegistrationSignature } from './registration-proof';
 
 /** An Ethereum address as typed by a person or a wallet: any case; the API checksums it. */
 export const ZWalletInput = z
@@ -21,6 +22,12 @@ export const ZReferralInput = z
 export const ZRegisterRequest = z.object({
   wallet: ZWalletInput,
   ref: ZReferralInput.optional(),
+  /** The wallet's EIP-712 signature of `registrationTypedData` (required unless the program's proof is `none`). */
+  signature: ZRegistrationSignature.optional(),
+  /** When the signature expires, unix seconds (at most REGISTRATION_PROOF_TTL_SECONDS_MAX ahead). */
+  expiresAt: z.number().int().positive().optional(),
+  /** A solved ALTCHA challenge (base64 JSON, from GET /api/register/challenge) when the program asks for one. */
+  altcha: z.string().min(1).max(4_096).optional(),
 });
 export type TRegisterRequest = z.infer<typeof ZRegisterRequest>;
 

@@ -79,6 +79,10 @@ export type TConfig = {
    * of the deployment records and the configured ones (checksummed).
    */
   contractAddressAllowlist: Address[];
+  /** ALTCHA_HMAC_KEY (null: the challenge gate cannot be used here). */
+  altchaHmacKey: string | null;
+  /** GLOBAL_DAILY_GAS_BUDGET_WEI (null: no global budget). */
+  globalDailyGasBudgetWei: bigint | null;
   commerce: {
     apiKey: string | null;
     webhookSecret: string | null;
@@ -133,6 +137,8 @@ export const DEMO_ADMINS = [
 export const DEFAULT_MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD = 1_000_000_000n;
 /** The Commerce webhook secret Mock mode's simulated checkout signs with. Refused in Production. */
 export const MOCK_COMMERCE_WEBHOOK_SECRET = 'mock-commerce-webhook-secret';
+/** The ALTCHA challenge HMAC key of Mock mode. Refused in Production. */
+export const MOCK_ALTCHA_HMAC_KEY = 'mock-altcha-hmac-key';
 
 /** Indexes of anvil's development accounts used by Mock mode. */
 const MOCK_DEPLOYER_INDEX = 0;
@@ -300,6 +306,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     }
     return parseEther(value);
   };
+  const wei = (name: string): bigint | null => {
+    const value = raw(name);
+    if (value === null) return null;
+    if (!/^\d{1,78}$/.test(value)) {
+      problem(name, `"${value}" is not a whole number of wei`);
+      return null;
+    }
+    return BigInt(value);
+  };
   const gwei = (name: string, fallback: string): bigint => {
     const value = raw(name) ?? fallback;
     if (!/^\d+(\.\d{1,9})?$/.test(value)) {
@@ -452,6 +467,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       ),
     },
     contractAddressAllowlist: addressList('CONTRACT_ADDRESS_ALLOWLIST'),
+    altchaHmacKey: raw('ALTCHA_HMAC_KEY') ?? (mockMode ? MOCK_ALTCHA_HMAC_KEY : null),
+    globalDailyGasBudgetWei: wei('GLOBAL_DAILY_GAS_BUDGET_WEI'),
     commerce: {
       apiKey: raw('COINBASE_COMMERCE_API_KEY'),
       webhookSecret,
@@ -590,4 +607,5 @@ function checkProductionSecrets(
   if (config.commerce.webhookSecret === MOCK_COMMERCE_WEBHOOK_SECRET) {
     problem('COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET', 'is the Mock mode secret');
   }
+  if (config.altchaHmacKey === MOCK_ALTCHA_HMAC_KEY) problem('ALTCHA_HMAC_KEY', 'is the Mock mode key');
 }

@@ -285,6 +285,19 @@ export const VARIABLES: readonly TVariable[] = [
     secret: true,
   },
   {
+    name: 'ALTCHA_HMAC_KEY',
+    group: 'Security',
+    purpose:
+      'HMAC key signing the ALTCHA proof-of-work challenges of programs with the challenge gate (GET /api/register/challenge); Mock mode has a development key, elsewhere a gated program refuses registrations until it is set',
+    secret: true,
+  },
+  {
+    name: 'GLOBAL_DAILY_GAS_BUDGET_WEI',
+    group: 'Workers',
+    purpose:
+      'Most relayer gas (wei) spent on sponsored SGE-ID mints per UTC day over all programs; once crossed, mint workers leave registrations PENDING (nothing lost) until the budget is raised or the day turns. Unset: no global budget',
+  },
+  {
     name: 'COINBASE_COMMERCE_API_URL',
     group: 'Security',
     purpose:

@@ -31,8 +31,19 @@ export interface ProgramsTable {
   min_payout_micro_usd: ColumnType<bigint, bigint | string | undefined, bigint | string>;
   payment_required: ColumnType<boolean, boolean | undefined, boolean>;
   kyc_required: ColumnType<boolean, boolean | undefined, boolean>;
+  registration_proof: ColumnType<'required' | 'none', 'required' | 'none' | undefined, 'required' | 'none'>;
+  allowlist_required: ColumnType<boolean, boolean | undefined, boolean>;
+  challenge_required: ColumnType<boolean, boolean | undefined, boolean>;
+  mints_per_day_max: number | null;
+  gas_per_day_max_wei: ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+export interface ProgramAllowlistTable {
+  program_id: string;
+  wallet: string;
+  added_at: CreatedAt;
 }
 
 export interface AffiliatesTable {
@@ -465,6 +476,7 @@ export interface Database {
   relayer_transactions: RelayerTransactionsTable;
   relayer_attempts: RelayerAttemptsTable;
   programs: ProgramsTable;
+  program_allowlist: ProgramAllowlistTable;
   affiliates: AffiliatesTable;
   users: UsersTable;
   intents: IntentsTable;

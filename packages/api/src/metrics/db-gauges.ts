@@ -6,6 +6,7 @@ import { countIntentBacklog } from '../domain/reconciliation/count-intent-backlo
 import { countStuckIntents } from '../domain/reconciliation/find-stuck-intents';
 import { listWorkerHeartbeats } from '../domain/reconciliation/list-worker-heartbeats';
 import { getLatestReconciliationRun } from '../domain/reconciliation/reconciliation-runs';
+import { readSponsorshipBudgets } from '../domain/registration/sponsorship-budgets';
 
 /**
  * Gauges read from PostgreSQL at scrape time, so every API replica (and worker) reports the same values
@@ -36,7 +37,12 @@ export const PROGRAMS_METRICS_MAX = 200;
 export const WORKER_STALE_WINDOW_MS = 3_600_000;
 const WEBHOOK_PROVIDERS_MAX = 20;
 
-export type TDatabaseGaugeSource = { db: TDb; intentTimeoutMinutes: number };
+export type TDatabaseGaugeSource = {
+  db: TDb;
+  intentTimeoutMinutes: number;
+  /** GLOBAL_DAILY_GAS_BUDGET_WEI (null or absent: none), for sge_sponsorship_paused. */
+  globalDailyGasBudgetWei?: bigint | null;
+};
 
 const CHECK_STATUS_VALUE = { OK: 0, WARN: 1, FAIL: 2, ERROR: 3 } as const;
 
@@ -165,6 +171,30 @@ export function registerDatabaseGauges(registry: Registry, source: TDatabaseGaug
         );
       },
     });
+
+  // Sponsored minting paused by a daily budget (issue 18): 1 while crossed, 0 otherwise, per budgeted program
+  // (its slug) and budget (mints_per_day, gas_per_day), and program "all" for global_gas_per_day. The mint
+  // workers read the same figures (domain/registration/sponsorship-budgets.ts) before claiming a batch.
+  const sponsorship = cachedRead(DB_GAUGE_CACHE_MS, () =>
+    readSponsorshipBudgets(source.db, source.globalDailyGasBudgetWei ?? null),
+  );
+  new Gauge({
+    name: 'sge_sponsorship_paused',
+    help: 'Sponsored minting paused by a daily budget (1) or not (0), by program and budget',
+    labelNames: ['program', 'budget'] as const,
+    registers: [registry],
+    async collect() {
+      const budgets = await sponsorship();
+      if (!budgets) return;
+      this.reset();
+      if (source.globalDailyGasBudgetWei != null)
+        this.set({ program: 'all', budget: 'global_gas_per_day' }, budgets.globalGasPaused ? 1 : 0);
+      for (const program of budgets.programs.values()) {
+        this.set({ program: program.slug, budget: 'mints_per_day' }, program.mintsRemaining === 0 ? 1 : 0);
+        this.set({ program: program.slug, budget: 'gas_per_day' }, program.gasPaused ? 1 : 0);
+      }
+    },
+  });
 
   new Gauge({
     name: 'sge_ledger_balance',

@@ -17,7 +17,8 @@ import { registerDatabaseGauges, type TDatabaseGaugeSource } from './db-gauges';
  * | sge_webhook_verification_failures_total         | counter   | provider             | Commerce webhook route         |
  * | sge_claims_total                                | counter   | token                | claim record route and watcher |
  * | sge_ledger_balance, sge_stuck_intents, sge_intent_backlog, sge_workers_alive, sge_workers_stale,       |
- * | sge_payout_batches_open, sge_webhook_events_failed, sge_reconciliation_*: from PostgreSQL at scrape    |
+ * | sge_payout_batches_open, sge_webhook_events_failed, sge_reconciliation_*, sge_sponsorship_paused:      |
+ * | from PostgreSQL at scrape                                                                             |
  * | (metrics/db-gauges.ts), the same on every replica                                                     |
  *
  * Plus Node's default process metrics (process_*, nodejs_*).

@@ -13,6 +13,7 @@ import {
   toHex,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { signRegistration } from '../support/registration-proof';
 import type { TChaosModel, TExpectedCommission } from './chaos-checks';
 import type { chaosClient } from './chaos-client';
 import type { TChaosCluster } from './chaos-cluster';
@@ -126,7 +127,10 @@ export async function runClaims(
     // Register and wait for the SGE-ID (the claim contract requires one).
     const registered = await api('POST', '/api/register', {
       headers: { 'idempotency-key': `chaos-claimer-${context.seed}-${wallet}` },
-      body: { wallet, ...(plan.ref === null ? {} : { ref: context.affiliateCode(plan.ref) }) },
+      body: await signRegistration({
+        account: plan.account,
+        ...(plan.ref === null ? {} : { ref: context.affiliateCode(plan.ref) }),
+      }),
     });
     context.count('claimerRegister');
     if (registered.status !== 202 && registered.status !== 200) {

@@ -1,10 +1,11 @@
 import { affiliateTermsMessage } from '@sge/shared';
-import { type Address, getAddress } from 'viem';
+import { type Address, keccak256, toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
 import { signCommercePayload } from '../../src/domain/commerce/commerce-signature';
 import { matureCommissions } from '../../src/domain/commissions/mature-commissions';
 import { commerceDelivery } from '../support/commerce';
+import { signRegistration, type TSignedRegistration } from '../support/registration-proof';
 import {
   checkInvariants,
   inFlight,
@@ -180,19 +181,31 @@ async function run(cluster: TChaosCluster): Promise<number> {
   };
 
   // The registrations to send: seed-derived wallets, some with a ref, some sent twice.
-  type TPlanned = { wallet: Address; ref: number | null; key: string; repeat: boolean };
+  // Each wallet signs its registration once (issue 18's proof of wallet); a repeat sends the same body.
+  type TPlanned = {
+    wallet: Address;
+    ref: number | null;
+    key: string;
+    repeat: boolean;
+    proof: TSignedRegistration;
+  };
   const planned: TPlanned[] = [];
   const refOf = new Map<Address, number | null>();
   for (let i = 0; i < REGISTRATIONS; i++) {
-    const wallet = getAddress(`0x${((BigInt(SEED) << 64n) | BigInt(i + 1)).toString(16).padStart(40, '0')}`);
+    const account = privateKeyToAccount(keccak256(toHex(`sge-chaos-${SEED}-${i}`)));
+    const wallet = account.address;
     const ref = random.chance(REF_SHARE) ? random.int(0, AFFILIATES - 1) : null;
     refOf.set(wallet, ref);
-    planned.push({ wallet, ref, key: `chaos-${SEED}-${i}`, repeat: false });
+    const proof = await signRegistration({
+      account,
+      ...(ref === null ? {} : { ref: affiliates[ref]!.code }),
+    });
+    planned.push({ wallet, ref, key: `chaos-${SEED}-${i}`, repeat: false, proof });
     if (random.chance(DUPLICATE_SHARE)) {
       // A repeat, later on: same Idempotency-Key (a client retry) or a fresh one (a second click).
       const at = random.int(planned.length, planned.length + 200);
       const key = random.chance(0.5) ? `chaos-${SEED}-${i}` : `chaos-${SEED}-${i}-again`;
-      planned.splice(Math.min(at, planned.length), 0, { wallet, ref, key, repeat: true });
+      planned.splice(Math.min(at, planned.length), 0, { wallet, ref, key, repeat: true, proof });
     }
   }
   for (const { wallet } of planned) model.registrations.set(wallet, { intentId: null });
@@ -242,10 +255,7 @@ async function run(cluster: TChaosCluster): Promise<number> {
         const response = await api('POST', '/api/register', {
           preferred: index % 2,
           headers: { 'idempotency-key': request.key },
-          body: {
-            wallet: request.wallet,
-            ...(request.ref === null ? {} : { ref: affiliates[request.ref]!.code }),
-          },
+          body: request.proof,
         });
         inflight -= 1;
         acceptMs.push(performance.now() - t0);

@@ -8,6 +8,7 @@ import { recordRevenueSettlement } from '../../src/domain/commissions/record-rev
 import type { TPlatform } from '../../src/platform';
 import { apiClient, newWallet, registerAffiliateViaApi, signIn, type TApi } from '../support/money-api';
 import { startTestPlatform, tempDir } from '../support/platform';
+import { signRegistration, type TSignedRegistration } from '../support/registration-proof';
 
 /**
  * The fuzz suite (issue 8): FUZZ_REQUESTS generated invalid or hostile requests across every operation of
@@ -169,6 +170,8 @@ type TFixtures = {
   sessionX: string;
   sessionY: string;
   xWallet: string;
+  /** X's signed registration in the default program (signature, expiresAt, wallet). */
+  xRegistration: TSignedRegistration;
 };
 
 /** A value of roughly the right shape for `schema` (the starting point each mutation breaks). */
@@ -263,6 +266,10 @@ function buildRequest(plan: TPlan, operations: TOperation[], fixtures: TFixtures
       query[param.name] = String(plausible(param.schema, pick, fixtures));
   }
   const body: unknown = operation.body ? plausible(operation.body, pick, fixtures) : undefined;
+  // A registration starts from a validly signed one (issue 18's proof of wallet), so what refuses it is the
+  // mutation, not a missing signature.
+  if (operation.method === 'POST' && /^\/api\/(v2\/programs\/\{programId\}\/)?register$/.test(operation.path))
+    Object.assign(body as Record<string, unknown>, fixtures.xRegistration);
   let payload: string | undefined;
   let contentType: string | undefined = operation.body ? 'application/json' : undefined;
 
@@ -527,7 +534,7 @@ describe('fuzz: hostile requests to every endpoint of the OpenAPI document', () 
     const sessionY = (await signIn(api, y, { programId: DEFAULT_PROGRAM_ID, chainId })).token;
     expect(sessionX && sessionY).toBeTruthy();
     const registered = await api('POST', '/api/register', {
-      body: { wallet: newWallet().address, ref: 'FUZZY' },
+      body: await signRegistration({ account: newWallet(), ref: 'FUZZY' }),
     });
     expect(registered.status).toBe(202);
     const payer = newWallet().address;
@@ -595,6 +602,7 @@ describe('fuzz: hostile requests to every endpoint of the OpenAPI document', () 
       sessionX,
       sessionY,
       xWallet: x.address,
+      xRegistration: await signRegistration({ account: x }),
     };
 
     const document = await platform.server!.inject({ method: 'GET', url: '/api/openapi.json' });

@@ -96,7 +96,11 @@ export function RegisterPage() {
 
   const parsed = parseAddressInput(input);
   const wallet = parsed.status === 'valid' ? parsed.address : null;
-  const { state, submit, resume } = useRegistration({ wallet, ref: referralToSend(referral) });
+  const { state, submit, resume } = useRegistration({
+    wallet,
+    ref: referralToSend(referral),
+    signer: walletState.status === 'connected' ? walletState.wallet : null,
+  });
   const message = fieldMessage(parsed, insist);
   const steps = progressSteps(state);
   // One clock for the page, so that every countdown on it shows the same second.

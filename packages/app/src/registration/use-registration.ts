@@ -1,6 +1,9 @@
+import { REGISTRATION_PROOF_TTL_SECONDS_DEFAULT, registrationTypedData } from '@sge/shared';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
+import type { Hex } from 'viem';
 import { api } from '../api/api';
 import { ApiError, apiErrorCode } from '../api/api-error';
+import type { TWallet } from '../wallet/wallet-session';
 import {
   INITIAL_REGISTRATION_STATE,
   nextPollDelayMs,
@@ -53,7 +56,13 @@ export interface TRegistration {
 export function useRegistration({
   wallet,
   ref,
+  signer = null,
 }: {
+  /**
+   * The connected wallet, which signs the registration (issue 18's proof of wallet: one prompt; Mock mode's dev
+   * wallet signs silently). Null, or another wallet than `wallet`: the registration is refused before sending.
+   */
+  signer?: TWallet | null;
   /** The checksummed address in the form, or null when it holds none. */
   wallet: string | null;
   /** The referral to send, or undefined. */
@@ -95,7 +104,14 @@ export function useRegistration({
     };
   }, [state]);
 
-  const attemptRef = useRef<{ body: string; key: string } | null>(null);
+  const attemptRef = useRef<{
+    body: string;
+    key: string;
+    /** The signature of this attempt, reused by its retries (a new one would be another body for its key). */
+    proof?: { signature: Hex; expiresAt: number };
+  } | null>(null);
+  const signerRef = useRef(signer);
+  signerRef.current = signer;
   const stateRef = useRef(state);
   stateRef.current = state;
 
@@ -110,17 +126,20 @@ export function useRegistration({
     const attempt = attemptRef.current;
 
     dispatch({ type: 'submitted', wallet: registeredWallet });
+    const failed = (error: unknown) => {
+      if (attemptRef.current === attempt && !outcomeUnknown(error)) attemptRef.current = null;
+      dispatch({ type: 'register-failed', wallet: registeredWallet, error, atMs: Date.now() });
+    };
     // Not cancelled when the page goes away: once sent, the registration should be allowed to complete.
-    api.register(body, { idempotencyKey: attempt.key }).then(
-      (response) => {
+    signedRegistration(signerRef.current, body, attempt).then(
+      (signedBody) => send(signedBody),
+      (error: unknown) => failed(error),
+    );
+    const send = (signedBody: typeof body & { signature?: Hex; expiresAt?: number }) =>
+      api.register(signedBody, { idempotencyKey: attempt.key }).then((response) => {
         if (attemptRef.current === attempt) attemptRef.current = null;
         dispatch({ type: 'register-received', wallet: registeredWallet, response, atMs: Date.now() });
-      },
-      (error: unknown) => {
-        if (attemptRef.current === attempt && !outcomeUnknown(error)) attemptRef.current = null;
-        dispatch({ type: 'register-failed', wallet: registeredWallet, error, atMs: Date.now() });
-      },
-    );
+      }, failed);
   }, [ref]);
 
   const resume = useCallback(() => {
@@ -129,4 +148,38 @@ export function useRegistration({
   }, []);
 
   return { state, submit, resume };
+}
+
+/** The registration's program (POST /api/register without ?programId= registers in the default program). */
+const DEFAULT_PROGRAM_ID = '00000000-0000-4000-8000-000000000001';
+/** A signature kept for retries is replaced when it has less than this left. */
+const PROOF_REUSE_MARGIN_SECONDS = 60;
+
+/**
+ * The body signed by its wallet (EIP-712, `registrationTypedData`) when the connected wallet is the one being
+ * registered. A retry of the same attempt reuses its signature while it is valid.
+ */
+async function signedRegistration(
+  signer: TWallet | null,
+  body: { wallet: string; ref?: string },
+  attempt: { proof?: { signature: Hex; expiresAt: number } },
+): Promise<{ wallet: string; ref?: string; signature?: Hex; expiresAt?: number }> {
+  // A wallet typed in without being connected cannot sign: the API decides (a program that asks no proof
+  // accepts it; otherwise its answer, e.g. a gate's refusal or REGISTRATION_SIGNATURE_REQUIRED, is shown).
+  if (signer === null || signer.address.toLowerCase() !== body.wallet.toLowerCase()) return body;
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  if (!attempt.proof || attempt.proof.expiresAt < nowSeconds + PROOF_REUSE_MARGIN_SECONDS) {
+    const expiresAt = nowSeconds + REGISTRATION_PROOF_TTL_SECONDS_DEFAULT;
+    const signature = await signer.signTypedData(
+      registrationTypedData({
+        programId: DEFAULT_PROGRAM_ID,
+        wallet: signer.address,
+        referral: body.ref ?? '',
+        chainId: signer.chainId,
+        expiresAt,
+      }),
+    );
+    attempt.proof = { signature, expiresAt };
+  }
+  return { ...body, ...attempt.proof };
 }

@@ -59,6 +59,7 @@ export function createDevWalletSession({
     address: account.address,
     chainId: devWallet.chainId,
     signMessage: (message) => account.signMessage({ message }),
+    // Mock mode's dev wallet signs silently (no prompt): the key is the API's development key.
     signTypedData: (typedData) => account.signTypedData(typedData),
     sendTransaction: (request, sendChain) =>
       walletClient.sendTransaction({

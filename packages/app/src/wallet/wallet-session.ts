@@ -30,6 +30,9 @@ export interface TTransactionRequest {
 }
 
 /** A connected wallet on the platform's chain, as pages use it. */
+/** EIP-712 typed data as viem signs it (domain, types, primaryType, message). */
+export type TTypedData = TypedDataDefinition;
+
 export interface TWallet {
   connector: TConnectorId;
   /** EIP-55 checksummed. */
@@ -37,8 +40,8 @@ export interface TWallet {
   chainId: number;
   /** EIP-191 personal_sign of `message`; resolves to the signature. */
   signMessage(message: string): Promise<Hex>;
-  /** EIP-712 signature (eth_signTypedData_v4) of `typedData` by `address`; resolves to the signature. */
-  signTypedData(typedData: TypedDataDefinition): Promise<Hex>;
+  /** EIP-712 signature of `typedData` (e.g. a registration's proof of wallet); resolves to the signature. */
+  signTypedData(typedData: TTypedData): Promise<Hex>;
   /** Sends a transaction from `address`; resolves to its hash once the wallet has broadcast it. */
   sendTransaction(request: TTransactionRequest): Promise<Hash>;
   /** Resolves once the transaction is mined (success or revert: check `status`); rejects after a timeout. */
@@ -61,7 +64,7 @@ export interface TWalletSession {
   address: Address;
   chainId: number;
   signMessage(message: string): Promise<Hex>;
-  signTypedData(typedData: TypedDataDefinition): Promise<Hex>;
+  signTypedData(typedData: TTypedData): Promise<Hex>;
   /** Sends on `chain` only: viem refuses (ChainMismatchError) when the wallet is on another chain. */
   sendTransaction(request: TTransactionRequest, chain: Chain): Promise<Hash>;
   waitForReceipt(hash: Hash): Promise<TransactionReceipt>;

@@ -1,5 +1,6 @@
-import { ZWalletStatus } from '@sge/shared';
+import { registrationTypedData, ZWalletStatus } from '@sge/shared';
 import type { Browser, Page, Request } from 'playwright-core';
+import { type Address, type Hex, recoverTypedDataAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiProcess, type TApiProcess } from './api-process';
 import { startAppDevServer, type TAppDevServer } from './app-server';
@@ -131,7 +132,26 @@ describe('the Register page against the API in Mock mode', () => {
         `progress messages seen: ${JSON.stringify(messages)}`,
       ).toBe(true);
       expect(registerRequests).toHaveLength(1);
-      expect(registerRequests[0]?.postDataJSON()).toEqual({ wallet: address, ref: 'alpha' });
+      // The signing step: the dev wallet signed the registration silently (no prompt), and the request carries
+      // the signature of exactly this registration by this wallet.
+      const sent = registerRequests[0]?.postDataJSON() as { signature: Hex; expiresAt: number };
+      expect(sent).toEqual({
+        wallet: address,
+        ref: 'alpha',
+        signature: expect.stringMatching(/^0x[0-9a-f]{130}$/),
+        expiresAt: expect.any(Number),
+      });
+      const signer = await recoverTypedDataAddress({
+        ...registrationTypedData({
+          programId: '00000000-0000-4000-8000-000000000001',
+          wallet: address as Address,
+          referral: 'alpha',
+          chainId: 31337,
+          expiresAt: sent.expiresAt,
+        }),
+        signature: sent.signature,
+      });
+      expect(signer).toBe(address);
       expect(registerRequests[0]?.headers()['idempotency-key']).toMatch(/^register-[0-9a-f]{32}$/);
 
       // What the page showed is what the API recorded.

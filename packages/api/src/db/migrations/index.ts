@@ -9,6 +9,7 @@ import * as reconciliation from './0007-reconciliation';
 import * as custodyApprovals from './0008-custody-approvals';
 import * as payoutSignatures from './0009-payout-signatures';
 import * as sessionsHardening from './0010-sessions-hardening';
+import * as registrationProof from './0011-registration-proof';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008-custody-approvals': custodyApprovals,
   '0009-payout-signatures': payoutSignatures,
   '0010-sessions-hardening': sessionsHardening,
+  '0011-registration-proof': registrationProof,
 };

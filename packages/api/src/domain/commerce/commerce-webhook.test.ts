@@ -6,6 +6,11 @@ import { commerceDelivery, postCommerceWebhook } from '../../../test/support/com
 import { CrashPlugin, InjectedCrash } from '../../../test/support/crash-plugin';
 import { apiClient, databaseFingerprint, type TApi } from '../../../test/support/money-api';
 import { startTestPlatform, tempDir } from '../../../test/support/platform';
+import {
+  signRegistration,
+  testWalletAccount,
+  waitForRegistrationVerified,
+} from '../../../test/support/registration-proof';
 import { MOCK_COMMERCE_WEBHOOK_SECRET } from '../../config/load-config';
 import type { TDb } from '../../db/client';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
@@ -523,8 +528,10 @@ describe('Commerce webhook and simulated checkout (Mock mode)', () => {
     });
     expect(gated.status).toBe(201);
     const programId = gated.body.id as string;
-    const payer = wallet(10);
-    const register = () => api('POST', `/api/v2/programs/${programId}/register`, { body: { wallet: payer } });
+    const account = testWalletAccount(0xc0ffee010);
+    const payer = account.address;
+    const body = await signRegistration({ account, programId });
+    const register = () => api('POST', `/api/v2/programs/${programId}/register`, { body });
     const refused = await register();
     expect(refused.status).toBe(402);
     expect(refused.body.error).toBe('PAYMENT_REQUIRED');
@@ -600,9 +607,14 @@ describe('Commerce webhook and simulated checkout (Mock mode)', () => {
   });
 
   it('credits the referrer of an earlier registration (first touch) over the ref given at checkout', async () => {
-    const payer = wallet(13);
-    const registered = await api('POST', '/api/register', { body: { wallet: payer, ref: 'alpha' } });
+    const account = testWalletAccount(13);
+    const payer = account.address;
+    const registered = await api('POST', '/api/register', {
+      body: await signRegistration({ account, ref: 'alpha' }),
+    });
     expect(registered.status).toBe(202);
+    // The registration's referral counts once the mint worker has verified its signature (issue 18).
+    await waitForRegistrationVerified(db, DEFAULT_PROGRAM_ID, payer);
     const response = await api('POST', '/api/commerce/charge', { body: { wallet: payer, ref: 'gamma' } });
     expect(response.status).toBe(201);
     const { code } = ZCommerceChargeView.parse(response.body);

@@ -83,6 +83,8 @@ export async function confirmCommercePayment(
                ${`attributed by Commerce charge ${charge.code}`}::text AS note
           FROM (SELECT 1) one
           LEFT JOIN intents i ON i.idempotency_key = ${`register:${charge.program_id}:${charge.wallet}`}
+               -- A registration's referral counts only once its proof of wallet is verified (issue 18).
+               AND (NOT i.payload ? 'proof' OR i.payload ? 'proofVerifiedAt')
       ) attribution
      WHERE referrer IS NOT NULL
     ON CONFLICT (program_id, wallet) DO UPDATE

@@ -66,7 +66,8 @@ async function resolveReferrer(
 ): Promise<{ affiliateId: string | null; note: string | null }> {
   const known = await sql<{ affiliate_id: string | null }>`
     SELECT coalesce(
-      (SELECT (payload->>'affiliateId')::uuid FROM intents WHERE idempotency_key = ${`register:${programId}:${wallet}`}),
+      (SELECT (payload->>'affiliateId')::uuid FROM intents WHERE idempotency_key = ${`register:${programId}:${wallet}`}
+        AND (NOT payload ? 'proof' OR payload ? 'proofVerifiedAt')),
       (SELECT referred_by_affiliate_id FROM users WHERE program_id = ${programId} AND wallet = ${wallet})
     ) AS affiliate_id`.execute(db);
   const existing = known.rows[0]?.affiliate_id ?? null;

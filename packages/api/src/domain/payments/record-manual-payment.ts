@@ -146,6 +146,7 @@ export async function recordManualPayment(
           FROM intents i
          WHERE i.idempotency_key = ${`register:${input.programId}:${wallet}`}
            AND i.payload->>'affiliateId' IS NOT NULL
+           AND (NOT i.payload ? 'proof' OR i.payload ? 'proofVerifiedAt')
         ON CONFLICT (program_id, wallet) DO UPDATE
            SET referred_by_affiliate_id = EXCLUDED.referred_by_affiliate_id,
                referral_note = coalesce(users.referral_note, EXCLUDED.referral_note),

@@ -6,6 +6,7 @@ import { writeAudit } from '../audit/write-audit';
 import { toChangeView } from '../changes/change-view';
 import { programSubjectKey, proposeChange, type TAdminActor } from '../changes/propose-change';
 import { inTransaction, SQLSTATE_UNIQUE_VIOLATION, sqlState, type TDbExecutor } from '../in-transaction';
+import { assertProgramGated } from './assert-program-gated';
 import {
   assertKnownAddresses,
   changedMoneySettings,
@@ -55,6 +56,7 @@ export async function createProgram(
           .returningAll()
           .executeTakeFirstOrThrow();
       }
+      assertProgramGated(program);
       await writeAudit(tx, who, {
         action: 'program.create',
         programId: program.id,

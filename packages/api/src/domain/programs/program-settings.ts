@@ -22,5 +22,11 @@ export function programSettingsToColumns(settings: Partial<TProgramSettings>): U
     columns.min_payout_micro_usd = BigInt(settings.minPayoutMicroUsd);
   if (settings.paymentRequired !== undefined) columns.payment_required = settings.paymentRequired;
   if (settings.kycRequired !== undefined) columns.kyc_required = settings.kycRequired;
+  if (settings.registrationProof !== undefined) columns.registration_proof = settings.registrationProof;
+  if (settings.allowlistRequired !== undefined) columns.allowlist_required = settings.allowlistRequired;
+  if (settings.challengeRequired !== undefined) columns.challenge_required = settings.challengeRequired;
+  if (settings.mintsPerDayMax !== undefined) columns.mints_per_day_max = settings.mintsPerDayMax;
+  if (settings.gasPerDayMaxWei !== undefined)
+    columns.gas_per_day_max_wei = settings.gasPerDayMaxWei === null ? null : BigInt(settings.gasPerDayMaxWei);
   return columns;
 }

@@ -20,6 +20,11 @@ export function toProgramView(row: TProgram): TProgramView {
     minPayoutMicroUsd: row.min_payout_micro_usd.toString(),
     paymentRequired: row.payment_required,
     kycRequired: row.kyc_required,
+    registrationProof: row.registration_proof,
+    allowlistRequired: row.allowlist_required,
+    challengeRequired: row.challenge_required,
+    mintsPerDayMax: row.mints_per_day_max,
+    gasPerDayMaxWei: row.gas_per_day_max_wei === null ? null : row.gas_per_day_max_wei.toString(),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

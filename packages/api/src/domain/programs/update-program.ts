@@ -3,6 +3,7 @@ import type { TProgram } from '../../db/schema';
 import type { TActor } from '../audit/write-audit';
 import { writeAudit } from '../audit/write-audit';
 import { inTransaction, type TDbExecutor } from '../in-transaction';
+import { assertProgramGated } from './assert-program-gated';
 import { getProgram } from './get-program';
 import { programSettingsToColumns } from './program-settings';
 import { toProgramView } from './program-view';
@@ -36,6 +37,14 @@ export async function updateProgram(
       .where('id', '=', programId)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const gateKeys = [
+      'status',
+      'fee_micro_usd',
+      'payment_required',
+      'allowlist_required',
+      'challenge_required',
+    ];
+    if (gateKeys.some((key) => key in columns)) assertProgramGated(after);
     const afterView = toProgramView(after);
     const keys = (Object.keys(afterView) as (keyof typeof afterView)[]).filter(
       (key) => key !== 'updatedAt' && JSON.stringify(afterView[key]) !== JSON.stringify(beforeView[key]),

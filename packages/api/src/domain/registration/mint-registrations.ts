@@ -9,6 +9,9 @@ import type { TRuntime } from '../../runtime';
 import { HEARTBEAT_STALE_MS } from '../../worker/heartbeat';
 import { ACCOUNTS } from '../ledger/accounts';
 import { postLedgerTransaction } from '../ledger/post-ledger-transaction';
+import { REGISTRATION_SIGNATURE_INVALID, type TRegistrationCandidate } from './registration-candidates';
+import { pausedProgramIds, readSponsorshipBudgets } from './sponsorship-budgets';
+import { type TRegistrationProofPayload, verifyRegistrationProof } from './verify-registration-proof';
 
 /**
  * Mint batches (relayer reference `mint-batch:<batchId>`, ledger reference `gas:mint-batch:<batchId>`):
@@ -66,19 +69,27 @@ export async function claimMintBatch(runtime: TRuntime, workerId: string): Promi
     RETURNING *`.execute(db);
   if (resumed.rows[0]) return resumed.rows[0];
 
+  const budgets = await readSponsorshipBudgets(db, runtime.config.globalDailyGasBudgetWei);
+  // Crossing the global gas budget pauses every program; nothing is claimed, the intents stay PENDING.
+  if (budgets.globalGasPaused) return null;
+  const paused = pausedProgramIds(budgets);
+
   return await db.transaction().execute(async (trx) => {
-    const oldest = await trx
+    let oldestQuery = trx
       .selectFrom('intents')
       .select('program_id')
       .where('type', '=', 'REGISTER')
       .where('status', '=', 'PENDING')
-      .where('next_attempt_at', '<=', new Date())
+      .where('next_attempt_at', '<=', new Date());
+    if (paused.length > 0) oldestQuery = oldestQuery.where('program_id', 'not in', paused);
+    const oldest = await oldestQuery
       .orderBy('created_at')
       .limit(1)
       .forUpdate()
       .skipLocked()
       .executeTakeFirst();
     if (!oldest) return null;
+    const mintsRemaining = budgets.programs.get(oldest.program_id)?.mintsRemaining ?? null;
     const program = await trx
       .selectFrom('programs')
       .select(['sge_id_address'])
@@ -100,7 +111,7 @@ export async function claimMintBatch(runtime: TRuntime, workerId: string): Promi
       .where('program_id', '=', oldest.program_id)
       .where('next_attempt_at', '<=', new Date())
       .orderBy('created_at')
-      .limit(MINT_BATCH_SIZE_MAX)
+      .limit(Math.min(MINT_BATCH_SIZE_MAX, mintsRemaining ?? MINT_BATCH_SIZE_MAX))
       .forUpdate()
       .skipLocked()
       .execute();
@@ -139,6 +150,111 @@ export async function claimMintBatch(runtime: TRuntime, workerId: string): Promi
   });
 }
 
+/** Signatures checked at once in a batch (contract wallets ask the RPC; EOAs are local recoveries). */
+const PROOF_VERIFY_CONCURRENCY_MAX = 16;
+/** Times a verdict is re-decided when a request changed the intent meanwhile (a candidate arrived). */
+const PROOF_DECIDE_ATTEMPTS_MAX = 3;
+
+type TIntentProofPayload = {
+  ref?: string;
+  affiliateId?: string | null;
+  referralNote?: string | null;
+  proof?: TRegistrationProofPayload;
+  proofVerifiedAt?: string;
+  candidates?: TRegistrationCandidate[];
+};
+
+/**
+ * Verifies the proof of wallet of each intent of a claimed batch (registration-candidates.ts): the first
+ * request's signature if valid (first touch), else the first valid candidate's attribution; none valid → the
+ * intent is FAILED with REGISTRATION_SIGNATURE_INVALID and leaves the batch, so no gas is spent on it and no
+ * users row (no referral) is ever written for it. Each verdict is written only if the payload is still the
+ * one decided on (a request adding a candidate meanwhile makes it decide again).
+ */
+async function verifyBatchProofs(runtime: TRuntime, batch: TMintBatch) {
+  const { db } = runtime.database;
+  const rows = await db
+    .selectFrom('intents')
+    .select(['id', 'wallet', 'payload'])
+    .where('batch_id', '=', batch.id)
+    .where('status', '=', 'PROCESSING')
+    .execute();
+  const verify = (wallet: string, proof: TRegistrationProofPayload) =>
+    verifyRegistrationProof(runtime.chain.publicClient, {
+      ...proof,
+      programId: batch.program_id,
+      wallet: getAddress(wallet),
+      chainId: runtime.chain.chainId,
+    });
+  let failed = 0;
+  const decide = async (row: { id: string; wallet: string | null; payload: unknown }) => {
+    let current = row;
+    for (let attempt = 0; attempt < PROOF_DECIDE_ATTEMPTS_MAX; attempt++) {
+      const payload = current.payload as TIntentProofPayload;
+      if (!payload.proof || payload.proofVerifiedAt) return;
+      let next: TIntentProofPayload | null = null;
+      if (await verify(current.wallet!, payload.proof)) {
+        next = { ...payload, proofVerifiedAt: new Date().toISOString() };
+        delete next.candidates;
+      } else {
+        for (const candidate of payload.candidates ?? []) {
+          if (!(await verify(current.wallet!, candidate.proof))) continue;
+          next = {
+            ...(candidate.ref === null
+              ? {}
+              : {
+                  ref: candidate.ref,
+                  affiliateId: candidate.affiliateId,
+                  referralNote: candidate.referralNote,
+                }),
+            proof: candidate.proof,
+            proofVerifiedAt: new Date().toISOString(),
+          };
+          break;
+        }
+      }
+      const reason = `${REGISTRATION_SIGNATURE_INVALID}: the signature is not ${current.wallet}'s`;
+      const written = await sql`
+        UPDATE intents
+           SET payload = ${JSON.stringify(next ?? payload)}::jsonb,
+               status = ${next ? 'PROCESSING' : 'FAILED'},
+               status_reason = ${next ? `minting in batch ${batch.id}` : reason},
+               last_error = ${next ? null : reason},
+               batch_id = ${next ? batch.id : null},
+               locked_by = ${next ? workerIdOf(batch) : null},
+               updated_at = now()
+         WHERE id = ${current.id} AND status = 'PROCESSING' AND batch_id = ${batch.id}
+           AND payload = ${JSON.stringify(payload)}::jsonb`.execute(db);
+      if (Number(written.numAffectedRows ?? 0n) > 0) {
+        if (!next) failed += 1;
+        return;
+      }
+      const reread = await db
+        .selectFrom('intents')
+        .select(['id', 'wallet', 'payload'])
+        .where('id', '=', current.id)
+        .where('status', '=', 'PROCESSING')
+        .where('batch_id', '=', batch.id)
+        .executeTakeFirst();
+      if (!reread) return;
+      current = reread;
+    }
+    throw new Error(`intent ${row.id}: its registration kept changing while it was verified`);
+  };
+  for (let index = 0; index < rows.length; index += PROOF_VERIFY_CONCURRENCY_MAX) {
+    await Promise.all(rows.slice(index, index + PROOF_VERIFY_CONCURRENCY_MAX).map(decide));
+  }
+  if (failed > 0) {
+    runtime.metrics.intentsTotal.inc({ type: 'REGISTER', status: 'FAILED' }, failed);
+    runtime.logger.warn(
+      { batchId: batch.id, failed },
+      'registrations refused: their proof of wallet did not verify; no gas spent on them',
+    );
+  }
+}
+
+const workerIdOf = (batch: TMintBatch) => batch.locked_by;
+
 async function renewLease(runtime: TRuntime, batchId: string, workerId: string): Promise<boolean> {
   const result = await runtime.database.db
     .updateTable('mint_batches')
@@ -160,6 +276,8 @@ export async function processMintBatch(
   workerId: string,
 ): Promise<TMintOutcome> {
   const { db } = runtime.database;
+  // Proof of wallet before any gas is spent: intents whose signature does not verify leave the batch FAILED.
+  if (!batch.relayer_transaction_id) await verifyBatchProofs(runtime, batch);
   const intents = await db
     .selectFrom('intents')
     .select(['id', 'wallet'])

@@ -1,15 +1,30 @@
 import { sgeIdAbi } from '@sge/contracts';
 import { ZRegisterResponse } from '@sge/shared';
 import { sql } from 'kysely';
-import { type Address, getAddress } from 'viem';
+import type { Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../../../test/support/platform';
 import { spawnPlatformProcess } from '../../../test/support/processes';
 import { startRealStack, type TRealStack } from '../../../test/support/real-chain';
+import {
+  signRegistration,
+  type TSignedRegistration,
+  testWalletAccount,
+} from '../../../test/support/registration-proof';
 import { openDatabase, type TDatabase } from '../../db/client';
 import type { TPlatform } from '../../platform';
 
-const wallet = (base: number, n: number) => getAddress(`0x${(base + n).toString(16).padStart(40, '0')}`);
+const wallet = (base: number, n: number) => testWalletAccount(base + n).address;
+/** Each wallet's signed registration (issue 18), by address; one signature serves all its repeats. */
+const proofs = new Map<string, TSignedRegistration>();
+async function signAll(base: number, count: number) {
+  for (let n = 0; n < count; n++) {
+    const account = testWalletAccount(base + n);
+    proofs.set(account.address, await signRegistration({ account }));
+  }
+}
+const signedBody = (address: Address, wallet: string = address) =>
+  JSON.stringify({ ...proofs.get(address)!, wallet });
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
@@ -78,15 +93,16 @@ describe('registration in Real mode (PostgreSQL, Redis, anvil)', () => {
 
     it('1,000 concurrent requests for 100 wallets on two API replicas → 100 intents, 100 SGE-IDs, one intent per wallet', async () => {
       const wallets = Array.from({ length: 100 }, (_, i) => wallet(0xd00000, i));
+      await signAll(0xd00000, 100);
       const requests = wallets.flatMap((address, w) =>
         Array.from({ length: 10 }, (_, k) => {
           // 4 plain, 3 each with a key of their own, 3 sharing one key: mixed with and without Idempotency-Key.
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           if (k >= 4 && k < 7) headers['idempotency-key'] = `storm-${w}-${k}`;
           if (k >= 7) headers['idempotency-key'] = `storm-${w}-shared`;
-          const body = JSON.stringify({ wallet: k % 2 === 0 ? address : address.toLowerCase() });
+          const body = signedBody(address, k % 2 === 0 ? address : address.toLowerCase());
           // Shared keys must carry the same body to be a true repeat.
-          const sameBody = JSON.stringify({ wallet: address });
+          const sameBody = signedBody(address);
           return { address, url: apis[(w + k) % 2]!.url!, headers, body: k >= 7 ? sameBody : body };
         }),
       );
@@ -154,13 +170,14 @@ describe('registration in Real mode (PostgreSQL, Redis, anvil)', () => {
       const workerEnv = { ...stack.env, ...TUNING, MINT_BATCH_LEASE_SECONDS: '3', WORKER_CONCURRENCY: '2' };
       const first = await spawnPlatformProcess({ env: workerEnv, role: 'worker' });
       const wallets = Array.from({ length: 1200 }, (_, i) => wallet(0xe00000, i));
+      await signAll(0xe00000, 1200);
       for (let i = 0; i < wallets.length; i += 200) {
         await Promise.all(
           wallets.slice(i, i + 200).map((address) =>
             fetch(`${api.url}/api/register`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ wallet: address }),
+              body: signedBody(address),
             }).then((response) => expect([200, 202]).toContain(response.status)),
           ),
         );

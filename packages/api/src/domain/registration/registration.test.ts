@@ -1,12 +1,38 @@
 import { sgeIdAbi } from '@sge/contracts';
 import { ZIntentView, ZRegisterResponse, ZWalletStatus } from '@sge/shared';
-import { type Address, getAddress } from 'viem';
+import type { Address, LocalAccount } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, tempDir } from '../../../test/support/platform';
+import { signRegistration, testWalletAccount } from '../../../test/support/registration-proof';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import type { TPlatform } from '../../platform';
 
-const wallet = (n: number) => getAddress(`0x${(0xabc000 + n).toString(16).padStart(40, '0')}`);
+const accounts = new Map<string, LocalAccount>();
+/** The n-th test wallet (one the test holds the key of, so it can sign its registrations). */
+const wallet = (n: number) => {
+  const account = testWalletAccount(n);
+  accounts.set(account.address.toLowerCase(), account);
+  return account.address;
+};
+
+/** Signs a request body for a test wallet (issue 18's proof of wallet) unless it already carries a signature. */
+async function signed(body: unknown, programId = DEFAULT_PROGRAM_ID): Promise<unknown> {
+  const fields = body as { wallet?: unknown; ref?: string; signature?: string };
+  if (typeof fields !== 'object' || fields === null || typeof fields.wallet !== 'string' || fields.signature)
+    return body;
+  const account = accounts.get(fields.wallet.toLowerCase());
+  if (!account) return body;
+  const proof = await signRegistration({
+    account,
+    programId,
+    ...(fields.ref === undefined ? {} : { ref: fields.ref }),
+  });
+  return { ...fields, signature: proof.signature, expiresAt: proof.expiresAt };
+}
+
+const programIdOfPath = (path: string) =>
+  /programs\/([0-9a-f-]{36})\/register|programId=([0-9a-f-]{36})/.exec(path)?.slice(1).find(Boolean) ??
+  DEFAULT_PROGRAM_ID;
 
 async function waitForConfirmed(url: string, address: Address, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -23,11 +49,11 @@ describe('registration end to end in Mock mode', () => {
   const dataDir = tempDir();
   let platform: TPlatform;
   let url: string;
-  const post = (body: unknown, headers: Record<string, string> = {}, path = '/api/register') =>
+  const post = async (body: unknown, headers: Record<string, string> = {}, path = '/api/register') =>
     fetch(`${url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
+      body: JSON.stringify(await signed(body, programIdOfPath(path))),
     });
 
   beforeAll(async () => {
@@ -154,11 +180,13 @@ describe('registration end to end in Mock mode', () => {
 
   it('honours Idempotency-Key: same body replays the stored response, another body is 409', async () => {
     const key = 'idem-test-key-1';
-    const first = await post({ wallet: wallet(4) }, { 'idempotency-key': key });
+    // One signed body sent twice (a new signature would be another body).
+    const body = await signed({ wallet: wallet(4) });
+    const first = await post(body, { 'idempotency-key': key });
     expect(first.status).toBe(202);
     const firstBody = await first.json();
     await waitForConfirmed(url, wallet(4));
-    const replay = await post({ wallet: wallet(4) }, { 'idempotency-key': key });
+    const replay = await post(body, { 'idempotency-key': key });
     expect(replay.status).toBe(202);
     expect(replay.headers.get('idempotency-replayed')).toBe('true');
     expect(await replay.json()).toEqual(firstBody);
@@ -211,11 +239,11 @@ describe('registration end to end in Mock mode', () => {
       RATE_LIMIT_PER_IP_PER_MINUTE: '1000',
     });
     try {
-      const send = (address: string) =>
+      const send = async (address: string) =>
         fetch(`${limited.url}/api/register`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ wallet: address }),
+          body: JSON.stringify(await signed({ wallet: address })),
         });
       // The request that creates the registration is not counted (once per wallet and program): three repeats
       // pass, the fourth is refused, in any letter case.

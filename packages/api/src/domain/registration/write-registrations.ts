@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Address } from 'viem';
 import { executePrepared, type TDb } from '../../db/client';
 import type { TIntentStatus } from '../../db/schema';
+import type { TRegistrationProofPayload } from './verify-registration-proof';
 
 /**
  * Registration intents are keyed `register:<programId>:<wallet>` (SPEC §4). The unique index on
@@ -18,6 +19,8 @@ export type TRegistrationInput = {
   wallet: Address;
   /** An affiliate code, or an affiliate wallet (checksummed), or null. */
   ref: string | null;
+  /** The wallet's signature of the registration (null when the program's proof is `none`). */
+  proof?: TRegistrationProofPayload | null;
 };
 
 export type TRegistrationOutcome = {
@@ -29,6 +32,12 @@ export type TRegistrationOutcome = {
   tokenId: bigint | null;
   txHash: string | null;
   reason: string | null;
+  /**
+   * The signature kept in the intent (the first request's), and whether the mint worker has verified it; a
+   * request carrying another signature is not the one kept (see `addRegistrationCandidate`).
+   */
+  storedSignature: string | null;
+  proofVerified: boolean;
 };
 
 /**
@@ -90,10 +99,16 @@ export async function writeRegistrations(
   }
 
   const payloads = keys.map((key, index) => {
-    const ref = rows[index]!.ref;
-    if (ref === null) return '{}';
+    const { ref } = rows[index]!;
+    const proof = rows[index]!.proof ?? null;
+    if (ref === null) return proof === null ? '{}' : JSON.stringify({ proof });
     const referral = referrals.get(key)!;
-    return JSON.stringify({ ref, affiliateId: referral.affiliateId, referralNote: referral.referralNote });
+    return JSON.stringify({
+      ref,
+      affiliateId: referral.affiliateId,
+      referralNote: referral.referralNote,
+      ...(proof === null ? {} : { proof }),
+    });
   });
   // Prepared (parsed and planned once per connection): this statement runs for every accepted registration.
   const inserted = await executePrepared(
@@ -123,6 +138,8 @@ export async function writeRegistrations(
       tokenId: null,
       txHash: null,
       reason: null,
+      storedSignature: input.proof?.signature ?? null,
+      proofVerified: false,
     });
   }
   const repeats = keys.filter((key) => !outcomes.has(key));
@@ -140,8 +157,11 @@ export async function writeRegistrations(
       wallet: string;
       token_id: bigint | null;
       tx_hash: string | null;
+      stored_signature: string | null;
+      proof_verified: boolean;
     }>`
-    SELECT i.id, i.idempotency_key, i.status, i.last_error, i.wallet, u.token_id, s.tx_hash
+    SELECT i.id, i.idempotency_key, i.status, i.last_error, i.wallet, u.token_id, s.tx_hash,
+           i.payload->'proof'->>'signature' AS stored_signature, i.payload ? 'proofVerifiedAt' AS proof_verified
       FROM intents i
       LEFT JOIN users u ON u.program_id = i.program_id AND u.wallet = i.wallet
       LEFT JOIN settlements s ON s.intent_id = i.id
@@ -156,6 +176,8 @@ export async function writeRegistrations(
       tokenId: row.status === 'CONFIRMED' ? row.token_id : null,
       txHash: row.status === 'CONFIRMED' ? row.tx_hash : null,
       reason: row.status === 'FAILED' ? row.last_error : null,
+      storedSignature: row.stored_signature,
+      proofVerified: row.proof_verified,
     });
   }
   return outcomes;

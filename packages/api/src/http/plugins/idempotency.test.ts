@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, tempDir } from '../../../test/support/platform';
+import { signRegistration, testWalletAccount } from '../../../test/support/registration-proof';
 import type { TPlatform } from '../../platform';
 
 describe('Idempotency-Key', () => {
@@ -16,13 +17,13 @@ describe('Idempotency-Key', () => {
   });
 
   it('a key whose request never finished (its process died, or PostgreSQL went away before its answer was stored) is taken over once abandoned', async () => {
-    const wallet = '0x00000000000000000000000000000000000abcde';
+    const payload = await signRegistration({ account: testWalletAccount(0xabcde) });
     const post = () =>
       platform.server!.inject({
         method: 'POST',
         url: '/api/register',
         headers: { 'content-type': 'application/json', 'idempotency-key': 'abandoned-key-1' },
-        payload: { wallet },
+        payload,
       });
     const first = await post();
     expect(first.statusCode).toBe(202);

@@ -22,6 +22,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settlementLedgerEntries } from '../../../test/support/ledger';
 import { startTestPlatform, tempDir } from '../../../test/support/platform';
+import { signRegistration } from '../../../test/support/registration-proof';
 import { encodeClaim } from '../../chain/claim-contract';
 import { devPrivateKey } from '../../config';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
@@ -121,7 +122,10 @@ describe('claims in Mock mode', () => {
 
   /** Registers through the API (with a referral) and waits for the SGE-ID to be minted. */
   const register = async (account: PrivateKeyAccount, ref?: string) => {
-    const accepted = await post('/api/register', { wallet: account.address, ...(ref ? { ref } : {}) });
+    const accepted = await post(
+      '/api/register',
+      await signRegistration({ account, ...(ref ? { ref } : {}) }),
+    );
     expect([200, 202]).toContain(accepted.status);
     const deadline = Date.now() + MINT_TIMEOUT_MS;
     for (;;) {
@@ -604,7 +608,10 @@ describe('claims in Mock mode', () => {
       .where('slug', '=', 'cheap')
       .executeTakeFirstOrThrow();
     const henry = privateKeyToAccount(devPrivateKey(11));
-    const accepted = await post(`/api/v2/programs/${cheap.id}/register`, { wallet: henry.address });
+    const accepted = await post(
+      `/api/v2/programs/${cheap.id}/register`,
+      await signRegistration({ account: henry, programId: cheap.id }),
+    );
     expect(accepted.status).toBe(202);
     const deadline = Date.now() + MINT_TIMEOUT_MS;
     while (

@@ -1,4 +1,5 @@
 import {
+  REGISTRATION_PROOF_TTL_SECONDS_MAX,
   type TRegisterResponse,
   ZErrorResponse,
   ZIntentView,
@@ -8,16 +9,30 @@ import {
   ZWalletStatus,
 } from '@sge/shared';
 import type { preHandlerHookHandler } from 'fastify';
-import { type Address, getAddress, isAddress } from 'viem';
+import { type Address, getAddress, type Hex, isAddress } from 'viem';
 import { z } from 'zod';
 import { checksumAddress } from '../../chain/checksum-address';
+import type { TDb } from '../../db/client';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { AppError } from '../../domain/app-error';
+import {
+  assertRegistrationChallengeSolved,
+  createRegistrationChallenge,
+} from '../../domain/gates/registration-challenge';
 import { hasPaid } from '../../domain/payments/has-paid';
 import { assertProgramAcceptsIntents } from '../../domain/programs/assert-program-accepts-intents';
 import { ProgramCache } from '../../domain/programs/program-cache';
 import { getIntentView, getWalletStatus } from '../../domain/registration/get-wallet-status';
+import {
+  keepVerifiedRegistration,
+  matchReferral,
+  REGISTRATION_SIGNATURE_INVALID,
+} from '../../domain/registration/registration-candidates';
 import { RegistrationWriter } from '../../domain/registration/registration-writer';
+import {
+  type TRegistrationProofPayload,
+  verifyRegistrationProof,
+} from '../../domain/registration/verify-registration-proof';
 import type { TRegistrationOutcome } from '../../domain/registration/write-registrations';
 import type { TRuntime } from '../../runtime';
 import { throttledRegisterWake } from '../../worker/processors/register';
@@ -31,6 +46,77 @@ const walletLimitKey = (wallet: unknown) =>
   `register-wallet:${typeof wallet === 'string' ? wallet.toLowerCase() : 'none'}`;
 
 const ZProgramQuery = z.object({ programId: z.uuid().optional() });
+
+/** Whether an intent could still take another request's signature (not yet verified, or failed for it). */
+const awaitsValidProof = (outcome: TRegistrationOutcome) =>
+  outcome.status === 'FAILED'
+    ? (outcome.reason ?? '').startsWith(REGISTRATION_SIGNATURE_INVALID)
+    : outcome.status !== 'CONFIRMED' && !outcome.proofVerified;
+
+/**
+ * The proof of wallet a registration must carry (program `registrationProof: required`): shape and expiry
+ * only — microseconds. The EIP-712 signature is verified before any gas is spent, by the mint worker.
+ */
+function registrationProofOf(
+  body: z.infer<typeof ZRegisterRequest>,
+  wallet: Address,
+): TRegistrationProofPayload {
+  if (body.signature === undefined || body.expiresAt === undefined) {
+    throw new AppError(
+      'REGISTRATION_SIGNATURE_REQUIRED',
+      `this program requires ${wallet}'s EIP-712 signature of the registration in body.signature and body.expiresAt`,
+      { details: { field: body.signature === undefined ? 'body.signature' : 'body.expiresAt', wallet } },
+    );
+  }
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  if (body.expiresAt <= nowSeconds) {
+    throw new AppError(
+      'REGISTRATION_SIGNATURE_EXPIRED',
+      `body.expiresAt ${body.expiresAt} has passed; sign again`,
+      {
+        details: { field: 'body.expiresAt', wallet },
+      },
+    );
+  }
+  if (
+    body.expiresAt >
+    nowSeconds + REGISTRATION_PROOF_TTL_SECONDS_MAX + REGISTRATION_PROOF_CLOCK_SKEW_SECONDS
+  ) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `body.expiresAt is more than ${REGISTRATION_PROOF_TTL_SECONDS_MAX} s ahead`,
+      { details: { field: 'body.expiresAt', wallet } },
+    );
+  }
+  return {
+    signature: body.signature.toLowerCase() as Hex,
+    expiresAt: body.expiresAt,
+    referral: body.ref ?? '',
+  };
+}
+
+/** Clock difference between a wallet's device and the API tolerated on a signature's expiry. */
+const REGISTRATION_PROOF_CLOCK_SKEW_SECONDS = 300;
+
+async function assertAllowlisted(db: TDb, programId: string, wallet: Address) {
+  const listed = await db
+    .selectFrom('program_allowlist')
+    .select('wallet')
+    .where('program_id', '=', programId)
+    .where('wallet', '=', wallet)
+    .executeTakeFirst();
+  if (!listed) {
+    throw new AppError('NOT_ALLOWLISTED', `${wallet} is not on this program's allowlist`, {
+      details: { field: 'body.wallet', wallet },
+    });
+  }
+}
+
+const challengeUnavailable = () =>
+  new AppError(
+    'DEPENDENCY_UNAVAILABLE',
+    'this program requires a proof-of-work challenge, but ALTCHA_HMAC_KEY is not configured',
+  );
 const ZProgramParams = z.object({ programId: z.uuid() });
 
 /**
@@ -85,10 +171,17 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
     );
   };
 
+  const { chainId } = runtime.chain;
   const register = async (programId: string, body: z.infer<typeof ZRegisterRequest>) => {
     const wallet = checksumAddress(body.wallet);
     const program = await programs.get(programId);
     assertProgramAcceptsIntents(program);
+    if (program.allowlist_required) await assertAllowlisted(db, program.id, wallet);
+    if (program.challenge_required) {
+      const hmacKey = runtime.config.altchaHmacKey;
+      if (!hmacKey) throw challengeUnavailable();
+      await assertRegistrationChallengeSolved(hmacKey, wallet, body.altcha);
+    }
     if (program.payment_required && !(await hasPaid(db, program.id, wallet))) {
       throw new AppError(
         'PAYMENT_REQUIRED',
@@ -98,18 +191,56 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
         },
       );
     }
+    // Cheap checks only: the signature itself is verified by the mint worker before any gas is spent. After the
+    // gates, so a wallet outside them learns why (allowlist, challenge, payment) before being asked to sign.
+    const proof = program.registration_proof === 'required' ? registrationProofOf(body, wallet) : null;
     const ref =
       body.ref === undefined
         ? null
         : isAddress(body.ref, { strict: false })
           ? checksumAddress(body.ref)
           : body.ref;
-    const outcome = await writer.submit({ programId: program.id, wallet, ref });
+    const outcome = await writer.submit({ programId: program.id, wallet, ref, proof });
     if (outcome.created) {
       runtime.metrics.intentsTotal.inc({ type: 'REGISTER', status: 'PENDING' });
       walletStore.release(walletLimitKey(body.wallet));
     }
+    if (proof && proof.signature !== outcome.storedSignature && awaitsValidProof(outcome)) {
+      return await keepIfValid(program.id, wallet, ref, proof, outcome);
+    }
     return outcome;
+  };
+
+  /**
+   * A request whose signature is not the one kept in the wallet's unverified (or signature-failed) intent:
+   * it could be the owner's after a forger's, so it is verified here (the rare repeat path, not the hot
+   * one). Invalid: 403 and nothing written. Valid: kept beside the first (see registration-candidates.ts).
+   */
+  const keepIfValid = async (
+    programId: string,
+    wallet: Address,
+    ref: string | null,
+    proof: TRegistrationProofPayload,
+    outcome: TRegistrationOutcome,
+  ): Promise<TRegistrationOutcome> => {
+    const valid = await verifyRegistrationProof(runtime.chain.publicClient, {
+      ...proof,
+      programId,
+      wallet,
+      chainId,
+    });
+    if (!valid) {
+      throw new AppError(
+        'REGISTRATION_SIGNATURE_INVALID',
+        `body.signature is not ${wallet}'s signature of this registration`,
+        { details: { field: 'body.signature', wallet } },
+      );
+    }
+    const attribution = await matchReferral(db, programId, wallet, ref);
+    const kept = await keepVerifiedRegistration(db, outcome.intentId, { ref, ...attribution, proof });
+    if (kept !== 'RESTARTED') return outcome;
+    wakeRegisterWorkers().catch(() => undefined);
+    return { ...outcome, status: 'PENDING', reason: null, tokenId: null, txHash: null };
   };
 
   const respond = (outcome: TRegistrationOutcome): { code: 200 | 202; body: TRegisterResponse } => {
@@ -138,8 +269,31 @@ export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
       '202 with the intent once it is committed; 200 with tokenId and txHash when the wallet already has its SGE-ID. ' +
       'Idempotent per (program, wallet); honours Idempotency-Key.',
     body: ZRegisterRequest,
-    response: { 200: ZRegisterResponse, 202: ZRegisterResponse, 402: ZErrorResponse, 409: ZErrorResponse },
+    response: {
+      200: ZRegisterResponse,
+      202: ZRegisterResponse,
+      401: ZErrorResponse,
+      402: ZErrorResponse,
+      403: ZErrorResponse,
+      409: ZErrorResponse,
+    },
   };
+
+  app.get(
+    '/api/register/challenge',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'A proof-of-work challenge (ALTCHA) for registering this wallet in a program with that gate',
+        querystring: z.object({ wallet: ZWalletInput }),
+      },
+    },
+    async (request) => {
+      const hmacKey = runtime.config.altchaHmacKey;
+      if (!hmacKey) throw challengeUnavailable();
+      return await createRegistrationChallenge(hmacKey, checksumAddress(request.query.wallet));
+    },
+  );
 
   app.post(
     '/api/register',

@@ -6,6 +6,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../../../test/support/platform';
 import { startRealStack, type TRealStack } from '../../../test/support/real-chain';
+import { signRegistration } from '../../../test/support/registration-proof';
 import { devPrivateKey } from '../../config';
 import { openDatabase, type TDatabase } from '../../db/client';
 import type { TPlatform } from '../../platform';
@@ -57,7 +58,7 @@ describe('claims in Real mode with two watchers and an API', () => {
     const registered = await fetch(`${api.url}/api/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ wallet: account.address }),
+      body: JSON.stringify(await signRegistration({ account })),
     });
     expect(registered.status).toBe(202);
     await waitUntil(

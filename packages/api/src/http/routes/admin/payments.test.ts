@@ -8,6 +8,7 @@ import {
   type TApi,
 } from '../../../../test/support/money-api';
 import { startTestPlatform, tempDir } from '../../../../test/support/platform';
+import { signRegistration, waitForRegistrationVerified } from '../../../../test/support/registration-proof';
 import type { TDb } from '../../../db/client';
 import { DEFAULT_PROGRAM_ID } from '../../../db/migrations/0001-core-schema';
 import { hasPaid } from '../../../domain/payments/has-paid';
@@ -159,10 +160,15 @@ describe('manual payment entry', () => {
     expect(entry.after).toMatchObject({ reference: 'wire-0001', amount: '100000000' });
   });
 
-  it('attributes a payment entered before the SGE-ID is minted to the referrer of the registration', async () => {
-    const wallet = newWallet().address;
-    const registered = await api('POST', '/api/register', { body: { wallet, ref: 'paychild' } });
+  it('attributes a payment to the referrer of the registration once its proof of wallet is verified', async () => {
+    const account = newWallet();
+    const wallet = account.address;
+    const registered = await api('POST', '/api/register', {
+      body: await signRegistration({ account, ref: 'paychild' }),
+    });
     expect([200, 202]).toContain(registered.status);
+    // A registration's referral is not locked until the mint worker has verified its signature (issue 18).
+    await waitForRegistrationVerified(db, DEFAULT_PROGRAM_ID, wallet);
     const response = await api('POST', '/api/admin/payments', {
       key: ALICE,
       body: paymentBody(wallet, 'wire-before-mint', { programId: undefined, amount: '20000000' }),
@@ -318,8 +324,10 @@ describe('manual payment entry', () => {
       body: { slug: 'payments-gated', name: 'Gated program', paymentRequired: true },
     });
     expect(gated.status).toBe(201);
-    const wallet = newWallet().address;
-    const refused = await api('POST', `/api/register?programId=${gated.body.id}`, { body: { wallet } });
+    const account = newWallet();
+    const wallet = account.address;
+    const body = await signRegistration({ account, programId: gated.body.id });
+    const refused = await api('POST', `/api/register?programId=${gated.body.id}`, { body });
     expect(refused.status).toBe(402);
     expect(refused.body.error).toBe('PAYMENT_REQUIRED');
     const paid = await api('POST', '/api/admin/payments', {
@@ -327,7 +335,7 @@ describe('manual payment entry', () => {
       body: paymentBody(wallet, 'wire-gate', { programId: gated.body.id }),
     });
     expect(paid.status).toBe(201);
-    const accepted = await api('POST', `/api/register?programId=${gated.body.id}`, { body: { wallet } });
+    const accepted = await api('POST', `/api/register?programId=${gated.body.id}`, { body });
     expect([200, 202]).toContain(accepted.status);
   });
 

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { knownAddressesOf } from '../../../chain/known-addresses';
 import { AppError } from '../../../domain/app-error';
 import { createProgramApiKey, revokeProgramApiKey } from '../../../domain/auth/program-api-keys';
+import { parseAllowlist, replaceAllowlist } from '../../../domain/gates/replace-allowlist';
 import { afterCreatedCursor, createdMicros, toCreatedPage } from '../../../domain/pagination';
 import { createProgram } from '../../../domain/programs/create-program';
 import { getProgram } from '../../../domain/programs/get-program';
@@ -29,6 +30,8 @@ import { actorOf, adminActorOf, adminOf, authGuards, programOf, programScopeOf }
 import type { TApp } from '../../server';
 
 const security = [{ adminKey: [] }];
+/** An allowlist upload of ALLOWLIST_SIZE_MAX wallets in CSV (43 bytes a line) fits. */
+const ALLOWLIST_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 function toApiKeyView(row: {
   id: string;
@@ -161,6 +164,37 @@ export function registerAdminProgramRoutes(app: TApp, runtime: TRuntime) {
       return reply.status(pendingChange ? 202 : 200).send({ ...toProgramView(program), pendingChange });
     },
   );
+
+  // Allowlist gate (issue 18): CSV text (one address per line) or a JSON list; the upload replaces the list.
+  app.register(async (scope) => {
+    scope.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scope.put(
+      '/api/admin/programs/:programId/allowlist',
+      {
+        onRequest: guards.admin,
+        bodyLimit: ALLOWLIST_BODY_LIMIT_BYTES,
+        schema: {
+          tags: ['admin'],
+          summary:
+            'Replace the allowlist of a program (text/csv: one wallet per line; or JSON: a list of wallets), audited',
+          security,
+          params: ZProgramIdParams,
+          response: { 200: z.object({ programId: z.uuid(), count: z.number().int() }) },
+        },
+      },
+      async (request) => {
+        const params = request.params as { programId: string };
+        const programId = programOf(adminOf(request), params.programId);
+        const { count } = await replaceAllowlist(
+          db,
+          actorOf(request),
+          programId,
+          parseAllowlist(request.body),
+        );
+        return { programId, count };
+      },
+    );
+  });
 
   for (const [verb, status] of [
     ['pause', 'PAUSED'],
