@@ -14,6 +14,7 @@ export const RECONCILIATION_CHECKS = [
   'commissions',
   'payouts',
   'payout_approvals',
+  'claims_recorded',
   'affiliate_tree',
   'stuck_intents',
   'queue_depth',

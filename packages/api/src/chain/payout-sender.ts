@@ -9,7 +9,7 @@ import type {
 } from '../domain/payouts/execute-payout-batch';
 import type { TVoidPayoutBatch } from '../domain/payouts/release-payout-batch';
 import type { TRuntime } from '../runtime';
-import { revertReason } from './decode-revert';
+import { decodeRevertData, revertDataOf, revertReason } from './decode-revert';
 
 /**
  * Relayer references of payout transactions: `payout-batch:<batchId>:<attempt>`. A batch normally has one;
@@ -172,6 +172,14 @@ export function relayerPayoutSender(runtime: TRuntime, waitMs: number): TSendPay
       try {
         await runtime.chain.publicClient.call({ account: runtime.relayer.address, to: contract, data });
       } catch (error) {
+        const data = revertDataOf(error);
+        const decoded = data ? decodeRevertData(data) : null;
+        if (decoded?.name === 'SGEPayoutInsufficientBalance') {
+          const [token, available, needed] = decoded.args;
+          throw new PayoutNotPaidError(
+            `shortfall: the payout contract ${contract} holds ${available} of ${token}, the batch needs ${needed}; fund it, then restart the batch`,
+          );
+        }
         const reason = revertReason(error);
         if (reason) throw new PayoutNotPaidError(`the payout contract refuses the batch: ${reason}`);
         throw error;

@@ -77,6 +77,7 @@ export function reconciliationContext(
     publicClient: (chain?.publicClient ?? null) as never,
     contracts: {
       sgeId: chain?.deployment.contracts.sgeId ?? null,
+      sgeClaim: chain?.deployment.contracts.sgeClaim ?? null,
       payout: chain?.deployment.contracts.payout ?? null,
       usdc: chain?.deployment.contracts.usdc ?? null,
       usdt: chain?.deployment.contracts.usdt ?? null,

@@ -12,6 +12,7 @@ import {
 import { openTestPglite, type TTestDatabase } from '../../../test/support/test-database';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { getProgram } from '../programs/get-program';
+import { checkClaimsRecorded } from '../reconciliation/check-claims-recorded';
 import { checkCommissions } from '../reconciliation/check-commissions';
 import { checkLedger } from '../reconciliation/check-ledger';
 import { checkSettlementsOnChain } from '../reconciliation/check-settlements-on-chain';
@@ -19,6 +20,7 @@ import type { TClaimEnvironment } from './claim-context';
 import { prepareClaim } from './prepare-claim';
 import { recordVerifiedClaim } from './record-claim';
 import { verifyClaimTransaction } from './verify-claim-transaction';
+import { claimCursorName } from './watch-claims';
 
 const AMOUNT_WEI = 1_000n * 10n ** 18n; // the deployment's claim amount: 1,000 SGE
 
@@ -89,6 +91,20 @@ describe('a free claim (fee 0)', () => {
     const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
     expect(receipt.status).toBe('success');
 
+    // The chain watcher has finished the claim's block, and nothing recorded it yet: reconciliation says so.
+    await db
+      .insertInto('chain_cursors')
+      .values({
+        name: claimCursorName(chain.anvil.chainId, chain.deployment.contracts.sgeClaim),
+        block_number: Number(receipt.blockNumber),
+        updated_at: new Date(),
+      })
+      .execute();
+    const unrecorded = await checkClaimsRecorded.run(reconciliationContext(db, chain));
+    expect(unrecorded.findings.items).toEqual([
+      expect.objectContaining({ kind: 'CLAIM_NOT_RECORDED', subject: `tx:${hash}` }),
+    ]);
+
     const verified = await verifyClaimTransaction(env, program, {
       wallet: account.address,
       txHash: hash,
@@ -112,7 +128,7 @@ describe('a free claim (fee 0)', () => {
     ]);
 
     const context = reconciliationContext(db, chain);
-    for (const check of [checkLedger, checkCommissions]) {
+    for (const check of [checkLedger, checkCommissions, checkClaimsRecorded]) {
       const outcome = await check.run(context);
       expect(outcome.findings.items, check.name).toEqual([]);
     }

@@ -16,10 +16,22 @@ export type TReconciliationContext = {
   /** Reads of the chain (receipts, blocks). */
   publicClient: Pick<
     PublicClient,
-    'getTransactionReceipt' | 'getBlock' | 'getBlockNumber' | 'getTransaction' | 'verifyTypedData'
+    | 'getTransactionReceipt'
+    | 'getBlock'
+    | 'getBlockNumber'
+    | 'getTransaction'
+    | 'verifyTypedData'
+    | 'getChainId'
+    | 'getContractEvents'
   >;
   /** The platform's contracts (a program's own addresses, when set, take precedence). */
-  contracts: { sgeId: Address | null; payout: Address | null; usdc: Address | null; usdt: Address | null };
+  contracts: {
+    sgeId: Address | null;
+    sgeClaim: Address | null;
+    payout: Address | null;
+    usdc: Address | null;
+    usdt: Address | null;
+  };
   /** The platform treasury (TREASURY_ADDRESS), for programs without their own. */
   treasuryAddress: Address | null;
   queue: Pick<JobQueue, 'depth' | 'isPaused'>;

@@ -9,6 +9,7 @@ export function reconciliationContextOf(runtime: TRuntime): TReconciliationConte
     publicClient: runtime.chain.publicClient,
     contracts: {
       sgeId: runtime.contracts.sgeId,
+      sgeClaim: runtime.contracts.sgeClaim,
       payout: runtime.contracts.payout,
       usdc: runtime.contracts.usdc,
       usdt: runtime.contracts.usdt,

@@ -17,6 +17,11 @@ export const SETTLEMENT_RPC_CONCURRENCY = 8;
  */
 export const SETTLEMENT_REORG_WINDOW_BLOCKS = 128;
 
+/** The claim check reads the Claimed events of this many blocks below the chain watcher's cursor per run. */
+export const CLAIM_EVENTS_BLOCKS_PER_RUN_MAX = 50_000;
+/** Blocks per eth_getLogs request of the claim check (RPC providers limit a log query's range). */
+export const CLAIM_EVENTS_BLOCK_RANGE_MAX = 2_000;
+
 /** Newest signed payout batches whose approvals (and paying transaction) one run verifies. */
 export const PAYOUT_APPROVAL_BATCHES_PER_RUN_MAX = 200;
 

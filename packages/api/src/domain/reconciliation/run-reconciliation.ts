@@ -7,6 +7,7 @@ import {
 import { AppError } from '../app-error';
 import { sqlState } from '../in-transaction';
 import { checkAffiliateTree } from './check-affiliate-tree';
+import { checkClaimsRecorded } from './check-claims-recorded';
 import { checkCommissions } from './check-commissions';
 import type { TReconciliationCheck, TReconciliationContext } from './check-context';
 import { checkLedger } from './check-ledger';
@@ -29,6 +30,7 @@ export const CHECKS: Record<TReconciliationCheckName, TReconciliationCheck> = {
   commissions: checkCommissions,
   payouts: checkPayouts,
   payout_approvals: checkPayoutApprovals,
+  claims_recorded: checkClaimsRecorded,
   affiliate_tree: checkAffiliateTree,
   stuck_intents: checkStuckIntents,
   queue_depth: checkQueueDepth,

@@ -289,6 +289,67 @@ describe('payouts executed by a worker through the relayer (Mock mode)', () => {
     const next = await createApprovedBatch();
     expect(next.total).toBe(batch.total);
   });
+  it('fails a batch the payout contract cannot fund at once, naming the shortfall, and cancels the FAILED batch', async () => {
+    await referredPayment(80_000_000n);
+    const batch = await createApprovedBatch();
+    const payout = platform.runtime.contracts.payout!;
+    const usdc = platform.runtime.contracts.usdc!;
+    const { publicClient } = platform.runtime.chain;
+    const owner = createWalletClient({
+      account: privateKeyToAccount(platform.runtime.config.chain.deployerPrivateKey!),
+      chain: platform.runtime.chain.chain,
+      transport: http(platform.runtime.mockChain!.rpcUrl),
+    });
+    // The treasury (the owner) takes the funds back, leaving less than the batch needs.
+    const held = await usdcBalanceOf(payout);
+    await publicClient.waitForTransactionReceipt({
+      hash: await owner.writeContract({
+        address: payout,
+        abi: sgePayoutAbi,
+        functionName: 'withdraw',
+        args: [usdc, owner.account.address, held - 1n],
+      }),
+    });
+    const started = Date.now();
+    expect((await post(`/api/admin/payout-batches/${batch.id}/execute`, alice)).status).toBe(202);
+    const failed = await waitForBatch(batch.id, ['FAILED', 'COMPLETED']);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.reason).toMatch(/shortfall: the payout contract .* holds 1 of .*, the batch needs \d+/);
+    expect(Date.now() - started).toBeLessThan(20_000); // at once: not retried for minutes
+    const cancelled = await post(`/api/admin/payout-batches/${batch.id}/cancel`, bob, {
+      reason: 'underfunded',
+    });
+    expect(cancelled.body.status).toBe('CANCELLED');
+    const onChainId = BigInt(`0x${batch.id.replaceAll('-', '')}`);
+    expect(
+      await publicClient.readContract({
+        address: payout,
+        abi: sgePayoutAbi,
+        functionName: 'batchVoided',
+        args: [onChainId],
+      }),
+    ).toBe(true);
+    const linked = await platform.runtime.database.db
+      .selectFrom('commissions')
+      .select('id')
+      .where(
+        'payout_id',
+        'in',
+        batch.payouts.map((p) => p.id),
+      )
+      .execute();
+    expect(linked).toEqual([]);
+    // Refund the contract for the tests after this one.
+    await publicClient.waitForTransactionReceipt({
+      hash: await owner.writeContract({
+        address: usdc,
+        abi: testUsdcAbi,
+        functionName: 'mint',
+        args: [payout, held],
+      }),
+    });
+  });
+
   // Last: it sends from the relayer's key behind the platform's back (as an attacker with the key would),
   // taking nonces the platform's relayer then has to recover from.
   it("moves nothing when the relayer key calls the payout contract without two approvers' signatures", async () => {

@@ -5,6 +5,7 @@ const CHECK_TITLES: Record<string, string> = {
   ledger: 'Ledger balanced',
   settlements_on_chain: 'Settlements on-chain',
   payout_approvals: 'Payout approvals',
+  claims_recorded: 'On-chain claims recorded',
   commissions: 'Commissions vs settlements and rates',
   payouts: 'Payouts vs PAID commissions',
   affiliate_tree: 'Affiliate tree acyclic',

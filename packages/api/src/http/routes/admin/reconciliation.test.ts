@@ -67,6 +67,7 @@ describe('reconciliation admin API', () => {
       'commissions',
       'payouts',
       'payout_approvals',
+      'claims_recorded',
       'affiliate_tree',
       'stuck_intents',
       'queue_depth',
