@@ -194,6 +194,7 @@ describe('money API', () => {
       { method: 'POST', path: `/api/admin/programs/${A}/pause` },
       { method: 'POST', path: `/api/admin/programs/${A}/resume` },
       { method: 'GET', path: `/api/admin/programs/${A}/stats` },
+      { method: 'PUT', path: `/api/admin/programs/${A}/allowlist`, body: [] },
       { method: 'POST', path: `/api/admin/programs/${A}/api-keys`, body: { name: 'sneaky' }, global: true },
       { method: 'GET', path: `/api/admin/programs/${A}/api-keys`, global: true },
       { method: 'POST', path: `/api/admin/api-keys/${keyA.id}/revoke`, global: true },
