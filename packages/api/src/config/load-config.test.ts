@@ -275,7 +275,11 @@ describe('admin credentials outside Mock mode', () => {
 
   it('gives Real mode without admin keys no admin key at all (no dev-admin-key fallback)', () => {
     expect(loadConfig(REAL_ENV).admin.keys).toEqual([]);
-    expect(loadConfig({}).admin.keys).toEqual([{ name: 'dev', key: DEV_ADMIN_KEY }]);
+    // Mock mode's fallback: the two demo admins, each with a wallet (anvil accounts #7 and #8).
+    expect(loadConfig({}).admin.keys.map(({ name, key }) => ({ name, key }))).toEqual([
+      { name: 'dev', key: DEV_ADMIN_KEY },
+      { name: 'dev2', key: 'dev-admin-key-2' },
+    ]);
   });
 
   it('refuses every example key .env.example ships and the development key, in Real and in Production', () => {
