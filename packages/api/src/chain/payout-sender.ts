@@ -1,6 +1,14 @@
 import { sgePayoutAbi } from '@sge/contracts';
 import { sql } from 'kysely';
-import { type Address, encodeFunctionData, erc20Abi, type Hex, parseEventLogs, zeroAddress } from 'viem';
+import {
+  type Address,
+  encodeFunctionData,
+  erc20Abi,
+  type Hex,
+  type PublicClient,
+  parseEventLogs,
+  zeroAddress,
+} from 'viem';
 import type {
   TPayoutTransactionReceipt,
   TPayoutTransactionRequest,
@@ -26,7 +34,7 @@ export function payoutReference(batchId: string, attempt: number): string {
 const SKIPPED_REASON_UNKNOWN = 'the token refused the transfer (the pre-check did not predict it)';
 
 /** The payments of a paying transaction that the contract skipped (PaymentSkipped events of the batch). */
-function skippedIn(
+export function skippedIn(
   logs: Parameters<typeof parseEventLogs>[0]['logs'],
   onChainBatchId: bigint,
   reasons: ReadonlyMap<number, string>,
@@ -41,14 +49,13 @@ function skippedIn(
     }));
 }
 
-/** The on-chain payment of a batch, if the contract has one. */
-async function findPayment(
-  runtime: TRuntime,
+/** The on-chain payment of a batch, if the contract has one, with the payments it skipped. */
+export async function findBatchPayment(
+  publicClient: Pick<PublicClient, 'readContract' | 'getContractEvents' | 'getTransactionReceipt'>,
   contract: Address,
   onChainBatchId: bigint,
   reasons: ReadonlyMap<number, string>,
 ): Promise<TPayoutTransactionReceipt | null> {
-  const { publicClient } = runtime.chain;
   const paidBlock = await publicClient.readContract({
     address: contract,
     abi: sgePayoutAbi,
@@ -145,7 +152,12 @@ export function relayerPayoutSender(runtime: TRuntime, waitMs: number): TSendPay
   return async (request: TPayoutTransactionRequest) => {
     const contract = request.payoutContract;
     const reasons = await precheckPayments(runtime, request);
-    const existing = await findPayment(runtime, contract, request.onChainBatchId, reasons);
+    const existing = await findBatchPayment(
+      runtime.chain.publicClient,
+      contract,
+      request.onChainBatchId,
+      reasons,
+    );
     if (existing) return existing;
     for (const [index, reason] of reasons) {
       runtime.logger.warn(
@@ -206,7 +218,12 @@ export function relayerPayoutSender(runtime: TRuntime, waitMs: number): TSendPay
       };
     }
     // Not paid by this transaction; maybe by an earlier one (a lost confirmation): the contract knows.
-    const paid = await findPayment(runtime, contract, request.onChainBatchId, reasons);
+    const paid = await findBatchPayment(
+      runtime.chain.publicClient,
+      contract,
+      request.onChainBatchId,
+      reasons,
+    );
     if (paid) return paid;
     throw new PayoutNotPaidError(
       `payout transaction ${final.status.toLowerCase()} (${final.mined_hash ?? final.id})`,
@@ -220,7 +237,12 @@ export function relayerPayoutSender(runtime: TRuntime, waitMs: number): TSendPay
  */
 export function relayerPayoutVoider(runtime: TRuntime, waitMs: number): TVoidPayoutBatch {
   return async ({ batchId, payoutContract, onChainBatchId }) => {
-    const paid = await findPayment(runtime, payoutContract, onChainBatchId, new Map());
+    const paid = await findBatchPayment(
+      runtime.chain.publicClient,
+      payoutContract,
+      onChainBatchId,
+      new Map(),
+    );
     if (paid) return { voided: false, paidTxHash: paid.txHash };
     const reference = `payout-void:${batchId}`;
     const voided = await runtime.chain.publicClient.readContract({
@@ -241,7 +263,12 @@ export function relayerPayoutVoider(runtime: TRuntime, waitMs: number): TVoidPay
     });
     const final = await runtime.relayer.waitForFinal(sent.id, waitMs);
     if (final.status !== 'CONFIRMED') {
-      const again = await findPayment(runtime, payoutContract, onChainBatchId, new Map());
+      const again = await findBatchPayment(
+        runtime.chain.publicClient,
+        payoutContract,
+        onChainBatchId,
+        new Map(),
+      );
       if (again) return { voided: false, paidTxHash: again.txHash };
       throw new Error(
         `voiding payout batch ${batchId} ended ${final.status} (${final.mined_hash ?? final.id})`,

@@ -18,6 +18,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
+import { findBatchPayment, skippedIn } from '../../src/chain/payout-sender';
 import type {
   TPayoutTransactionReceipt,
   TSendPayoutTransaction,
@@ -82,27 +83,11 @@ export async function startPayoutChain(): Promise<TPayoutChain> {
   await publicClient.waitForTransactionReceipt({ hash: mint });
 
   let broadcasts = 0;
+  // What the relayer does, minus nonce management: the chain's answers are read by the same functions.
   const sendPayoutTransaction: TSendPayoutTransaction = async (request) => {
-    const contract = request.payoutContract ?? payout;
-    const paidBlock = await publicClient.readContract({
-      address: contract,
-      abi: sgePayoutAbi,
-      functionName: 'batchPaidBlock',
-      args: [request.onChainBatchId],
-    });
-    if (paidBlock !== 0n) {
-      const [paid] = await publicClient.getContractEvents({
-        address: contract,
-        abi: sgePayoutAbi,
-        eventName: 'BatchPaid',
-        args: { batchId: request.onChainBatchId },
-        fromBlock: paidBlock,
-        toBlock: paidBlock,
-      });
-      if (!paid)
-        throw new Error(`batch ${request.batchId} is paid in block ${paidBlock} but has no BatchPaid event`);
-      return await withSkipped(paid.transactionHash, request.onChainBatchId);
-    }
+    const contract = request.payoutContract;
+    const existing = await findBatchPayment(publicClient, contract, request.onChainBatchId, new Map());
+    if (existing) return existing;
     const hash = await relayer.writeContract({
       address: contract,
       abi: sgePayoutAbi,
@@ -119,39 +104,16 @@ export async function startPayoutChain(): Promise<TPayoutChain> {
     broadcasts++;
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success') throw new Error(`payBatch ${hash} reverted`);
-    return await withSkipped(hash, request.onChainBatchId);
-  };
-  const withSkipped = async (hash: Hex, onChainBatchId: bigint): Promise<TPayoutTransactionReceipt> => {
-    const receipt = await publicClient.getTransactionReceipt({ hash });
-    const skipped = parseEventLogs({ abi: sgePayoutAbi, eventName: 'PaymentSkipped', logs: receipt.logs })
-      .filter((log) => log.args.batchId === onChainBatchId)
-      .map((log) => ({
-        index: Number(log.args.index),
-        recipient: log.args.recipient,
-        amount: log.args.amount,
-        reason: 'the token refused the transfer',
-      }));
-    return { txHash: hash, blockNumber: receipt.blockNumber, skipped };
+    return {
+      txHash: hash,
+      blockNumber: receipt.blockNumber,
+      skipped: skippedIn(receipt.logs, request.onChainBatchId, new Map()),
+    };
   };
 
   const voidPayoutBatch: TVoidPayoutBatch = async ({ payoutContract, onChainBatchId }) => {
-    const paidBlock = await publicClient.readContract({
-      address: payoutContract,
-      abi: sgePayoutAbi,
-      functionName: 'batchPaidBlock',
-      args: [onChainBatchId],
-    });
-    if (paidBlock !== 0n) {
-      const [paid] = await publicClient.getContractEvents({
-        address: payoutContract,
-        abi: sgePayoutAbi,
-        eventName: 'BatchPaid',
-        args: { batchId: onChainBatchId },
-        fromBlock: paidBlock,
-        toBlock: paidBlock,
-      });
-      return { voided: false, paidTxHash: paid!.transactionHash };
-    }
+    const paid = await findBatchPayment(publicClient, payoutContract, onChainBatchId, new Map());
+    if (paid) return { voided: false, paidTxHash: paid.txHash };
     const hash = await relayer.writeContract({
       address: payoutContract,
       abi: sgePayoutAbi,

@@ -5,7 +5,12 @@ import { inTransaction, type TDbExecutor } from '../in-transaction';
 import { ACCOUNTS, affiliatePayableAccount, COMMISSION_CURRENCY, PAYOUT_CURRENCY } from '../ledger/accounts';
 import { postLedgerTransaction, type TLedgerEntryInput } from '../ledger/post-ledger-transaction';
 import { loadBatchApproval, loadBatchPayments, loadBatchSignatures } from './batch-approval';
-import { invalidBatchState, lockPayoutBatch, type TPayoutBatchRow } from './load-payout-batch';
+import {
+  invalidBatchState,
+  lockPayoutBatch,
+  releasePayoutCommissions,
+  type TPayoutBatchRow,
+} from './load-payout-batch';
 
 export { onChainBatchId } from './batch-approval';
 
@@ -151,19 +156,7 @@ export async function completePayoutBatch(
         .where('status', '=', 'PENDING')
         .execute();
     }
-    const skippedIds = [...skippedReason.keys()];
-    if (skippedIds.length > 0) {
-      await tx
-        .updateTable('commissions')
-        .set({ payout_id: null, updated_at: now })
-        .where('payout_id', 'in', skippedIds)
-        .execute();
-      await tx
-        .updateTable('commission_clawbacks')
-        .set({ payout_id: null, updated_at: now })
-        .where('payout_id', 'in', skippedIds)
-        .execute();
-    }
+    await releasePayoutCommissions(tx, [...skippedReason.keys()], now);
     const payouts = await tx
       .updateTable('payouts')
       .set({ status: 'PAID' })

@@ -1,5 +1,5 @@
-import type { Selectable } from 'kysely';
-import type { PayoutBatchesTable } from '../../db/schema';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
+import type { Database, PayoutBatchesTable } from '../../db/schema';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
 
@@ -31,4 +31,27 @@ export function invalidBatchState(
     `payout batch ${batch.id} is ${batch.status}; it can be ${action} only when ${allowed.join(' or ')}`,
     { details: { status: batch.status } },
   );
+}
+
+/**
+ * Unlinks the commissions and clawbacks of payouts that will not be paid (a released batch, skipped
+ * payments): they stay PAYABLE / OPEN and the next batch takes them. `payoutIds` is a list or a subquery.
+ */
+export async function releasePayoutCommissions(
+  tx: TDbExecutor,
+  payoutIds: readonly string[] | SelectQueryBuilder<Database, 'payouts', { id: string }>,
+  now: Date,
+): Promise<void> {
+  if (Array.isArray(payoutIds) && payoutIds.length === 0) return;
+  const ids = payoutIds as string[];
+  await tx
+    .updateTable('commissions')
+    .set({ payout_id: null, updated_at: now })
+    .where('payout_id', 'in', ids)
+    .execute();
+  await tx
+    .updateTable('commission_clawbacks')
+    .set({ payout_id: null, updated_at: now })
+    .where('payout_id', 'in', ids)
+    .execute();
 }

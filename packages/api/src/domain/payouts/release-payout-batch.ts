@@ -4,7 +4,12 @@ import { AppError } from '../app-error';
 import { type TActor, writeAudit } from '../audit/write-audit';
 import { inTransaction, type TDbExecutor } from '../in-transaction';
 import { loadBatchApproval, loadBatchSignatures } from './batch-approval';
-import { invalidBatchState, lockPayoutBatch, type TPayoutBatchRow } from './load-payout-batch';
+import {
+  invalidBatchState,
+  lockPayoutBatch,
+  releasePayoutCommissions,
+  type TPayoutBatchRow,
+} from './load-payout-batch';
 
 /**
  * The chain boundary of a cancellation: makes a batch id unpayable on the payout contract
@@ -78,17 +83,11 @@ export async function releasePayoutBatch(
       .where('id', '=', batch.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const payoutIds = tx.selectFrom('payouts').select('id').where('batch_id', '=', batch.id);
-    await tx
-      .updateTable('commissions')
-      .set({ payout_id: null, updated_at: now })
-      .where('payout_id', 'in', payoutIds)
-      .execute();
-    await tx
-      .updateTable('commission_clawbacks')
-      .set({ payout_id: null, updated_at: now })
-      .where('payout_id', 'in', payoutIds)
-      .execute();
+    await releasePayoutCommissions(
+      tx,
+      tx.selectFrom('payouts').select('id').where('batch_id', '=', batch.id),
+      now,
+    );
     await tx.updateTable('payouts').set({ status: 'CANCELLED' }).where('batch_id', '=', batch.id).execute();
     await writeAudit(tx, who, {
       action: input.outcome === 'REJECTED' ? 'payout_batch.reject' : 'payout_batch.cancel',

@@ -110,13 +110,17 @@ describe('payouts executed by a worker through the relayer (Mock mode)', () => {
     await matureCommissions(db, new Date(Date.now() + 1_000));
   };
 
-  /** The payout contract's owner (Mock mode: the deployer) takes `approver` out of the approver set. */
-  const ownerRemovesApprover = async (approver: Address) => {
-    const owner = createWalletClient({
+  /** The contracts' owner and the test tokens' blacklister in Mock mode: the deployer. */
+  const ownerWallet = () =>
+    createWalletClient({
       account: privateKeyToAccount(platform.runtime.config.chain.deployerPrivateKey!),
       chain: platform.runtime.chain.chain,
       transport: http(platform.runtime.mockChain!.rpcUrl),
     });
+
+  /** The payout contract's owner (Mock mode: the deployer) takes `approver` out of the approver set. */
+  const ownerRemovesApprover = async (approver: Address) => {
+    const owner = ownerWallet();
     const hash = await owner.writeContract({
       address: platform.runtime.contracts.payout!,
       abi: sgePayoutAbi,
@@ -295,11 +299,7 @@ describe('payouts executed by a worker through the relayer (Mock mode)', () => {
     const payout = platform.runtime.contracts.payout!;
     const usdc = platform.runtime.contracts.usdc!;
     const { publicClient } = platform.runtime.chain;
-    const owner = createWalletClient({
-      account: privateKeyToAccount(platform.runtime.config.chain.deployerPrivateKey!),
-      chain: platform.runtime.chain.chain,
-      transport: http(platform.runtime.mockChain!.rpcUrl),
-    });
+    const owner = ownerWallet();
     // The treasury (the owner) takes the funds back, leaving less than the batch needs.
     const held = await usdcBalanceOf(payout);
     await publicClient.waitForTransactionReceipt({
