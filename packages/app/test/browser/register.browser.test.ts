@@ -333,6 +333,57 @@ describe('the Register page against the API in Mock mode', () => {
     }
   });
 
+  it('refuses a wallet outside the allowlist with a message naming it, while the gate is on', async () => {
+    if (api === undefined) throw new Error('setup did not complete');
+    const apiUrl = api.url;
+    const programId = ZWalletStatus.parse(
+      await (await fetch(`${apiUrl}/api/status?wallet=0x0000000000000000000000000000000000000001`)).json(),
+    ).programId;
+    const admin = async (method: 'PATCH' | 'PUT', path: string, body: unknown) => {
+      const response = await fetch(`${apiUrl}/api/admin/programs/${programId}${path}`, {
+        method,
+        headers: { 'x-admin-key': DEV_ADMIN_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBe(200);
+    };
+    // Anvil's account #9: on no list, never registered by the other tests.
+    const outsider = '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720';
+
+    try {
+      await admin('PUT', '/allowlist', ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8']);
+      await admin('PATCH', '', { allowlistRequired: true });
+      await new Promise((resolve) => setTimeout(resolve, PROGRAM_CACHE_SETTLE_MS));
+
+      await withPage('/', async (page) => {
+        const input = page.getByLabel('Wallet address');
+        await input.waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
+        await input.fill(outsider);
+        await page.getByTestId('not-registered').waitFor();
+        const answer = page.waitForResponse((response) => response.url().endsWith('/api/register'));
+        await page.getByRole('button', { name: 'Register', exact: true }).click();
+        const response = await answer;
+        expect(response.status()).toBe(403);
+        expect(((await response.json()) as { error: string }).error).toBe('NOT_ALLOWLISTED');
+
+        const refusal = page.locator('[data-testid="register-error"][data-kind="not-eligible"]');
+        await refusal.waitFor();
+        expect(await refusal.getAttribute('role')).toBe('alert');
+        const text = await refusal.textContent();
+        expect(text).toContain('This wallet is not on the allowlist');
+        expect(text).toContain(`${outsider} is not on it`);
+        // Nothing was recorded for it.
+        const status = ZWalletStatus.parse(
+          await (await fetch(`${apiUrl}/api/status?wallet=${outsider}`)).json(),
+        );
+        expect(status.registration.status).toBe('NOT_REGISTERED');
+      });
+    } finally {
+      await admin('PATCH', '', { allowlistRequired: false });
+      await admin('PUT', '/allowlist', []);
+    }
+  });
+
   // Uses up the API's per-IP request budget for a minute, so it runs last.
   it('says when to try again after a 429, and keeps the button disabled until then', async () => {
     if (api === undefined) throw new Error('setup did not complete');
