@@ -347,8 +347,9 @@ describe('the Register page against the API in Mock mode', () => {
       });
       expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBe(200);
     };
-    // Anvil's account #9: on no list, never registered by the other tests.
-    const outsider = '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720';
+    // Anvil's account #11: not on the list, and not registered by the other tests (the dev wallet is, by the
+    // first one, so it would show its SGE-ID instead of a Register button).
+    const outsider = '0x71bE63f3384f5fb98995898A86B02Fb2426c5788';
 
     try {
       await admin('PUT', '/allowlist', ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8']);
