@@ -28,6 +28,12 @@ export const SCHEMA_ISSUES_SHOWN_MAX = 5;
 export const REGISTRATION_POLL_INTERVAL_MS = 1_000;
 
 /**
+ * A program's proof-of-work challenge (ALTCHA) takes ~0.4 s on average in a browser (the API draws the
+ * counter below 50,000); past this the page gives up and shows the failure, which a retry solves anew.
+ */
+export const CHALLENGE_SOLVE_TIMEOUT_MS = 30_000;
+
+/**
  * After a failed poll the next one waits longer: 2 s, 4 s, 8 s, then every 15 s (the interval doubled per
  * consecutive failure, capped here), so that an API in trouble is not hammered by every open page.
  */

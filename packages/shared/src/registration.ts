@@ -31,6 +31,23 @@ export const ZRegisterRequest = z.object({
 });
 export type TRegisterRequest = z.infer<typeof ZRegisterRequest>;
 
+/**
+ * GET /api/register/challenge?wallet=: an ALTCHA (altcha-lib v2) proof-of-work challenge bound to the wallet.
+ * Loose objects: the HMAC signature covers every parameter, so the client sends back exactly what it got.
+ */
+export const ZRegistrationChallenge = z.looseObject({
+  parameters: z.looseObject({
+    algorithm: z.string(),
+    nonce: z.string(),
+    salt: z.string(),
+    cost: z.number(),
+    keyLength: z.number(),
+    keyPrefix: z.string(),
+  }),
+  signature: z.string().optional(),
+});
+export type TRegistrationChallenge = z.infer<typeof ZRegistrationChallenge>;
+
 /** 202 while the SGE-ID is being minted; 200 once it is (or when the intent has failed for good). */
 export const ZRegisterResponse = z.object({
   intentId: z.string().uuid(),

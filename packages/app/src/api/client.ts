@@ -2,11 +2,13 @@ import {
   type TAffiliateLookup,
   type TRegisterRequest,
   type TRegisterResponse,
+  type TRegistrationChallenge,
   type TSystemStatus,
   type TWalletStatus,
   ZAffiliateLookup,
   ZErrorResponse,
   ZRegisterResponse,
+  ZRegistrationChallenge,
   ZSystemStatus,
   ZWalletStatus,
 } from '@sge/shared';
@@ -48,6 +50,11 @@ export interface TApiClient {
    * has its SGE-ID (both parsed as TRegisterResponse; `status` tells them apart).
    */
   register(body: TRegisterRequest, options?: TRegisterOptions): Promise<TRegisterResponse>;
+  /**
+   * GET /api/register/challenge?wallet=: a proof-of-work challenge (ALTCHA) for a program with that gate, bound
+   * to the wallet; its solution goes in the registration's `altcha`.
+   */
+  getRegistrationChallenge(wallet: string, options?: TRequestOptions): Promise<TRegistrationChallenge>;
   /** GET /api/status?wallet=: registration, payment and claim state of one wallet. */
   getWalletStatus(wallet: string, options?: TRequestOptions): Promise<TWalletStatus>;
   /** GET /api/affiliates/lookup?code=: whether a referral code exists (404 NOT_FOUND if not) and is active. */
@@ -227,6 +234,13 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
         body,
         headers: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
       }),
+    getRegistrationChallenge: (wallet, init = {}) =>
+      request(
+        'GET',
+        `/api/register/challenge?${new URLSearchParams({ wallet })}`,
+        ZRegistrationChallenge,
+        init,
+      ),
     getWalletStatus: (wallet, init = {}) =>
       request('GET', `/api/status?${new URLSearchParams({ wallet })}`, ZWalletStatus, init),
     lookupAffiliate: (code, init = {}) =>

@@ -53,6 +53,37 @@ describe('describeRegisterError', () => {
     });
   });
 
+  it('names the wallet an allowlist gate refused, and what to do', () => {
+    const wallet = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    const problem = describeRegisterError(
+      apiError('NOT_ALLOWLISTED', 403, `${wallet} is not on this program's allowlist`, {
+        details: { field: 'body.wallet', wallet },
+      }),
+      AT_MS,
+    );
+    expect(problem).toMatchObject({ kind: 'not-eligible', title: 'This wallet is not on the allowlist' });
+    expect(problem.message).toContain(`${wallet} is not on it`);
+    expect(problem.detail).toContain('NOT_ALLOWLISTED');
+  });
+
+  it('asks to retry when the proof-of-work challenge was missing or failed', () => {
+    for (const code of ['CHALLENGE_REQUIRED', 'CHALLENGE_FAILED']) {
+      expect(describeRegisterError(apiError(code, 403, 'x'), AT_MS)).toMatchObject({
+        kind: 'retryable',
+        title: 'The anti-spam check did not pass',
+      });
+    }
+  });
+
+  it('asks to connect the wallet when the program requires its signature', () => {
+    expect(describeRegisterError(apiError('REGISTRATION_SIGNATURE_REQUIRED', 401, 'x'), AT_MS)).toMatchObject(
+      {
+        kind: 'not-eligible',
+        title: 'Connect this wallet to register it',
+      },
+    );
+  });
+
   it('says registration is paused on PROGRAM_PAUSED', () => {
     expect(describeRegisterError(apiError('PROGRAM_PAUSED', 409, 'paused'), AT_MS)).toMatchObject({
       kind: 'program-paused',

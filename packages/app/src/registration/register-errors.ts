@@ -10,6 +10,8 @@ export type TRegisterProblem =
   | { kind: 'invalid-input'; title: string; message: string; detail: string }
   | { kind: 'payment-required'; title: string; message: string; detail: string }
   | { kind: 'program-paused'; title: string; message: string; detail: string }
+  /** A program gate or the proof of wallet refused this wallet: another wallet (or the program's operator) is the way on. */
+  | { kind: 'not-eligible'; title: string; message: string; detail: string }
   /** Wait until `retryAtMs` (from Retry-After, or a minute when it is missing). */
   | { kind: 'rate-limited'; title: string; message: string; detail: string; retryAtMs: number }
   /** No answer, or a server-side failure: retrying is safe (a wallet is never registered twice). */
@@ -38,6 +40,13 @@ function validationMessage(error: ApiError): string {
     if (lines.length > 0) return `${lines.join('; ')}.`;
   }
   return error.message;
+}
+
+/** The wallet an API error names in `details.wallet` (NOT_ALLOWLISTED does), or null. */
+function walletOf(error: ApiError): string | null {
+  const details = error.failure.kind === 'api' ? error.failure.details : undefined;
+  const wallet = (details as { wallet?: unknown } | undefined)?.wallet;
+  return typeof wallet === 'string' ? wallet : null;
 }
 
 /**
@@ -84,6 +93,37 @@ export function describeRegisterError(error: unknown, atMs: number): TRegisterPr
         kind: 'program-paused',
         title: 'Registration is paused',
         message: 'The program is not accepting new registrations right now. Please try again later.',
+        detail,
+      };
+    case 'NOT_ALLOWLISTED':
+      return {
+        kind: 'not-eligible',
+        title: 'This wallet is not on the allowlist',
+        message: `This program registers only the wallets on its allowlist, and ${walletOf(error) ?? 'this wallet'} is not on it. If you think it should be, contact the program's operator, or register a wallet that is on the list.`,
+        detail,
+      };
+    case 'CHALLENGE_REQUIRED':
+    case 'CHALLENGE_FAILED':
+      return {
+        kind: 'retryable',
+        title: 'The anti-spam check did not pass',
+        message: `This program asks each registration to solve a small computing puzzle, and it was missing or expired. Try again; the page solves a new one. ${SAFE_TO_RETRY}`,
+        detail,
+      };
+    case 'REGISTRATION_SIGNATURE_REQUIRED':
+      return {
+        kind: 'not-eligible',
+        title: 'Connect this wallet to register it',
+        message:
+          'This program registers a wallet only with its own signature. Connect the wallet you want to register (its address fills the form), then press Register and approve the signature.',
+        detail,
+      };
+    case 'REGISTRATION_SIGNATURE_EXPIRED':
+    case 'REGISTRATION_SIGNATURE_INVALID':
+      return {
+        kind: 'retryable',
+        title: 'The wallet signature was not accepted',
+        message: `The signature has expired or is not this wallet's. Try again to sign anew. ${SAFE_TO_RETRY}`,
         detail,
       };
     case 'RATE_LIMITED':

@@ -109,6 +109,8 @@ export function useRegistration({
     key: string;
     /** The signature of this attempt, reused by its retries (a new one would be another body for its key). */
     proof?: { signature: Hex; expiresAt: number };
+    /** This attempt's solved proof-of-work challenge (`altcha`), once the program asked for one. */
+    altcha?: string;
   } | null>(null);
   const signerRef = useRef(signer);
   signerRef.current = signer;
@@ -135,11 +137,29 @@ export function useRegistration({
       (signedBody) => send(signedBody),
       (error: unknown) => failed(error),
     );
-    const send = (signedBody: typeof body & { signature?: Hex; expiresAt?: number }) =>
-      api.register(signedBody, { idempotencyKey: attempt.key }).then((response) => {
-        if (attemptRef.current === attempt) attemptRef.current = null;
-        dispatch({ type: 'register-received', wallet: registeredWallet, response, atMs: Date.now() });
-      }, failed);
+    const send = (signedBody: typeof body & { signature?: Hex; expiresAt?: number }): Promise<void> =>
+      api
+        .register(attempt.altcha === undefined ? signedBody : { ...signedBody, altcha: attempt.altcha }, {
+          idempotencyKey: attempt.key,
+        })
+        .then(
+          (response) => {
+            if (attemptRef.current === attempt) attemptRef.current = null;
+            dispatch({ type: 'register-received', wallet: registeredWallet, response, atMs: Date.now() });
+          },
+          (error: unknown) => {
+            // The program has a proof-of-work gate (the API says so, as it does not list its gates): solve a
+            // challenge for this wallet and send again, once, under a new key (the 403 is stored under the
+            // first). Retries of this attempt reuse the solution, as they reuse the signature.
+            if (apiErrorCode(error) !== 'CHALLENGE_REQUIRED' || attempt.altcha !== undefined)
+              return failed(error);
+            return solvedChallenge(registeredWallet).then((altcha) => {
+              attempt.altcha = altcha;
+              attempt.key = randomIdempotencyKey();
+              return send(signedBody);
+            }, failed);
+          },
+        );
   }, [ref]);
 
   const resume = useCallback(() => {
@@ -148,6 +168,18 @@ export function useRegistration({
   }, []);
 
   return { state, submit, resume };
+}
+
+/**
+ * A solved proof-of-work challenge for `wallet` (the registration's `altcha`). The solver (altcha-lib) is
+ * loaded only when a program asks for it, so the first page does not carry it.
+ */
+async function solvedChallenge(wallet: string): Promise<string> {
+  const [challenge, { solveRegistrationChallenge }] = await Promise.all([
+    api.getRegistrationChallenge(wallet),
+    import('./solve-registration-challenge'),
+  ]);
+  return await solveRegistrationChallenge(challenge);
 }
 
 /** The registration's program (POST /api/register without ?programId= registers in the default program). */

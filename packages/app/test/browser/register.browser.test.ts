@@ -333,6 +333,111 @@ describe('the Register page against the API in Mock mode', () => {
     }
   });
 
+  it('refuses a wallet outside the allowlist with a message naming it, while the gate is on', async () => {
+    if (api === undefined) throw new Error('setup did not complete');
+    const apiUrl = api.url;
+    const programId = ZWalletStatus.parse(
+      await (await fetch(`${apiUrl}/api/status?wallet=0x0000000000000000000000000000000000000001`)).json(),
+    ).programId;
+    const admin = async (method: 'PATCH' | 'PUT', path: string, body: unknown) => {
+      const response = await fetch(`${apiUrl}/api/admin/programs/${programId}${path}`, {
+        method,
+        headers: { 'x-admin-key': DEV_ADMIN_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBe(200);
+    };
+    // Anvil's account #11: not on the list, and not registered by the other tests (the dev wallet is, by the
+    // first one, so it would show its SGE-ID instead of a Register button).
+    const outsider = '0x71bE63f3384f5fb98995898A86B02Fb2426c5788';
+
+    try {
+      await admin('PUT', '/allowlist', ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8']);
+      await admin('PATCH', '', { allowlistRequired: true });
+      await new Promise((resolve) => setTimeout(resolve, PROGRAM_CACHE_SETTLE_MS));
+
+      await withPage('/', async (page) => {
+        const input = page.getByLabel('Wallet address');
+        await input.waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
+        await input.fill(outsider);
+        await page.getByTestId('not-registered').waitFor();
+        const answer = page.waitForResponse((response) => response.url().endsWith('/api/register'));
+        await page.getByRole('button', { name: 'Register', exact: true }).click();
+        const response = await answer;
+        expect(response.status()).toBe(403);
+        expect(((await response.json()) as { error: string }).error).toBe('NOT_ALLOWLISTED');
+
+        const refusal = page.locator('[data-testid="register-error"][data-kind="not-eligible"]');
+        await refusal.waitFor();
+        expect(await refusal.getAttribute('role')).toBe('alert');
+        const text = await refusal.textContent();
+        expect(text).toContain('This wallet is not on the allowlist');
+        expect(text).toContain(`${outsider} is not on it`);
+        // Nothing was recorded for it.
+        const status = ZWalletStatus.parse(
+          await (await fetch(`${apiUrl}/api/status?wallet=${outsider}`)).json(),
+        );
+        expect(status.registration.status).toBe('NOT_REGISTERED');
+      });
+    } finally {
+      await admin('PATCH', '', { allowlistRequired: false });
+      await admin('PUT', '/allowlist', []);
+    }
+  });
+
+  it('solves the proof-of-work challenge of a program with that gate before sending, and registers', async () => {
+    if (api === undefined) throw new Error('setup did not complete');
+    const apiUrl = api.url;
+    const programId = ZWalletStatus.parse(
+      await (await fetch(`${apiUrl}/api/status?wallet=0x0000000000000000000000000000000000000001`)).json(),
+    ).programId;
+    const patch = async (body: unknown) => {
+      const response = await fetch(`${apiUrl}/api/admin/programs/${programId}`, {
+        method: 'PATCH',
+        headers: { 'x-admin-key': DEV_ADMIN_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, `PATCH: ${await response.clone().text()}`).toBe(200);
+    };
+    // Anvil's account #10, typed in: the program asks no proof of wallet here, so that a wallet the page cannot
+    // sign for registers (the dev wallet, which signs, is already registered by the first test).
+    const wallet = '0xBcd4042DE499D14e55001CcbB24a551F3b954096';
+
+    try {
+      await patch({ challengeRequired: true, registrationProof: 'none' });
+      await new Promise((resolve) => setTimeout(resolve, PROGRAM_CACHE_SETTLE_MS));
+
+      await withPage('/', async (page) => {
+        const input = page.getByLabel('Wallet address');
+        await input.waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
+        await input.fill(wallet);
+        await page.getByTestId('not-registered').waitFor();
+        const challenges = recordRequests(page, '/api/register/challenge');
+        const answers: { status: number; body: Record<string, unknown> }[] = [];
+        page.on('response', async (response) => {
+          if (new URL(response.url()).pathname === '/api/register') {
+            answers.push({
+              status: response.status(),
+              body: (await response.json()) as Record<string, unknown>,
+            });
+          }
+        });
+        await page.getByRole('button', { name: 'Register', exact: true }).click();
+
+        await page.getByTestId('token-id').waitFor({ timeout: MINT_TIMEOUT_MS });
+        expect(await page.getByTestId('token-id').textContent()).toBe(BigInt(wallet).toString());
+        // The API asked for the challenge; the page fetched one for this wallet, solved it, and sent again.
+        expect(answers.map((answer) => answer.status)).toEqual([403, 202]);
+        expect(answers[0]?.body.error).toBe('CHALLENGE_REQUIRED');
+        expect(challenges.map((request) => new URL(request.url()).searchParams.get('wallet'))).toEqual([
+          wallet,
+        ]);
+      });
+    } finally {
+      await patch({ challengeRequired: false, registrationProof: 'required' });
+    }
+  });
+
   // Uses up the API's per-IP request budget for a minute, so it runs last.
   it('says when to try again after a 429, and keeps the button disabled until then', async () => {
     if (api === undefined) throw new Error('setup did not complete');
