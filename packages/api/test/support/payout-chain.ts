@@ -7,22 +7,11 @@ import {
   type TDeployment,
   testUsdcAbi,
 } from '@sge/contracts';
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  type Hex,
-  http,
-  type PublicClient,
-  parseEventLogs,
-} from 'viem';
+import { type Address, createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { findBatchPayment, skippedIn } from '../../src/chain/payout-sender';
-import type {
-  TPayoutTransactionReceipt,
-  TSendPayoutTransaction,
-} from '../../src/domain/payouts/execute-payout-batch';
+import type { TSendPayoutTransaction } from '../../src/domain/payouts/execute-payout-batch';
 import type { TVoidPayoutBatch } from '../../src/domain/payouts/release-payout-batch';
 import { APPROVER_ACCOUNTS } from './payout-approvers';
 

@@ -1,4 +1,5 @@
 import { startAnvil, type TAnvil } from '@sge/contracts';
+import { RECONCILIATION_CHECKS } from '@sge/shared';
 import { createPublicClient, http } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPostgres } from '../../../test/support/postgres';
@@ -71,7 +72,7 @@ describe('scheduled reconciliation across workers', () => {
     });
     expect(runs[0]!.slot?.toISOString()).toBe('2026-12-03T02:00:00.000Z');
     expect(runs[0]!.status).not.toBe('RUNNING');
-    expect((runs[0]!.checks as unknown[]).length).toBe(11);
+    expect((runs[0]!.checks as unknown[]).length).toBe(RECONCILIATION_CHECKS.length);
   });
 
   it('refuses a manual run while another run is RUNNING, and takes over one abandoned past the run timeout', async () => {
