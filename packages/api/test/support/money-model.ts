@@ -127,6 +127,11 @@ type MBatch = {
   createdBy: string;
   /** Admins who signed the batch's approval, in order (the creator first). */
   signedBy: string[];
+  /**
+   * Voided on the payout contract by a cancellation whose database transaction then crashed (the admin gave
+   * up): the chain refuses to pay it, so it can only be cancelled again (which finds it voided).
+   */
+  voided?: boolean;
   payouts: Map<string, bigint>;
   total: bigint;
 };
@@ -758,7 +763,10 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
               releaseDeps,
             ),
           );
-          if (outcome.crashed) return 'crashed';
+          if (outcome.crashed) {
+            if (await chain.batchVoided(onChainBatchId(batch.id))) batch.voided = true;
+            return 'crashed';
+          }
           batch.status = outcomeStatus;
           for (const commission of model.commissions.values())
             if (commission.batchId === batch.id) commission.batchId = null;
@@ -793,7 +801,7 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
         };
 
         const execute = async (): Promise<TOpResult> => {
-          const batch = random.pick(batchesIn('APPROVED', 'EXECUTING'));
+          const batch = random.pick(batchesIn('APPROVED', 'EXECUTING').filter((b) => !b.voided));
           if (!batch) return 'skipped';
           if (batch.status === 'APPROVED') {
             const started = await withRetries((handle) =>

@@ -29,6 +29,7 @@ export type TPayoutChain = {
   broadcasts(): number;
   usdcBalanceOf(wallet: Address): Promise<bigint>;
   batchPaid(onChainBatchId: bigint): Promise<boolean>;
+  batchVoided(onChainBatchId: bigint): Promise<boolean>;
   stop(): Promise<void>;
 };
 
@@ -133,6 +134,13 @@ export async function startPayoutChain(): Promise<TPayoutChain> {
         address: payout,
         abi: sgePayoutAbi,
         functionName: 'batchPaid',
+        args: [onChainBatchId],
+      }),
+    batchVoided: (onChainBatchId) =>
+      publicClient.readContract({
+        address: payout,
+        abi: sgePayoutAbi,
+        functionName: 'batchVoided',
         args: [onChainBatchId],
       }),
     stop: () => anvil.stop(),
