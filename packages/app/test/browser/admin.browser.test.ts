@@ -6,7 +6,7 @@ import {
   BOB_KEY,
   BOB_WALLET,
   makeDefaultProgramPayFast,
-  randomWallet,
+  registerSignedUser,
   SETTLE_TIMEOUT_MS,
   SETUP_TIMEOUT_MS,
   signInAsAdmin,
@@ -24,9 +24,7 @@ const POLL_INTERVAL_MS = 500;
  * commission (5 USD, its id) is PAYABLE, which the workers' next maturity run does with the hold period 0.
  */
 async function payableCommission(s: TMoneyStack, programId: string, reference: string): Promise<string> {
-  const user = randomWallet();
-  const registered = await s.adminCall('POST', '/api/register', null, { wallet: user, ref: 'payee' });
-  expect([200, 202]).toContain(registered.status);
+  const user = await registerSignedUser(s, { programId, ref: 'payee' });
   const payment = await s.adminCall('POST', '/api/admin/payments', ALICE_KEY, {
     wallet: user,
     amount: '50000000',

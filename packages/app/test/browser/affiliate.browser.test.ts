@@ -3,8 +3,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALICE_KEY,
-  randomWallet,
-  registerReferredWallet,
+  registerSignedUser,
   SETTLE_TIMEOUT_MS,
   SETUP_TIMEOUT_MS,
   signInAsAdmin,
@@ -49,11 +48,14 @@ describe('the /affiliate page against the API in Mock mode', () => {
         await page.getByTestId('no-commissions').waitFor();
         await page.getByTestId('no-downline').waitFor();
 
-        // A user registers through the link (first touch: DEVAFF is the referrer).
-        const user = randomWallet();
-        await s.withPage(new URL(link).pathname + new URL(link).search, (registerPage) =>
-          registerReferredWallet(registerPage, user, 'DEVAFF'),
-        );
+        // A user registers with the link's code, signing with its own wallet (the default program asks a proof
+        // of wallet, and the page can sign only for the dev wallet, which is the affiliate itself): first touch,
+        // DEVAFF is the referrer. The Register page's own ?ref= flow is register.browser.test.ts's.
+        const programs = await s.adminCall('GET', '/api/admin/programs', ALICE_KEY);
+        const programId = programs.body.items.find((p: { slug: string }) => p.slug === 'default')
+          .id as string;
+        expect(new URL(link).searchParams.get('ref')).toBe('DEVAFF');
+        const user = await registerSignedUser(s, { programId, ref: 'DEVAFF' });
 
         // An admin records the user's payment of 100 USD with the manual payment form.
         await s.withPage('/admin/payments', async (admin) => {

@@ -1,6 +1,7 @@
 import { ANVIL_PRIVATE_KEYS } from '@sge/contracts';
+import { REGISTRATION_PROOF_TTL_SECONDS_DEFAULT, registrationTypedData } from '@sge/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { privateKeyToAccount } from 'viem/accounts';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { expect } from 'vitest';
 import { freePort, startApiProcess, type TApiProcess } from './api-process';
 import { startAppDevServer, type TAppDevServer } from './app-server';
@@ -157,24 +158,45 @@ export async function signInAsDevWalletAffiliate(
   await dashboard.waitFor({ timeout: SETTLE_TIMEOUT_MS });
 }
 
-/** A random wallet address (a user who never signs anything: registration is gasless and needs none). */
-export function randomWallet(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(20));
-  return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
-/** On the Register page opened with `?ref=`, registers `wallet` by typing it and waits for its SGE-ID. */
-export async function registerReferredWallet(
-  page: Page,
-  wallet: string,
-  expectedReferrer: string,
-): Promise<void> {
-  await page.getByTestId('referral-code').waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
-  await page.getByLabel('Wallet address').fill(wallet);
-  await page.getByTestId('not-registered').waitFor({ timeout: SETTLE_TIMEOUT_MS });
-  await page.getByRole('button', { name: 'Register', exact: true }).click();
-  await page.getByTestId('token-id').waitFor({ timeout: SETTLE_TIMEOUT_MS });
-  expect(await page.getByTestId('result-referrer').textContent()).toBe(expectedReferrer);
+/**
+ * A new user registers through the API with `ref`, signing the registration with its own fresh key (the proof
+ * of wallet the default program requires, issue 18), as its wallet would; resolves to its address once the
+ * registration is CONFIRMED with that referrer.
+ */
+export async function registerSignedUser(
+  s: TMoneyStack,
+  options: { programId: string; ref: string; chainId?: number },
+): Promise<string> {
+  const account = privateKeyToAccount(generatePrivateKey());
+  const expiresAt = Math.floor(Date.now() / 1000) + REGISTRATION_PROOF_TTL_SECONDS_DEFAULT;
+  const signature = await account.signTypedData(
+    registrationTypedData({
+      programId: options.programId,
+      wallet: account.address,
+      referral: options.ref,
+      chainId: options.chainId ?? 31337,
+      expiresAt,
+    }),
+  );
+  const registered = await s.adminCall('POST', '/api/register', null, {
+    wallet: account.address,
+    ref: options.ref,
+    signature,
+    expiresAt,
+  });
+  expect([200, 202], JSON.stringify(registered.body)).toContain(registered.status);
+  // The referral counts for payments once the mint worker has verified the signature and minted.
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const status = await s.adminCall('GET', `/api/status?wallet=${account.address}`, null);
+    if (status.body?.registration?.status === 'CONFIRMED') {
+      expect(status.body.registration.referredBy).toBe(options.ref.toUpperCase());
+      return account.address;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`registration of ${account.address}: ${JSON.stringify(status.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Signs in on /admin with `key`. */
