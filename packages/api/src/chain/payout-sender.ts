@@ -124,7 +124,8 @@ export async function precheckPayments(
   return failing;
 }
 
-function payBatchData(request: TPayoutTransactionRequest): Hex {
+/** The calldata of `SGEPayout.payBatch` for a batch, with its approvals. */
+export function payBatchData(request: TPayoutTransactionRequest): Hex {
   return encodeFunctionData({
     abi: sgePayoutAbi,
     functionName: 'payBatch',

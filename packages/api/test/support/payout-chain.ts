@@ -10,7 +10,7 @@ import {
 import { type Address, createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { findBatchPayment, skippedIn } from '../../src/chain/payout-sender';
+import { findBatchPayment, payBatchData, skippedIn } from '../../src/chain/payout-sender';
 import type { TSendPayoutTransaction } from '../../src/domain/payouts/execute-payout-batch';
 import type { TVoidPayoutBatch } from '../../src/domain/payouts/release-payout-batch';
 import { APPROVER_ACCOUNTS } from './payout-approvers';
@@ -78,19 +78,7 @@ export async function startPayoutChain(): Promise<TPayoutChain> {
     const contract = request.payoutContract;
     const existing = await findBatchPayment(publicClient, contract, request.onChainBatchId, new Map());
     if (existing) return existing;
-    const hash = await relayer.writeContract({
-      address: contract,
-      abi: sgePayoutAbi,
-      functionName: 'payBatch',
-      args: [
-        request.onChainBatchId,
-        request.token,
-        request.recipients,
-        request.amounts,
-        request.deadline,
-        request.approvals,
-      ],
-    });
+    const hash = await relayer.sendTransaction({ to: contract, data: payBatchData(request) });
     broadcasts++;
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success') throw new Error(`payBatch ${hash} reverted`);
