@@ -4,7 +4,8 @@ import { findRepoRoot } from './repo-root';
 
 function readVersion(): string {
   try {
-    return (JSON.parse(readFileSync(join(findRepoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(findRepoRoot(), 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }

@@ -87,7 +87,9 @@ describe('error reporting to Sentry (a local stand-in for its ingest endpoint)',
     // The DSN's project and public key, as Sentry's ingest expects them (the key in the query or the header).
     const ingest = new URL(envelope.path, 'http://sentry');
     expect(ingest.pathname).toBe('/api/42/envelope/');
-    expect(ingest.searchParams.get('sentry_key') ?? envelope.auth).toContain('5e9c0ffee0a1450cb0aa11ce0f0ba5e1');
+    expect(ingest.searchParams.get('sentry_key') ?? envelope.auth).toContain(
+      '5e9c0ffee0a1450cb0aa11ce0f0ba5e1',
+    );
     expect(event.release).toBe('sge-platform@test-release');
     expect(event.environment).toBe('mock');
     expect(event.tags).toMatchObject({ request_id: requestId, route: '/api/admin/audit-log' });
