@@ -17,6 +17,7 @@ import { seedDemoAffiliates } from './domain/affiliates/seed-demo-affiliates';
 import type { Logger } from './logging/logger';
 import { scrubUrls } from './logging/scrub-urls';
 import { createMetrics, type TMetrics } from './metrics/metrics';
+import { createErrorReporter, type TErrorReporter } from './monitoring/error-reporter';
 import { BullmqQueue, type JobQueue, MemoryQueue, QUEUE_NAMES, waitUntilReady } from './queue';
 
 /** Mock mode's local chain id (anvil's default). */
@@ -43,6 +44,8 @@ export type TRuntime = {
   contracts: TContractAddresses;
   explorerUrl: string | null;
   metrics: TMetrics;
+  /** Sentry when SENTRY_DSN is set; reports 5xx answers and failed jobs (monitoring/error-reporter.ts). */
+  errorReporter: TErrorReporter;
   mockChain: TAnvil | null;
   startedAt: Date;
   close(): Promise<void>;
@@ -207,6 +210,9 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       },
     });
 
+    const errorReporter = createErrorReporter(config);
+    if (errorReporter.enabled) closers.push(async () => void (await errorReporter.flush(2_000)));
+
     return {
       config,
       logger,
@@ -224,6 +230,7 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       contracts,
       explorerUrl: explorerUrlFor(chain.chainId, config.chain.explorerUrl),
       metrics,
+      errorReporter,
       mockChain,
       startedAt: new Date(),
       close: closeAll,

@@ -1,14 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -214,31 +205,13 @@ describe('production deployment files', () => {
       expect(production, `${name} must be a production dependency`).toContain(name);
   });
 
-  it('nginx.conf proxies to the compose API replicas and passes nginx -t', () => {
+  it('nginx.conf proxies to the compose API replicas and serves /healthz on 8080', () => {
+    // The structure here; nginx itself runs this file (and must be installed: the test fails without it) in
+    // test/nginx-replicas.services.test.ts, in front of two real API replicas.
     const conf = read('ops/nginx/nginx.conf');
     const upstreams = [...conf.matchAll(/^\s+server (\S+):(\d+)\b/gm)].map((m) => `${m[1]}:${m[2]}`);
     expect(upstreams).toEqual(['api-1:3000', 'api-2:3000']);
     expect(conf).toMatch(/location = \/healthz/);
     expect(conf).toMatch(/listen 8080;/);
-    if (!has('nginx')) {
-      // Debian: apt-get install nginx-light. Without it only the structure above is checked.
-      return;
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'sge-nginx-'));
-    try {
-      // The compose service names do not resolve here; the syntax and directives are what is tested.
-      const file = join(dir, 'nginx.conf');
-      writeFileSync(file, conf.replace(/server api-\d:3000/g, 'server 127.0.0.1:3000'));
-      // nginx opens /dev/stderr itself (error_log): give it a file there, not the test runner's socket.
-      const output = openSync(join(dir, 'nginx-t.log'), 'w');
-      try {
-        spawnSync('nginx', ['-t', '-c', file, '-p', dir], { stdio: ['ignore', output, output] });
-      } finally {
-        closeSync(output);
-      }
-      expect(readFileSync(join(dir, 'nginx-t.log'), 'utf8')).toContain('test is successful');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

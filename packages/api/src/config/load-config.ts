@@ -7,6 +7,7 @@ import { type Address, getAddress, type Hex, isAddress, parseEther, parseGwei } 
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import type { TRelayerSettings } from '../chain/relayer';
 import { checkAdminKeyStrength } from './admin-key-strength';
+import { PLATFORM_VERSION } from './platform-version';
 import { findRepoRoot } from './repo-root';
 import { parseTrustProxy, type TTrustProxy } from './trust-proxy';
 import { VARIABLES } from './variables';
@@ -104,6 +105,8 @@ export type TConfig = {
   };
   logLevel: TLogLevel;
   sentryDsn: string | null;
+  /** SENTRY_RELEASE: the release errors are reported under (default `sge-platform@<version>`). */
+  release: string;
 };
 
 export type TConfigProblem = { variable: string; problem: string; purpose: string };
@@ -495,6 +498,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       'info',
     ),
     sentryDsn: url('SENTRY_DSN', ['http:', 'https:']),
+    release: raw('SENTRY_RELEASE') ?? `sge-platform@${PLATFORM_VERSION}`,
   };
 
   if (config.chain.balanceCriticalWei > config.chain.balanceWarningWei) {

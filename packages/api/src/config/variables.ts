@@ -369,8 +369,15 @@ export const VARIABLES: readonly TVariable[] = [
     name: 'SENTRY_DSN',
     group: 'Monitoring',
     purpose:
-      'Sentry DSN for error reporting (validated now; sending errors to Sentry is not wired yet: errors go to the JSON logs)',
+      'Sentry DSN: unexpected errors (5xx answers, failed jobs, uncaught exceptions) are reported there, scrubbed of keys and signatures',
     secret: true,
+  },
+  {
+    name: 'SENTRY_RELEASE',
+    group: 'Monitoring',
+    purpose: 'The release Sentry files errors under (e.g. a git tag or commit)',
+    example: 'sge-platform@1.4.0',
+    defaultText: 'sge-platform@<package version>',
   },
 ];
 

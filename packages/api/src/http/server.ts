@@ -81,7 +81,7 @@ export async function buildServer(runtime: TRuntime): Promise<TApp> {
   );
   app.setValidatorCompiler(refusingNulText(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  registerErrorHandling(app, runtime.errorReporter);
 
   // Hooks on every request are callback hooks: an async hook costs a promise and a microtask per request.
   app.addHook('onResponse', (request, reply, done) => {

@@ -45,6 +45,15 @@ export function weiToEthFloat(wei: bigint): number {
 export function createMetrics(sources: TMetricSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Three of prom-client's default metrics are gauges with a counter's `_total` suffix, which `promtool check
+  // metrics` rejects; their per-type breakdowns (`nodejs_active_handles` etc.) stay and carry the same numbers.
+  for (const name of [
+    'nodejs_active_resources_total',
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+  ]) {
+    registry.removeSingleMetric(name);
+  }
 
   new Gauge({
     name: 'sge_relayer_balance_eth',

@@ -1,3 +1,4 @@
+import { AppError } from '../domain/app-error';
 import type { TRuntime } from '../runtime';
 import { startHeartbeat } from './heartbeat';
 import type { TIntentProcessor } from './intent-processor';
@@ -23,7 +24,17 @@ export async function startWorkers(
   for (const processor of processors) {
     queue.process(
       processor.queue,
-      (data, context) => processor.handle(runtime, data, { ...context, workerId }),
+      (data, context) =>
+        processor.handle(runtime, data, { ...context, workerId }).catch((error: unknown) => {
+          // The queue retries the job; the report says which intent failed and why (AppErrors are expected).
+          if (!(error instanceof AppError)) {
+            runtime.errorReporter.report(error, {
+              queue: processor.queue,
+              intentId: typeof data.intentId === 'string' ? data.intentId : undefined,
+            });
+          }
+          throw error;
+        }),
       { concurrency: config.workers.concurrency },
     );
   }

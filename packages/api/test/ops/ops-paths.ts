@@ -5,6 +5,7 @@ import { findRepoRoot } from '../../src/config/repo-root';
 /** ops/ of the repository: Prometheus configuration and rules, Grafana dashboards and provisioning. */
 export const OPS_DIR = join(findRepoRoot(), 'ops');
 export const PROMETHEUS_DIR = join(OPS_DIR, 'prometheus');
+export const ALERTMANAGER_DIR = join(OPS_DIR, 'alertmanager');
 export const DASHBOARDS_DIR = join(OPS_DIR, 'grafana', 'dashboards');
 
 export function dashboardFiles(): string[] {

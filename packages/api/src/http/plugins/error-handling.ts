@@ -2,6 +2,7 @@ import type { TErrorCode, TErrorResponse } from '@sge/shared';
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../../domain/app-error';
+import type { TErrorReporter } from '../../monitoring/error-reporter';
 import { ERROR_STATUS } from '../error-status';
 import type { TApp } from '../server';
 
@@ -21,11 +22,19 @@ function send(reply: import('fastify').FastifyReply, code: TErrorCode, message: 
   return reply.status(ERROR_STATUS[code]).type('application/json').send(body);
 }
 
+/** The intent a request names (`:intentId` in the path, `intentId` in the body), for error reports. */
+function intentIdOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const id = (value as Record<string, unknown>).intentId;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /**
  * One place that turns every failure into the JSON error shape of SPEC §6. Invalid input is a 4xx naming
- * the field; only an unexpected error is a 500, and its details stay in the log (with the request id).
+ * the field; only an unexpected error is a 500, and its details stay in the log (with the request id) and go to
+ * the error reporter (Sentry, when configured).
  */
-export function registerErrorHandling(app: TApp) {
+export function registerErrorHandling(app: TApp, reporter: TErrorReporter) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) return send(reply, error.code, error.message, error.details);
 
@@ -49,6 +58,11 @@ export function registerErrorHandling(app: TApp) {
     }
 
     request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+    reporter.report(error, {
+      requestId: request.id,
+      route: request.routeOptions.url,
+      intentId: intentIdOf(request.params) ?? intentIdOf(request.body),
+    });
     return send(reply, 'INTERNAL', `Internal error; quote request id ${request.id} when reporting it`);
   });
 
