@@ -6,6 +6,10 @@ import {
   MIN_PAYOUT_MAX_MICRO_USD,
   PROGRAM_FEE_MAX_MICRO_USD,
 } from './limits';
+
+/** The program every deployment starts with (migration 0001 creates it); requests without a program use it. */
+export const DEFAULT_PROGRAM_ID = '00000000-0000-4000-8000-000000000001';
+
 import { ZTimestamp, ZUnsignedAmountString } from './pagination';
 import { ZRegistrationProof } from './registration-proof';
 import { ZAddress } from './status';

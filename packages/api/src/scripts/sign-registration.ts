@@ -1,6 +1,9 @@
-import { REGISTRATION_PROOF_TTL_SECONDS_DEFAULT, registrationTypedData } from '@sge/shared';
+import {
+  DEFAULT_PROGRAM_ID,
+  REGISTRATION_PROOF_TTL_SECONDS_DEFAULT,
+  registrationTypedData,
+} from '@sge/shared';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { DEFAULT_PROGRAM_ID } from '../db/migrations/0001-core-schema';
 
 /**
  * `npm run --silent registration:sign -- [--api URL] [--ref CODE] [--program-id UUID]`: prints the body of

@@ -1,11 +1,7 @@
 import { hostname } from 'node:os';
 import type { TDb } from '../db/client';
 
-/** Seconds between a worker's heartbeats; WorkerDown alerts after several are missed. */
-export const HEARTBEAT_INTERVAL_MS = 10_000;
-/** A worker that missed this many heartbeats is presumed dead: its leases can be taken early. */
-export const HEARTBEAT_MISSES_DEAD = 3;
-export const HEARTBEAT_STALE_MS = HEARTBEAT_INTERVAL_MS * HEARTBEAT_MISSES_DEAD;
+import { HEARTBEAT_INTERVAL_MS } from '../db/heartbeat-limits';
 
 /**
  * Writes this process's heartbeat row every HEARTBEAT_INTERVAL_MS so operators (and the reconciliation

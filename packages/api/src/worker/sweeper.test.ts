@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, tempDir } from '../../test/support/platform';
+import { HEARTBEAT_STALE_MS } from '../db/heartbeat-limits';
 import { DEFAULT_PROGRAM_ID } from '../db/migrations/0001-core-schema';
 import type { TPlatform } from '../platform';
-import { HEARTBEAT_STALE_MS } from './heartbeat';
 import { sweep } from './sweeper';
 
 describe('sweeper: leases of dead workers', () => {

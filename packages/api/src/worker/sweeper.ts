@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
+import { HEARTBEAT_STALE_MS } from '../db/heartbeat-limits';
 import type { TIntentType } from '../db/schema';
 import type { TRuntime } from '../runtime';
-import { HEARTBEAT_STALE_MS } from './heartbeat';
 import type { TIntentProcessor } from './intent-processor';
 
 /** Most intents one sweep hands out per type; the next sweep takes the rest. */

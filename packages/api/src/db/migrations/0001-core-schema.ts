@@ -1,4 +1,7 @@
+import { DEFAULT_PROGRAM_ID } from '@sge/shared';
 import { type Kysely, sql } from 'kysely';
+
+export { DEFAULT_PROGRAM_ID };
 
 /**
  * The core schema: every entity of SPEC §4, and the ledger's rules enforced by the database itself:
@@ -10,8 +13,6 @@ import { type Kysely, sql } from 'kysely';
  * Amounts are numeric(78,0): integers in the currency's smallest unit, wide enough for uint256.
  * Wallet addresses are stored EIP-55 checksummed (the API canonicalises them), so equality is exact.
  */
-export const DEFAULT_PROGRAM_ID = '00000000-0000-4000-8000-000000000001';
-
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(`

@@ -1,6 +1,6 @@
 import type { TAffiliateProfile } from '@sge/shared';
+import { DEFAULT_PROGRAM_ID } from '@sge/shared';
 import { sql } from 'kysely';
-import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import type { TDbExecutor } from '../in-transaction';
 import { getAffiliatePayableBalance } from '../ledger/get-balances';
 import type { TAffiliate } from './register-affiliate';

@@ -1,7 +1,6 @@
-import { affiliateTermsMessage } from '@sge/shared';
+import { affiliateTermsMessage, DEFAULT_PROGRAM_ID } from '@sge/shared';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devPrivateKey } from '../../config/load-config';
-import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
 import { findAffiliateByWallet } from './lookup-affiliate';

@@ -1,7 +1,7 @@
 import type { TClaimToken } from '@sge/shared';
+import { DEFAULT_PROGRAM_ID } from '@sge/shared';
 import type { Address } from 'viem';
 import { getClaimedLogs } from '../../chain/claim-contract';
-import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import type { TProgram } from '../../db/schema';
 import { AppError } from '../app-error';
 import { chainRead, claimContractOf, type TClaimEnvironment } from './claim-context';

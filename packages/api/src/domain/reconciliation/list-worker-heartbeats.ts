@@ -1,4 +1,4 @@
-import { HEARTBEAT_STALE_MS } from '../../worker/heartbeat';
+import { HEARTBEAT_STALE_MS } from '../../db/heartbeat-limits';
 import type { TDbExecutor } from '../in-transaction';
 
 export type TWorkerHeartbeat = {

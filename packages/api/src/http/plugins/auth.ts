@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_PROGRAM_ID } from '@sge/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Address } from 'viem';
 import type { TAdminKey } from '../../config';
-import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { findAffiliateByWallet } from '../../domain/affiliates/lookup-affiliate';
 import type { TAffiliate } from '../../domain/affiliates/register-affiliate';
 import { AppError } from '../../domain/app-error';

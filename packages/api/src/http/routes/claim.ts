@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PROGRAM_ID,
   ZClaimHistory,
   ZClaimInfo,
   ZClaimInfoQuery,
@@ -10,7 +11,6 @@ import {
 } from '@sge/shared';
 import { type Address, getAddress, type Hex } from 'viem';
 import { z } from 'zod';
-import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { claimEnvironment } from '../../domain/claims/claim-context';
 import { listClaimHistory } from '../../domain/claims/claim-views';
 import { getClaimInfo } from '../../domain/claims/get-claim-info';

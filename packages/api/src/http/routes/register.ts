@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PROGRAM_ID,
   REGISTRATION_PROOF_TTL_SECONDS_MAX,
   type TRegisterResponse,
   ZErrorResponse,
@@ -13,7 +14,6 @@ import { type Address, getAddress, type Hex, isAddress } from 'viem';
 import { z } from 'zod';
 import { checksumAddress } from '../../chain/checksum-address';
 import type { TDb } from '../../db/client';
-import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { AppError } from '../../domain/app-error';
 import {
   assertRegistrationChallengeSolved,

@@ -1,11 +1,11 @@
 import {
+  DEFAULT_PROGRAM_ID,
   ZAffiliateLookup,
   ZAffiliateLookupQuery,
   ZAffiliateProfile,
   ZRegisterAffiliateRequest,
 } from '@sge/shared';
 import type { Hex } from 'viem';
-import { DEFAULT_PROGRAM_ID } from '../../../db/migrations/0001-core-schema';
 import { getAffiliateProfile } from '../../../domain/affiliates/affiliate-profile';
 import { findAffiliateByCode } from '../../../domain/affiliates/lookup-affiliate';
 import { registerAffiliate } from '../../../domain/affiliates/register-affiliate';

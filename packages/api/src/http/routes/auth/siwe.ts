@@ -1,7 +1,12 @@
-import { ZSiweNonceRequest, ZSiweNonceResponse, ZSiweVerifyRequest, ZSiweVerifyResponse } from '@sge/shared';
+import {
+  DEFAULT_PROGRAM_ID,
+  ZSiweNonceRequest,
+  ZSiweNonceResponse,
+  ZSiweVerifyRequest,
+  ZSiweVerifyResponse,
+} from '@sge/shared';
 import type { Hex } from 'viem';
 import { z } from 'zod';
-import { DEFAULT_PROGRAM_ID } from '../../../db/migrations/0001-core-schema';
 import { getAffiliateProfile } from '../../../domain/affiliates/affiliate-profile';
 import { findAffiliateByWallet } from '../../../domain/affiliates/lookup-affiliate';
 import {

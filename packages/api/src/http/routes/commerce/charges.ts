@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PROGRAM_ID,
   type TCreateChargeRequest,
   ZCommerceChargeCode,
   ZCommerceChargeView,
@@ -7,7 +8,6 @@ import {
 } from '@sge/shared';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DEFAULT_PROGRAM_ID } from '../../../db/migrations/0001-core-schema';
 import { AppError } from '../../../domain/app-error';
 import { createCommerceCharge } from '../../../domain/commerce/create-commerce-charge';
 import { getCommerceCharge, refreshCommerceCharge } from '../../../domain/commerce/get-commerce-charge';
