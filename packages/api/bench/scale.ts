@@ -10,7 +10,7 @@ import { createTestRedisPrefix } from '../test/support/redis';
 import { scaleCursorOf, seededUserWallet, seedScale } from '../test/support/scale-seed';
 
 /**
- * `npm run bench:scale [-- --keep] [--sizes 10000,1000000] [--runs 5]`
+ * `npm run bench:scale [-- --keep] [--sizes 10000,1000000] [--runs 5] [--export-only]`
  *
  * Issue 22: every operation of the issue's table measured in Real mode (PostgreSQL, Redis, anvil; the platform
  * in-process, roles api and workers) on a history of 10,000 and of 1,000,000 users seeded by
@@ -37,6 +37,8 @@ function option(name: string): string | undefined {
 const KEEP = process.argv.includes('--keep');
 const SIZES = (option('sizes') ?? '10000,1000000').split(',').map(Number);
 const RUNS = Number(option('runs') ?? 5);
+/** `--export-only`: measure the settlements CSV export alone (e.g. again on kept databases). */
+const EXPORT_ONLY = process.argv.includes('--export-only');
 
 type TOperation = {
   name: string;
@@ -261,7 +263,7 @@ async function measureSize(users: number): Promise<{
         body: init?.body === undefined ? undefined : JSON.stringify(init.body),
       });
     try {
-      const operations = await operationsFor(postgres.url, users);
+      const operations = EXPORT_ONLY ? [] : await operationsFor(postgres.url, users);
       const ms = new Map<string, number>();
       const samples = new Map<string, number>();
       for (const operation of operations) {

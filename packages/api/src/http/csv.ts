@@ -48,17 +48,21 @@ export function sendCsv(
  * Streams a CSV download: the header, then each chunk of rows as `chunks` yields it (one keyset page at a
  * time, so memory holds one page whatever the export's size; the socket's backpressure paces the reads).
  * An error after the first chunk ends the response early: the download is truncated, never silently wrong.
+ * Returns the reply, for an async handler to return (Fastify then waits for the stream instead of ending the
+ * response when the handler's promise resolves with nothing).
  */
-export function sendCsvStream(
-  reply: {
+export function sendCsvStream<
+  TReply extends {
     type(contentType: string): unknown;
     header(name: string, value: string): unknown;
     send(payload?: unknown): unknown;
   },
+>(
+  reply: TReply,
   filename: string,
   header: readonly string[],
   chunks: AsyncIterable<readonly (readonly TCsvCell[])[]>,
-): void {
+): TReply {
   async function* lines() {
     yield csvLines([header]);
     for await (const rows of chunks) yield csvLines(rows);
@@ -69,4 +73,5 @@ export function sendCsvStream(
     `attachment; filename="${filename.replaceAll(/[^A-Za-z0-9._-]/g, '_')}"`,
   );
   reply.send(Readable.from(lines(), { objectMode: false }));
+  return reply;
 }

@@ -17,12 +17,15 @@ import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
  * At 1,000,000 users: 100,000 affiliates, 1.65M intents and settlements, 0.91M commissions, 1.56M ledger
  * transactions and 3.3M entries. Users are 30 s apart from 2025-01-01, so the newest are the highest indexes.
  *
- * Nothing is disabled: every trigger and constraint runs (the ledger's deferred balance checks at each
- * commit, the affiliate tree check on each insert). Rows go in by `INSERT … SELECT` over generate_series,
- * one database transaction per chunk of `chunkUsers` users, so each commit checks about 3,000 ledger
- * transactions; each ledger transaction is one claim's, one commission's or one batch's, as the platform
- * posts them, with the content hash postLedgerTransaction computes (ledgerContentHash) computed in SQL.
- * Ids are md5-derived from the index, so a seed can be extended later (seedScale to a larger count).
+ * Nothing is disabled: every trigger and constraint runs (the ledger's triggers, the affiliate tree check on
+ * each insert). Rows go in by `INSERT … SELECT` over generate_series, one database transaction per chunk of
+ * `chunkUsers` users for all but the ledger; the chunk's ledger transactions (each one claim's, one
+ * commission's or one batch's, as the platform posts them, with ledgerContentHash's content hash computed in
+ * SQL) are then committed LEDGER_TRANSACTIONS_PER_COMMIT at a time with their entries, so the deferred balance
+ * check runs at each commit and the ledger's per-database-transaction bookkeeping stays small. Commits are
+ * asynchronous (synchronous_commit off for the seeding sessions only). Ids are derived from the index
+ * (`pg_temp.seed_id(kind, n)`, increasing with n, so inserts append to the primary keys as they would with
+ * time-ordered ids; lookups by id cost the same either way), so a seed can be extended to a larger count.
  */
 export const SCALE_SEED_START = '2025-01-01T00:00:00Z';
 /** Users per mint batch, as the mint worker batches them. */
