@@ -9,8 +9,13 @@
 export const PAGE_SIZE_DEFAULT = 50;
 /** Most rows one page of any list endpoint returns; larger `limit` values are a 400. */
 export const PAGE_SIZE_MAX = 200;
-/** Most rows a CSV export (settlements, affiliate statement) contains; a wider range is a 400 naming it. */
+/** Most rows the affiliate statement's CSV contains; a wider range is a 400 naming it. */
 export const EXPORT_ROWS_MAX = 50_000;
+/**
+ * Rows a streaming CSV export (settlements) reads per keyset page: the export holds one page in memory
+ * however many rows it streams.
+ */
+export const EXPORT_PAGE_ROWS = 1_000;
 
 /**
  * Most affiliates paid by one payout batch. Equal to SGEPayout.PAY_BATCH_SIZE_MAX (one on-chain transaction
@@ -102,6 +107,7 @@ check(
   'PAGE_SIZE_DEFAULT must be 1..PAGE_SIZE_MAX',
 );
 check(EXPORT_ROWS_MAX >= PAGE_SIZE_MAX, 'an export must hold at least one page');
+check(EXPORT_PAGE_ROWS >= PAGE_SIZE_MAX, 'an export page reads at least a list page');
 check(
   LEDGER_ENTRIES_PER_TRANSACTION_MAX >= PAYOUT_BATCH_AFFILIATES_MAX + 3,
   'a payout batch (one entry per affiliate + 3) must fit in one ledger transaction',

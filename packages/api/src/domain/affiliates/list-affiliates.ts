@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
-import { afterCreatedCursor, createdMicros, type TPage, toCreatedPage } from '../pagination';
+import { listNewestFirst } from '../list-page';
+import type { TPage } from '../pagination';
 import { affiliateBalances } from './affiliate-profile';
 import type { TAffiliate } from './register-affiliate';
 
@@ -37,19 +38,18 @@ export async function listAffiliates(
     cursor?: string | undefined;
   },
 ): Promise<TPage<TAdminAffiliate>> {
-  let select = db.selectFrom('affiliates').selectAll().select(createdMicros().as('cursor_us'));
-  if (query.programId) select = select.where('program_id', '=', query.programId);
-  if (query.status) select = select.where('status', '=', query.status);
-  if (query.code) select = select.where((eb) => eb(eb.fn('lower', ['code']), '=', query.code!.toLowerCase()));
-  if (query.wallet) select = select.where('wallet', '=', query.wallet);
-  if (query.parentId) select = select.where('parent_id', '=', query.parentId);
-  const rows = await select
-    .where(afterCreatedCursor(query.cursor))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-  return toCreatedPage(rows, query.limit, toAdminAffiliate);
+  return await listNewestFirst(db.selectFrom('affiliates').selectAll(), {
+    filters: {
+      program_id: query.programId,
+      status: query.status,
+      wallet: query.wallet,
+      parent_id: query.parentId,
+    },
+    where: query.code ? [sql<boolean>`lower(code) = ${query.code.toLowerCase()}`] : [],
+    limit: query.limit,
+    cursor: query.cursor,
+    view: toAdminAffiliate,
+  });
 }
 
 /** One affiliate with its parent's code, counts and balances (admin view). */

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { TIntent, TIntentStatus, TIntentType } from '../../db/schema';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
-import { afterCreatedCursor, createdMicros, type TPage, toCreatedPage } from '../pagination';
+import { listNewestFirst } from '../list-page';
+import type { TPage } from '../pagination';
 
 export type TAdminIntent = z.infer<typeof ZAdminIntent>;
 export type TAdminIntentDetail = z.infer<typeof ZAdminIntentDetail>;
@@ -39,18 +40,12 @@ export async function listIntents(
     cursor?: string | undefined;
   },
 ): Promise<TPage<TAdminIntent>> {
-  let select = db.selectFrom('intents').selectAll().select(createdMicros().as('cursor_us'));
-  if (query.programId) select = select.where('program_id', '=', query.programId);
-  if (query.type) select = select.where('type', '=', query.type);
-  if (query.status) select = select.where('status', '=', query.status);
-  if (query.wallet) select = select.where('wallet', '=', query.wallet);
-  const rows = await select
-    .where(afterCreatedCursor(query.cursor))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-  return toCreatedPage(rows, query.limit, toAdminIntent);
+  return await listNewestFirst(db.selectFrom('intents').selectAll(), {
+    filters: { program_id: query.programId, type: query.type, status: query.status, wallet: query.wallet },
+    limit: query.limit,
+    cursor: query.cursor,
+    view: toAdminIntent,
+  });
 }
 
 /** One intent with its payload, result and every recorded status change. */

@@ -1,8 +1,10 @@
 import type { ZAdminSettlement } from '@sge/shared';
+import { type RawBuilder, sql } from 'kysely';
 import type { z } from 'zod';
 import type { TIntentType } from '../../db/schema';
 import type { TDbExecutor } from '../in-transaction';
-import { afterCreatedCursor, createdMicros, type TPage, toCreatedPage } from '../pagination';
+import { listNewestFirst } from '../list-page';
+import type { TPage } from '../pagination';
 
 export type TAdminSettlement = z.infer<typeof ZAdminSettlement>;
 
@@ -21,35 +23,34 @@ export async function listSettlements(
   db: TDbExecutor,
   query: TSettlementsQuery,
 ): Promise<TPage<TAdminSettlement>> {
-  let select = db
+  const select = db
     .selectFrom('settlements as s')
     .leftJoin('settlement_refunds as r', 'r.settlement_id', 's.id')
     .selectAll('s')
-    .select(['r.settlement_id as refunded_id', createdMicros('s.created_at').as('cursor_us')]);
-  if (query.programId) select = select.where('s.program_id', '=', query.programId);
-  if (query.kind) select = select.where('s.kind', '=', query.kind);
-  if (query.wallet) select = select.where('s.wallet', '=', query.wallet);
-  if (query.from) select = select.where('s.created_at', '>=', query.from);
-  if (query.to) select = select.where('s.created_at', '<', query.to);
-  const rows = await select
-    .where(afterCreatedCursor(query.cursor, { createdAt: 's.created_at', id: 's.id' }))
-    .orderBy('s.created_at', 'desc')
-    .orderBy('s.id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-  return toCreatedPage(rows, query.limit, (row) => ({
-    id: row.id,
-    programId: row.program_id,
-    intentId: row.intent_id,
-    kind: row.kind,
-    wallet: row.wallet,
-    txHash: row.tx_hash,
-    blockNumber: row.block_number,
-    providerRef: row.provider_ref,
-    amount: row.amount.toString(),
-    currency: row.currency,
-    refunded: row.refunded_id !== null,
-    verifiedAt: row.verified_at?.toISOString() ?? null,
-    createdAt: row.created_at.toISOString(),
-  }));
+    .select('r.settlement_id as refunded_id');
+  const where: RawBuilder<boolean>[] = [];
+  if (query.from) where.push(sql<boolean>`s.created_at >= ${query.from}`);
+  if (query.to) where.push(sql<boolean>`s.created_at < ${query.to}`);
+  return await listNewestFirst(select, {
+    alias: 's',
+    filters: { 's.program_id': query.programId, 's.kind': query.kind, 's.wallet': query.wallet },
+    where,
+    limit: query.limit,
+    cursor: query.cursor,
+    view: (row) => ({
+      id: row.id,
+      programId: row.program_id,
+      intentId: row.intent_id,
+      kind: row.kind,
+      wallet: row.wallet,
+      txHash: row.tx_hash,
+      blockNumber: row.block_number,
+      providerRef: row.provider_ref,
+      amount: row.amount.toString(),
+      currency: row.currency,
+      refunded: row.refunded_id !== null,
+      verifiedAt: row.verified_at?.toISOString() ?? null,
+      createdAt: row.created_at.toISOString(),
+    }),
+  });
 }

@@ -1,5 +1,4 @@
 import {
-  EXPORT_ROWS_MAX,
   ZAdminSettlement,
   ZIdParams,
   ZPage,
@@ -9,17 +8,57 @@ import {
 } from '@sge/shared';
 import { getAddress } from 'viem';
 import { z } from 'zod';
-import { AppError } from '../../../domain/app-error';
 import { refundSettlement } from '../../../domain/commissions/refund-settlement';
+import { exportSettlements } from '../../../domain/settlements/export-settlements';
 import { listSettlements } from '../../../domain/settlements/list-settlements';
 import type { TRuntime } from '../../../runtime';
-import { sendCsv, toCsv } from '../../csv';
+import { sendCsvStream, type TCsvCell } from '../../csv';
 import { actorOf, adminOf, authGuards, programFilterOf, programScopeOf } from '../../plugins/auth';
 import type { TApp } from '../../server';
 
 const security = [{ adminKey: [] }];
 
-/** Settlements: list (JSON pages or a CSV export of the whole filtered range) and refunds. */
+const SETTLEMENT_CSV_HEADER = [
+  'id',
+  'program_id',
+  'intent_id',
+  'kind',
+  'wallet',
+  'tx_hash',
+  'block_number',
+  'provider_ref',
+  'amount',
+  'currency',
+  'refunded',
+  'verified_at',
+  'created_at',
+] as const;
+
+/** The export's rows, one keyset page at a time. */
+async function* settlementCsvRows(
+  db: TRuntime['database']['db'],
+  filter: Parameters<typeof exportSettlements>[1],
+): AsyncGenerator<TCsvCell[][]> {
+  for await (const page of exportSettlements(db, filter)) {
+    yield page.map((s) => [
+      s.id,
+      s.programId,
+      s.intentId,
+      s.kind,
+      s.wallet,
+      s.txHash,
+      s.blockNumber,
+      s.providerRef,
+      BigInt(s.amount),
+      s.currency,
+      s.refunded,
+      s.verifiedAt,
+      s.createdAt,
+    ]);
+  }
+}
+
+/** Settlements: list (JSON pages or a streamed CSV export of the whole filtered range) and refunds. */
 export function registerAdminSettlementRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
   const { db } = runtime.database;
@@ -30,7 +69,8 @@ export function registerAdminSettlementRoutes(app: TApp, runtime: TRuntime) {
       onRequest: guards.admin,
       schema: {
         tags: ['admin'],
-        summary: `List settlements (newest first); format=csv exports the whole filtered range (at most ${EXPORT_ROWS_MAX} rows)`,
+        summary:
+          'List settlements (newest first); format=csv streams the whole filtered range, however many rows',
         security,
         querystring: ZSettlementsQuery.extend(ZPageQuery.shape),
         response: { 200: ZPage(ZAdminSettlement) },
@@ -47,47 +87,7 @@ export function registerAdminSettlementRoutes(app: TApp, runtime: TRuntime) {
       };
       if (query.format === 'json')
         return await listSettlements(db, { ...filter, limit: query.limit, cursor: query.cursor });
-      const page = await listSettlements(db, { ...filter, limit: EXPORT_ROWS_MAX });
-      if (page.nextCursor) {
-        throw new AppError(
-          'VALIDATION_FAILED',
-          `querystring.from: more than ${EXPORT_ROWS_MAX} settlements match; narrow the range with from/to`,
-          { details: { field: 'querystring.from' } },
-        );
-      }
-      const csv = toCsv(
-        [
-          'id',
-          'program_id',
-          'intent_id',
-          'kind',
-          'wallet',
-          'tx_hash',
-          'block_number',
-          'provider_ref',
-          'amount',
-          'currency',
-          'refunded',
-          'verified_at',
-          'created_at',
-        ],
-        page.items.map((s) => [
-          s.id,
-          s.programId,
-          s.intentId,
-          s.kind,
-          s.wallet,
-          s.txHash,
-          s.blockNumber,
-          s.providerRef,
-          BigInt(s.amount),
-          s.currency,
-          s.refunded,
-          s.verifiedAt,
-          s.createdAt,
-        ]),
-      );
-      return sendCsv(reply, 'settlements.csv', csv);
+      return sendCsvStream(reply, 'settlements.csv', SETTLEMENT_CSV_HEADER, settlementCsvRows(db, filter));
     },
   );
 
