@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { networkByName } from '@sge/shared';
+import { networkByName, OP_GAS_PRICE_ORACLE_ADDRESS } from '@sge/shared';
 import { type Address, createPublicClient, type Hex, http, type PublicClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -245,6 +245,57 @@ describe('npm run deploy:mainnet -- --yes from the repository root', () => {
     expect(result.stderr).not.toMatch(/not confirmed/);
     expect(result.code, result.stderr).toBe(0);
     expect(readDeploymentFile(1, deploymentsDir).contracts.usdc).toBe(ethereum.tokens.usdc);
+  });
+});
+
+describe('the deploy CLI on an OP-stack chain (anvil --network optimism, OP Mainnet chain id)', () => {
+  let anvil: TAnvil;
+
+  beforeAll(async () => {
+    anvil = await startAnvil({ chainId: 10, network: 'optimism' });
+    // Anvil 1.7 has no L2 predeploys: a GasPriceOracle stand-in pricing each byte of getL1Fee's call at
+    // 1,000 gwei (CALLDATASIZE × price; the API's test/support/op-stack.ts explains it).
+    await createPublicClient({ transport: http(anvil.rpcUrl) }).request({
+      method: 'anvil_setCode' as never,
+      params: [OP_GAS_PRICE_ORACLE_ADDRESS, '0x3667000000e8d4a510000260005260206000f3'] as never,
+    });
+  });
+
+  afterAll(async () => {
+    await anvil?.stop();
+  });
+
+  it('counts the L1 data fee in the deployment cost the deployer must hold', async () => {
+    const publicClient = createPublicClient({ transport: http(anvil.rpcUrl) });
+    const optimism = networkByName('optimism')!;
+    const [sge, safe] = [randomAddress(), randomAddress()];
+    for (const address of [optimism.tokens.usdc!, optimism.tokens.usdt!, sge, safe]) {
+      await setCode(publicClient, address as Address);
+    }
+    const deployerKey = generatePrivateKey();
+    // 0.02 ETH pays the L2 gas of the deployment at anvil's fees (~6 M gas × 2 gwei max fee), not also the
+    // stand-in's L1 data fee (~30 KB of bytecode at 1,000 gwei a byte: ~0.03 ETH).
+    await publicClient.request({
+      method: 'anvil_setBalance' as never,
+      params: [privateKeyToAccount(deployerKey).address, `0x${(2n * 10n ** 16n).toString(16)}`] as never,
+    });
+    const result = await runCli(['--network', 'optimism', '--yes'], {
+      RPC_URL: anvil.rpcUrl,
+      DEPLOYER_PRIVATE_KEY: deployerKey,
+      RELAYER_ADDRESS: randomAddress(),
+      TREASURY_ADDRESS: randomAddress(),
+      OWNER_ADDRESS: safe,
+      SGE_TOKEN_ADDRESS: sge,
+    });
+    expect(result.code).toBe(1);
+    const l1FeeWei = BigInt(result.stderr.match(/\+ (\d+) wei L1 data fee/)?.[1] ?? '0');
+    const [, gas, maxFee] = result.stderr.match(/= (\d+) gas × (\d+) wei max fee/) ?? [];
+    expect(result.stderr).toMatch(
+      /balance 0\.02 ETH \(20000000000000000 wei\) is below the estimated deployment cost/,
+    );
+    expect(l1FeeWei).toBeGreaterThan(10n ** 16n);
+    expect(BigInt(gas!) * BigInt(maxFee!)).toBeLessThan(2n * 10n ** 16n);
+    expect(result.stderr).toMatch(/deploy:optimism on chain 10 \(OP Mainnet\).*L1 data fee 0\.0\d+ ETH/);
   });
 });
 
