@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import { startAnvil, type TAnvil } from '@sge/contracts';
 import { Redis } from 'ioredis';
 import { createTestClient, http, parseEther } from 'viem';
-import { connectChain, explorerUrlFor, type TChainConnection } from './chain/chain-connection';
+import { connectChain, type TChainConnection } from './chain/chain-connection';
 import { initChecksumAddress } from './chain/checksum-address';
 import { ensureMockDeployment, resolveContractAddresses } from './chain/contract-deployment';
 import { knownAddressesOf, relayerTargets } from './chain/known-addresses';
 import { Relayer } from './chain/relayer';
 import { toRpcError } from './chain/rpc-errors';
 import type { TConfig, TContractAddresses } from './config';
+import { explorerUrlOf } from './config/chain-network';
 import { acquireDataDirLock } from './config/data-dir-lock';
 import { openDatabase, type TDatabase } from './db/client';
 import { appliedMigrations, migrateToLatest } from './db/migrate';
@@ -166,6 +167,7 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
         timeoutMs: config.chain.rpcTimeoutMs,
         relayerPrivateKey: config.chain.relayerPrivateKey,
         expectedChainId: config.mockMode ? MOCK_CHAIN_ID : config.chain.expectedChainId,
+        network: config.mockMode ? null : config.chain.network,
       });
     } catch (cause) {
       if (cause instanceof StartupError) throw cause;
@@ -228,7 +230,7 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
         isAllowedTarget: (to) => knownContracts.has(to.toLowerCase()),
       }),
       contracts,
-      explorerUrl: explorerUrlFor(chain.chainId, config.chain.explorerUrl),
+      explorerUrl: explorerUrlOf(chain.network, config.chain.explorerUrl),
       metrics,
       errorReporter,
       mockChain,

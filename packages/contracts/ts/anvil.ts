@@ -18,6 +18,12 @@ export type TAnvilOptions = {
   stateIntervalSeconds?: number;
   /** Base fee of the first block, in wei. */
   baseFeeWei?: bigint;
+  /**
+   * Network family (anvil's `--network`): `optimism` runs it in OP-stack mode (deposit transactions, OP
+   * receipts). Anvil 1.7 deploys no L2 predeploys in that mode: a test that needs the GasPriceOracle sets its
+   * code at 0x420000000000000000000000000000000000000F (anvil_setCode). Default: Ethereum.
+   */
+  network?: 'ethereum' | 'optimism';
   /** Extra command-line arguments passed to anvil as they are. */
   extraArgs?: string[];
   /** Time allowed for anvil to answer its first request. */
@@ -138,6 +144,7 @@ export async function startAnvil(options: TAnvilOptions = {}): Promise<TAnvil> {
     if (options.stateIntervalSeconds) args.push('--state-interval', String(options.stateIntervalSeconds));
   }
   if (options.baseFeeWei !== undefined) args.push('--block-base-fee-per-gas', options.baseFeeWei.toString());
+  if (options.network && options.network !== 'ethereum') args.push('--network', options.network);
   if (options.extraArgs) args.push(...options.extraArgs);
   const pidPath = options.statePath ? `${options.statePath}.pid` : null;
   if (pidPath) await stopPreviousAnvil(pidPath);

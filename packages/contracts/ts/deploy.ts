@@ -1,3 +1,4 @@
+import { NETWORKS } from '@sge/shared';
 import {
   type Account,
   type Address,
@@ -12,6 +13,7 @@ import {
   type WalletClient,
   zeroAddress,
 } from 'viem';
+import { estimateL1Fee } from 'viem/op-stack';
 import {
   affiliateRegistryAbi,
   affiliateRegistryBytecode,
@@ -43,9 +45,9 @@ export const DEFAULT_FUND_CLAIM_VAULT_WEI = 1_000n * DEFAULT_CLAIM_AMOUNT_WEI;
  */
 export const CALL_STEP_GAS_ESTIMATE = 100_000n;
 
-/** Mainnet addresses of the stablecoins the claim contract accepts. */
-export const MAINNET_USDC_ADDRESS: Address = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-export const MAINNET_USDT_ADDRESS: Address = '0xdAC17F958D2ee523a2206206994597C13D831ec7';
+/** Ethereum mainnet's USDC and USDT (from the network registry, `@sge/shared` networks.ts). */
+export const MAINNET_USDC_ADDRESS: Address = NETWORKS.find((network) => network.chainId === 1)!.tokens.usdc!;
+export const MAINNET_USDT_ADDRESS: Address = NETWORKS.find((network) => network.chainId === 1)!.tokens.usdt!;
 
 export type TDeployedContracts = {
   sgeId: Address;
@@ -77,7 +79,7 @@ export type TDeployment = {
   feeMicroUsd: bigint;
   claimAmountWei: bigint;
   requireSgeId: boolean;
-  /** True when the test tokens (TestUSDC, TestUSDT, SGEToken) were deployed by this deployment. */
+  /** True when this deployment deployed a test token (TestUSDC, TestUSDT or SGEToken) for a missing one. */
   testTokens: boolean;
   contracts: TDeployedContracts;
 };
@@ -107,14 +109,22 @@ export type TDeployContractsParams = {
   feeMicroUsd?: bigint;
   /** SGE per claim in wei; default 1,000 SGE. */
   claimAmountWei?: bigint;
-  /** Existing tokens (mainnet). When absent, TestUSDC, TestUSDT and SGEToken are deployed. */
-  tokens?: TExistingTokens;
+  /**
+   * Existing tokens (a public chain's USDC/USDT, the operator's SGE). Each one absent is deployed as its test
+   * token (TestUSDC, TestUSDT, SGEToken): the callers decide where that is allowed (deploy-cli.ts).
+   */
+  tokens?: Partial<TExistingTokens>;
   /** SGE wei minted into the claim vault; only when the test SGE token is deployed. Default 1,000 claims. */
   fundClaimVaultWei?: bigint;
   /** Whether claiming requires an SGE-ID; default true. */
   requireSgeId?: boolean;
   /** SGE-ID base URI (token id in decimal is appended); default empty. */
   sgeIdBaseUri?: string;
+  /**
+   * The chain is an OP-stack L2: every transaction also pays an L1 data fee, which the cost estimate adds
+   * (GasPriceOracle predeploy's `getL1Fee`, through viem's `estimateL1Fee`).
+   */
+  opStack?: boolean;
   /** Progress messages (one per transaction), e.g. to stderr. */
   onProgress?: (message: string) => void;
 };
@@ -164,23 +174,22 @@ export function planDeployment(
     return address;
   };
 
-  let tokens: TExistingTokens;
-  if (params.tokens) {
-    tokens = {
-      usdc: getAddress(params.tokens.usdc),
-      usdt: getAddress(params.tokens.usdt),
-      sge: getAddress(params.tokens.sge),
-    };
-  } else {
-    tokens = {
-      usdc: deploy('TestUSDC', encodeDeployData({ abi: testUsdcAbi, bytecode: testUsdcBytecode })),
-      usdt: deploy('TestUSDT', encodeDeployData({ abi: testUsdtAbi, bytecode: testUsdtBytecode })),
-      sge: deploy(
-        'SGEToken',
-        encodeDeployData({ abi: sgeTokenAbi, bytecode: sgeTokenBytecode, args: [deployer] }),
-      ),
-    };
-  }
+  const existing = params.tokens ?? {};
+  const tokens: TExistingTokens = {
+    usdc: existing.usdc
+      ? getAddress(existing.usdc)
+      : deploy('TestUSDC', encodeDeployData({ abi: testUsdcAbi, bytecode: testUsdcBytecode })),
+    usdt: existing.usdt
+      ? getAddress(existing.usdt)
+      : deploy('TestUSDT', encodeDeployData({ abi: testUsdtAbi, bytecode: testUsdtBytecode })),
+    sge: existing.sge
+      ? getAddress(existing.sge)
+      : deploy(
+          'SGEToken',
+          encodeDeployData({ abi: sgeTokenAbi, bytecode: sgeTokenBytecode, args: [deployer] }),
+        ),
+  };
+  const testSge = !existing.sge;
   const sgeId = deploy(
     'SGEID',
     encodeDeployData({
@@ -219,7 +228,7 @@ export function planDeployment(
     }),
   );
   // Setup while the deployer owns everything: fund the claim vault, enable the approvers.
-  if (!params.tokens && fundClaimVaultWei > 0n) {
+  if (testSge && fundClaimVaultWei > 0n) {
     steps.push({
       kind: 'call',
       label: `SGEToken.mint(SGEClaim, ${fundClaimVaultWei})`,
@@ -248,7 +257,7 @@ export function planDeployment(
       ['SGEPayout', payout],
       ['AffiliateRegistry', affiliateRegistry],
     ];
-    if (!params.tokens) owned.push(['SGEToken', tokens.sge]);
+    if (testSge) owned.push(['SGEToken', tokens.sge]);
     for (const [label, address] of owned) {
       steps.push({
         kind: 'call',
@@ -271,7 +280,7 @@ export function planDeployment(
       feeMicroUsd,
       claimAmountWei,
       requireSgeId,
-      testTokens: !params.tokens,
+      testTokens: !existing.usdc || !existing.usdt || !existing.sge,
       contracts: {
         sgeId,
         sgeClaim,
@@ -289,7 +298,9 @@ export type TDeploymentCostEstimate = {
   transactionCount: number;
   gas: bigint;
   maxFeePerGasWei: bigint;
-  /** gas × maxFeePerGas: the most the deployment can cost at the current fee level. */
+  /** OP-stack chains: the L1 data fee of every transaction at the current L1 fee level; 0 elsewhere. */
+  l1FeeWei: bigint;
+  /** gas × maxFeePerGas + l1FeeWei: the most the deployment can cost at the current fee level. */
   costWei: bigint;
 };
 
@@ -304,15 +315,30 @@ export async function estimateDeploymentCost(
   const nonce = await params.publicClient.getTransactionCount({ address: deployer, blockTag: 'pending' });
   const { steps } = planDeployment(params, deployer, nonce);
   let gas = 0n;
+  let l1FeeWei = 0n;
   for (const step of steps) {
     gas +=
       step.kind === 'deploy'
         ? await params.publicClient.estimateGas({ account: deployer, data: step.data })
         : CALL_STEP_GAS_ESTIMATE;
+    if (params.opStack) {
+      l1FeeWei += await estimateL1Fee(params.publicClient, {
+        account: deployer,
+        chain: null,
+        data: step.data,
+        ...(step.kind === 'call' ? { to: step.to } : {}),
+      });
+    }
   }
   const fees = await params.publicClient.estimateFeesPerGas();
   const maxFeePerGasWei = fees.maxFeePerGas ?? fees.gasPrice ?? 0n;
-  return { transactionCount: steps.length, gas, maxFeePerGasWei, costWei: gas * maxFeePerGasWei };
+  return {
+    transactionCount: steps.length,
+    gas,
+    maxFeePerGasWei,
+    l1FeeWei,
+    costWei: gas * maxFeePerGasWei + l1FeeWei,
+  };
 }
 
 /**

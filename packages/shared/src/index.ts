@@ -8,6 +8,7 @@ export * from './dev-wallet';
 export * from './errors';
 export * from './ledger';
 export * from './limits';
+export * from './networks';
 export * from './pagination';
 export * from './payments';
 export * from './payouts';

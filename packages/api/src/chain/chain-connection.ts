@@ -13,7 +13,8 @@ import {
   webSocket,
 } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
-import { mainnet } from 'viem/chains';
+import { chainConfig as opStackChainConfig } from 'viem/op-stack';
+import { networkOfChainId, type TChainNetwork } from '../config/chain-network';
 import { type TCircuitState, withCircuitBreaker } from './circuit-breaker';
 
 /** Consecutive endpoint failures that open an endpoint's circuit, and how long it then stays skipped. */
@@ -37,6 +38,8 @@ export type TChainSnapshot = {
 
 export type TChainConnection = {
   chainId: number;
+  /** The network behind the RPC: CHAIN_ID's, else the registry's entry for the reported chain id. */
+  network: TChainNetwork;
   chain: Chain;
   publicClient: PublicClient<Transport, Chain>;
   walletClient: WalletClient<Transport, Chain, PrivateKeyAccount>;
@@ -80,6 +83,8 @@ export async function connectChain(options: {
   timeoutMs: number;
   relayerPrivateKey: Hex;
   expectedChainId?: number | null;
+  /** The configured network (CHAIN_ID); when absent, the registry's entry for the chain id the RPC reports. */
+  network?: TChainNetwork | null;
   breakerCooldownMs?: number;
 }): Promise<TChainConnection> {
   const breakerOptions = {
@@ -110,15 +115,15 @@ export async function connectChain(options: {
   if (options.expectedChainId && options.expectedChainId !== chainId) {
     throw new ChainIdMismatchError(options.expectedChainId, chainId);
   }
-  const chain: Chain =
-    chainId === mainnet.id
-      ? mainnet
-      : defineChain({
-          id: chainId,
-          name: chainId === 31337 ? 'Local (anvil)' : `Chain ${chainId}`,
-          nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-          rpcUrls: { default: { http: [options.rpcUrl] } },
-        });
+  const network = options.network ?? networkOfChainId(chainId);
+  // OP-stack chains get viem's OP-stack formatters, so that receipts carry the L1 data fee (`l1Fee`).
+  const chain: Chain = defineChain({
+    ...(network.feeModel === 'op-stack' ? opStackChainConfig : {}),
+    id: chainId,
+    name: network.source === 'unlisted' && chainId === 31337 ? 'Local (anvil)' : network.name,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [options.rpcUrl] } },
+  });
 
   const publicClient = createPublicClient({ chain, transport, batch: { multicall: false } });
   publicClient.transport.onResponse(({ transport: answered, status }) => {
@@ -160,6 +165,7 @@ export async function connectChain(options: {
 
   return {
     chainId,
+    network,
     chain,
     publicClient: publicClient as PublicClient<Transport, Chain>,
     walletClient,
@@ -175,13 +181,6 @@ export async function connectChain(options: {
       return cached;
     },
   };
-}
-
-/** Explorer base URL: EXPLORER_URL, else Etherscan on mainnet, else none (local chains have no explorer). */
-export function explorerUrlFor(chainId: number, configured: string | null): string | null {
-  if (configured) return configured.replace(/\/$/, '');
-  if (chainId === mainnet.id) return 'https://etherscan.io';
-  return null;
 }
 
 export type { Address };

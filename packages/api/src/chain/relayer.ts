@@ -4,6 +4,7 @@ import type { TDb } from '../db/client';
 import type { TRelayerTransaction, TRelayerTxStatus } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import type { TChainConnection } from './chain-connection';
+import { l1FeeOfReceipt } from './l1-fees';
 import { RpcError, toRpcError } from './rpc-errors';
 
 /**
@@ -586,6 +587,8 @@ export class Relayer {
           block_hash: receipt.blockHash,
           gas_used: receipt.gasUsed,
           effective_gas_price_wei: receipt.effectiveGasPrice,
+          // OP-stack: the L1 data fee is paid on top of gas × price (l1-fees.ts); 0 elsewhere.
+          l1_fee_wei: l1FeeOfReceipt(receipt, this.#chain.network.feeModel),
           updated_at: new Date(),
         })
         .where('id', '=', tx.id)

@@ -8,6 +8,7 @@ import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import type { TRelayerSettings } from '../chain/relayer';
 import { checkAdminKeyStrength } from './admin-key-strength';
 import { PLATFORM_VERSION } from './platform-version';
+import { resolveChainNetwork, type TChainNetwork } from './chain-network';
 import { findRepoRoot } from './repo-root';
 import { parseTrustProxy, type TTrustProxy } from './trust-proxy';
 import { VARIABLES } from './variables';
@@ -57,6 +58,11 @@ export type TConfig = {
     rpcUrl: string | null;
     rpcBackupUrl: string | null;
     expectedChainId: number | null;
+    /**
+     * The network CHAIN_ID names (registry entry or custom description); null when CHAIN_ID is unset, in
+     * which case the runtime looks up the chain id the RPC reports (runtime.ts). Mock mode: the local chain.
+     */
+    network: TChainNetwork | null;
     rpcTimeoutMs: number;
     explorerUrl: string | null;
     deployerPrivateKey: Hex | null;
@@ -398,6 +404,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       expectedChainId = Number(expectedChainIdRaw);
     else problem('CHAIN_ID', `"${expectedChainIdRaw}" is not a positive whole number`);
   }
+  const network =
+    expectedChainId === null || mockMode
+      ? null
+      : resolveChainNetwork(
+          expectedChainId,
+          {
+            name: raw('CHAIN_NAME'),
+            feeModel: raw('CHAIN_FEE_MODEL'),
+            confirmations: raw('RELAYER_CONFIRMATIONS'),
+          },
+          problem,
+        );
 
   const config: TConfig = {
     mode,
@@ -431,6 +449,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       rpcUrl: url('RPC_URL', ['http:', 'https:', 'ws:', 'wss:']),
       rpcBackupUrl: url('RPC_BACKUP_URL', ['http:', 'https:', 'ws:', 'wss:']),
       expectedChainId,
+      network,
       rpcTimeoutMs: int('RPC_TIMEOUT_MS', 10_000, 100, 600_000),
       explorerUrl: url('EXPLORER_URL', ['http:', 'https:']),
       deployerPrivateKey: deployerKey ?? (mockMode ? devPrivateKey(MOCK_DEPLOYER_INDEX) : null),
@@ -447,7 +466,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
       replaceAfterMs: int('RELAYER_REPLACE_AFTER_SECONDS', 60, 1, 86_400) * 1000,
       feeBumpPercent: int('RELAYER_FEE_BUMP_PERCENT', 15, 10, 500),
       minBalanceWei: eth('RELAYER_MIN_BALANCE_ETH', '0.01'),
-      confirmations: int('RELAYER_CONFIRMATIONS', 1, 1, 100),
+      // Default: the network's (registry, networks.ts: 3 on Ethereum, 10 on OP-stack chains, 20 on Arbitrum).
+      confirmations: int('RELAYER_CONFIRMATIONS', network?.confirmations ?? 1, 1, 100),
       pollIntervalMs: int('RELAYER_POLL_INTERVAL_MS', 1000, 50, 60_000),
       rebroadcastAfterMs: int('RELAYER_REBROADCAST_SECONDS', 30, 1, 86_400) * 1000,
       gasLimitMarginPercent: 20,

@@ -131,8 +131,20 @@ export const VARIABLES: readonly TVariable[] = [
   {
     name: 'CHAIN_ID',
     group: 'Chain',
-    purpose: 'Expected chain id; startup fails when the RPC reports another (1 = Ethereum mainnet)',
+    purpose:
+      'Expected chain id, which picks the network (1 Ethereum, 11155111 Sepolia, 8453 Base, 84532 Base Sepolia, 42161 Arbitrum One, 10 OP Mainnet, 31337 local): its explorer, confirmations and fee model; startup fails when the RPC reports another, or when the registry does not know it and CHAIN_NAME, CHAIN_FEE_MODEL and RELAYER_CONFIRMATIONS do not describe it',
     example: '1',
+  },
+  {
+    name: 'CHAIN_NAME',
+    group: 'Chain',
+    purpose: 'Name of a custom network (a CHAIN_ID the network registry does not know)',
+  },
+  {
+    name: 'CHAIN_FEE_MODEL',
+    group: 'Chain',
+    purpose:
+      'Fee model of a custom network: ethereum (gas × price), op-stack (plus the L1 data fee of the GasPriceOracle predeploy) or arbitrum (L1 component in the gas)',
   },
   {
     name: 'RPC_TIMEOUT_MS',
@@ -143,7 +155,8 @@ export const VARIABLES: readonly TVariable[] = [
   {
     name: 'EXPLORER_URL',
     group: 'Chain',
-    purpose: 'Block explorer base URL for links (default: Etherscan on chain 1, none on local chains)',
+    purpose:
+      'Block explorer base URL for links (default: the network’s explorer from the registry — Etherscan, Basescan, Arbiscan, … — none on local chains)',
   },
   {
     name: 'DEPLOYER_PRIVATE_KEY',
@@ -209,8 +222,10 @@ export const VARIABLES: readonly TVariable[] = [
   {
     name: 'RELAYER_CONFIRMATIONS',
     group: 'Chain',
-    purpose: 'Blocks including and on top of a transaction before it counts as final',
-    defaultText: '1',
+    purpose:
+      'Blocks including and on top of a transaction before it counts as final (required for a custom network)',
+    defaultText:
+      'the network’s: 3 Ethereum and Sepolia, 10 Base and OP, 20 Arbitrum, 1 local or CHAIN_ID unset',
   },
   {
     name: 'RELAYER_POLL_INTERVAL_MS',

@@ -338,6 +338,8 @@ export interface RelayerTransactionsTable {
   block_hash: string | null;
   gas_used: bigint | null;
   effective_gas_price_wei: bigint | null;
+  /** OP-stack: the receipt's L1 data fee; 0 on other chains; NULL until mined (migration 0018). */
+  l1_fee_wei: bigint | null;
   broadcast_count: ColumnType<number, number | undefined, number>;
   last_broadcast_at: Timestamp | null;
   created_at: CreatedAt;

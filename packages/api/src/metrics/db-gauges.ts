@@ -1,4 +1,5 @@
 import { RECONCILIATION_CHECKS } from '@sge/shared';
+import { sql } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
 import type { TDb } from '../db/client';
 import type { TIntentType } from '../db/schema';
@@ -7,6 +8,7 @@ import { countStuckIntents } from '../domain/reconciliation/find-stuck-intents';
 import { listWorkerHeartbeats } from '../domain/reconciliation/list-worker-heartbeats';
 import { getLatestReconciliationRun } from '../domain/reconciliation/reconciliation-runs';
 import { readSponsorshipBudgets } from '../domain/registration/sponsorship-budgets';
+import { weiToEthFloat } from './wei-to-eth';
 
 /**
  * Gauges read from PostgreSQL at scrape time, so every API replica (and worker) reports the same values
@@ -28,6 +30,8 @@ import { readSponsorshipBudgets } from '../domain/registration/sponsorship-budge
  * | sge_reconciliation_last_run_duration_seconds        | how long it took                                          |
  * | sge_reconciliation_check_status{check}              | its result per check: 0 OK, 1 WARN, 2 FAIL, 3 ERROR       |
  * | sge_reconciliation_findings{check}                  | its findings per check                                    |
+ * | sge_relayer_fees_paid_eth{component}                 | fees of mined relayer transactions: l2_execution (gas ×   |
+ * |                                                     | price), l1_data (OP-stack L1 data fee, migration 0018)    |
  */
 export const DB_GAUGE_CACHE_MS = 5_000;
 export const LEDGER_GAUGE_CACHE_MS = 30_000;
@@ -193,6 +197,32 @@ export function registerDatabaseGauges(registry: Registry, source: TDatabaseGaug
         this.set({ program: program.slug, budget: 'mints_per_day' }, program.mintsRemaining === 0 ? 1 : 0);
         this.set({ program: program.slug, budget: 'gas_per_day' }, program.gasPaused ? 1 : 0);
       }
+    },
+  });
+
+  // What the relayer's mined transactions cost, split as the chain charges it (chain/l1-fees.ts): on OP-stack
+  // chains most of a mint's cost is the L1 data fee. Arbitrum's L1 component is inside gas used, so l2_execution.
+  const relayerFees = cachedRead(LEDGER_GAUGE_CACHE_MS, async () => {
+    const row = await db
+      .selectFrom('relayer_transactions')
+      .select([
+        sql<string>`coalesce(sum(gas_used * effective_gas_price_wei), 0)::text`.as('execution'),
+        sql<string>`coalesce(sum(l1_fee_wei), 0)::text`.as('l1'),
+      ])
+      .where('gas_used', 'is not', null)
+      .executeTakeFirstOrThrow();
+    return { execution: BigInt(row.execution), l1: BigInt(row.l1) };
+  });
+  new Gauge({
+    name: 'sge_relayer_fees_paid_eth',
+    help: 'ETH the relayer paid for its mined transactions, by component: l2_execution (gas used × price) and l1_data (OP-stack L1 data fee)',
+    labelNames: ['component'] as const,
+    registers: [registry],
+    async collect() {
+      const fees = await relayerFees();
+      if (!fees) return;
+      this.set({ component: 'l2_execution' }, weiToEthFloat(fees.execution));
+      this.set({ component: 'l1_data' }, weiToEthFloat(fees.l1));
     },
   });
 

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { registerDatabaseGauges, type TDatabaseGaugeSource } from './db-gauges';
+import { weiToEthFloat } from './wei-to-eth';
 
 /**
  * Every Prometheus metric the code exports, registered once per process. Label sets are bounded: queue
@@ -8,6 +9,7 @@ import { registerDatabaseGauges, type TDatabaseGaugeSource } from './db-gauges';
  * | metric                                          | kind      | labels               | where it is counted            |
  * |-------------------------------------------------|-----------|----------------------|--------------------------------|
  * | sge_relayer_balance_eth                         | gauge     |                      | chain snapshot at scrape       |
+ * | sge_relayer_fees_paid_eth                       | gauge     | component            | PostgreSQL at scrape (db-gauges)|
  * | sge_queue_depth                                 | gauge     | queue                | every queue (QUEUE_NAMES)      |
  * | sge_http_request_duration_seconds               | histogram | method, route, status| http/server.ts onResponse      |
  * | sge_http_requests_total                         | counter   | route, status        | http/server.ts onResponse      |
@@ -35,12 +37,7 @@ export type TMetricSources = {
   database?: TDatabaseGaugeSource;
 };
 
-const WEI_PER_ETH = 10n ** 18n;
-
-/** wei → ETH as a float, for a gauge only (exact amounts never go through floats elsewhere). */
-export function weiToEthFloat(wei: bigint): number {
-  return Number(wei / WEI_PER_ETH) + Number(wei % WEI_PER_ETH) / 1e18;
-}
+export { weiToEthFloat };
 
 export function createMetrics(sources: TMetricSources) {
   const registry = new Registry();

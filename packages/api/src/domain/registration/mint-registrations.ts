@@ -2,6 +2,7 @@ import { sgeIdAbi } from '@sge/contracts';
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { type Address, decodeEventLog, encodeFunctionData, getAddress, type Hex } from 'viem';
+import { relayerTransactionCostWei } from '../../chain/l1-fees';
 import { RelayerError } from '../../chain/relayer';
 import { RpcError } from '../../chain/rpc-errors';
 import { HEARTBEAT_STALE_MS } from '../../db/heartbeat-limits';
@@ -352,7 +353,8 @@ export async function processMintBatch(
     clearInterval(renew);
   }
 
-  const gasCostWei = (final.gas_used ?? 0n) * (final.effective_gas_price_wei ?? 0n);
+  // The whole cost: L2 execution plus, on OP-stack chains, the L1 data fee (migration 0018).
+  const gasCostWei = relayerTransactionCostWei(final);
   if (final.status !== 'CONFIRMED') {
     await failBatch(runtime, batch.id, `mint transaction ${final.status.toLowerCase()}`, {
       countAttempt: final.status === 'REVERTED',

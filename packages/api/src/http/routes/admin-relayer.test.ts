@@ -37,6 +37,9 @@ describe('GET /api/admin/fund-check', () => {
       critical: false,
     });
     expect(BigInt(rich.mintsRemaining)).toBe(BigInt(rich.balanceWei) / BigInt(rich.costPerMintWei));
+    // The Mock chain is a local Ethereum-model chain: no L1 component (OP-stack and Arbitrum: chain/l1-fees.test.ts).
+    expect(rich).toMatchObject({ feeModel: 'ethereum', l1FeePerMintWei: '0' });
+    expect(rich.costPerMintWei).toBe(rich.executionCostPerMintWei);
 
     const testClient = createTestClient({
       mode: 'anvil',

@@ -1,14 +1,9 @@
 import { formatEther } from 'viem';
 import { z } from 'zod';
+import { checkRelayerFunds, countPendingRelayerTransactions } from '../../domain/relayer/check-relayer-funds';
 import type { TRuntime } from '../../runtime';
 import { authGuards } from '../plugins/auth';
 import type { TApp } from '../server';
-
-/**
- * Gas one SGE-ID costs in a full mint batch: measured 25,800 per mint in batches of 100 to 500 (bench:gas,
- * bench:e2e); rounded up for the batch's fixed overhead and the calldata of longer batches.
- */
-export const MINT_GAS_PER_WALLET_ESTIMATE = 27_000n;
 
 const ZFundCheck = z.object({
   address: z.string(),
@@ -18,6 +13,12 @@ const ZFundCheck = z.object({
   nextBaseFeeWei: z.string(),
   priorityFeeWei: z.string(),
   mintGasEstimate: z.string(),
+  /** ethereum | op-stack | arbitrum: how the chain charges a transaction (ARCHITECTURE.md). */
+  feeModel: z.enum(['ethereum', 'op-stack', 'arbitrum']),
+  /** L2 execution per SGE-ID: mintGasEstimate × (next base fee + priority fee). */
+  executionCostPerMintWei: z.string(),
+  /** The rollup's L1 component per SGE-ID (OP-stack L1 data fee, Arbitrum L1 gas); 0 on Ethereum. */
+  l1FeePerMintWei: z.string(),
   costPerMintWei: z.string(),
   mintsRemaining: z.string(),
   warningEth: z.string(),
@@ -43,36 +44,36 @@ export function registerAdminRelayerRoutes(app: TApp, runtime: TRuntime) {
     },
     async () => {
       const { publicClient, relayer } = runtime.chain;
-      const [balance, history, pending] = await Promise.all([
-        publicClient.getBalance({ address: relayer.address }),
-        publicClient.getFeeHistory({ blockCount: 1, rewardPercentiles: [] }),
-        runtime.database.db
-          .selectFrom('relayer_transactions')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('from_address', '=', relayer.address)
-          .where('status', 'in', ['SIGNED', 'BROADCAST', 'MINED'])
-          .executeTakeFirstOrThrow(),
-      ]);
-      const nextBaseFee = history.baseFeePerGas.at(-1) ?? 0n;
-      const priority = runtime.config.relayer.priorityFeeWei;
-      const costPerMint = MINT_GAS_PER_WALLET_ESTIMATE * (nextBaseFee + priority);
-      const { balanceWarningWei, balanceCriticalWei } = runtime.config.chain;
-      return {
-        address: relayer.address,
+      const funds = await checkRelayerFunds({
+        publicClient,
         chainId: runtime.chain.chainId,
-        balanceWei: balance.toString(),
-        balanceEth: formatEther(balance),
-        nextBaseFeeWei: nextBaseFee.toString(),
-        priorityFeeWei: priority.toString(),
-        mintGasEstimate: MINT_GAS_PER_WALLET_ESTIMATE.toString(),
-        costPerMintWei: costPerMint.toString(),
+        feeModel: runtime.chain.network.feeModel,
+        relayerAddress: relayer.address,
+        sgeIdAddress: runtime.contracts.sgeId,
+        priorityFeeWei: runtime.config.relayer.priorityFeeWei,
+        balanceWarningWei: runtime.config.chain.balanceWarningWei,
+        balanceCriticalWei: runtime.config.chain.balanceCriticalWei,
+        countPendingTransactions: () => countPendingRelayerTransactions(runtime.database.db, relayer.address),
+      });
+      return {
+        address: funds.address,
+        chainId: funds.chainId,
+        balanceWei: funds.balanceWei.toString(),
+        balanceEth: formatEther(funds.balanceWei),
+        nextBaseFeeWei: funds.nextBaseFeeWei.toString(),
+        priorityFeeWei: funds.priorityFeeWei.toString(),
+        mintGasEstimate: funds.mintGasEstimate.toString(),
+        feeModel: funds.feeModel,
+        executionCostPerMintWei: funds.executionCostPerMintWei.toString(),
+        l1FeePerMintWei: funds.l1FeePerMintWei.toString(),
+        costPerMintWei: funds.costPerMintWei.toString(),
         // At a zero base fee (an idle local chain) gas is free: the count is unbounded, reported as the balance in wei.
-        mintsRemaining: (costPerMint === 0n ? balance : balance / costPerMint).toString(),
-        warningEth: formatEther(balanceWarningWei),
-        criticalEth: formatEther(balanceCriticalWei),
-        warning: balance < balanceWarningWei,
-        critical: balance < balanceCriticalWei,
-        pendingTransactions: Number(pending.n),
+        mintsRemaining: funds.mintsRemaining.toString(),
+        warningEth: formatEther(runtime.config.chain.balanceWarningWei),
+        criticalEth: formatEther(runtime.config.chain.balanceCriticalWei),
+        warning: funds.warning,
+        critical: funds.critical,
+        pendingTransactions: funds.pendingTransactions,
       };
     },
   );
