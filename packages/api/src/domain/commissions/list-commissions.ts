@@ -1,10 +1,10 @@
 import type { TCommission } from '@sge/shared';
-import type { TDbExecutor } from '../in-transaction';
+import type { TReadDb } from '../../db/read-db';
 import { afterCreatedCursor, createdMicros, type TPage, toCreatedPage } from '../pagination';
 
 /** Commissions, newest first, filtered by program, status, affiliate, settlement and payout. */
 export async function listCommissions(
-  db: TDbExecutor,
+  db: TReadDb,
   query: {
     programId: string | null;
     status?: TCommission['status'] | undefined;

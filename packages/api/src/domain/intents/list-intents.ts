@@ -1,8 +1,8 @@
 import type { ZAdminIntent, ZAdminIntentDetail } from '@sge/shared';
 import type { z } from 'zod';
+import type { TReadDb } from '../../db/read-db';
 import type { TIntent, TIntentStatus, TIntentType } from '../../db/schema';
 import { AppError } from '../app-error';
-import type { TDbExecutor } from '../in-transaction';
 import { afterCreatedCursor, createdMicros, type TPage, toCreatedPage } from '../pagination';
 
 export type TAdminIntent = z.infer<typeof ZAdminIntent>;
@@ -29,7 +29,7 @@ export function toAdminIntent(row: TIntent): TAdminIntent {
 
 /** Intents, newest first, filtered by program, type, status and wallet. */
 export async function listIntents(
-  db: TDbExecutor,
+  db: TReadDb,
   query: {
     programId: string | null;
     type?: TIntentType | undefined;
@@ -55,7 +55,7 @@ export async function listIntents(
 
 /** One intent with its payload, result and every recorded status change. */
 export async function getIntentDetail(
-  db: TDbExecutor,
+  db: TReadDb,
   intentId: string,
   programScope: string | null,
 ): Promise<TAdminIntentDetail> {

@@ -1,7 +1,7 @@
 import type { ZAdminSettlement } from '@sge/shared';
 import type { z } from 'zod';
+import type { TReadDb } from '../../db/read-db';
 import type { TIntentType } from '../../db/schema';
-import type { TDbExecutor } from '../in-transaction';
 import { afterCreatedCursor, createdMicros, type TPage, toCreatedPage } from '../pagination';
 
 export type TAdminSettlement = z.infer<typeof ZAdminSettlement>;
@@ -18,7 +18,7 @@ export type TSettlementsQuery = {
 
 /** Settlements, newest first, with whether each was refunded. `limit` may be up to EXPORT_ROWS_MAX for CSV. */
 export async function listSettlements(
-  db: TDbExecutor,
+  db: TReadDb,
   query: TSettlementsQuery,
 ): Promise<TPage<TAdminSettlement>> {
   let select = db

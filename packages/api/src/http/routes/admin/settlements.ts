@@ -23,6 +23,8 @@ const security = [{ adminKey: [] }];
 export function registerAdminSettlementRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
   const { db } = runtime.database;
+  // Lists, stats and exports: the read replica when there is one (db/read-db.ts).
+  const readDb = runtime.readDatabase.db;
 
   app.get(
     '/api/admin/settlements',
@@ -46,8 +48,8 @@ export function registerAdminSettlementRoutes(app: TApp, runtime: TRuntime) {
         to: query.to ? new Date(query.to) : undefined,
       };
       if (query.format === 'json')
-        return await listSettlements(db, { ...filter, limit: query.limit, cursor: query.cursor });
-      const page = await listSettlements(db, { ...filter, limit: EXPORT_ROWS_MAX });
+        return await listSettlements(readDb, { ...filter, limit: query.limit, cursor: query.cursor });
+      const page = await listSettlements(readDb, { ...filter, limit: EXPORT_ROWS_MAX });
       if (page.nextCursor) {
         throw new AppError(
           'VALIDATION_FAILED',
