@@ -14,6 +14,7 @@ import { acquireDataDirLock } from './config/data-dir-lock';
 import { openDatabase, type TDatabase } from './db/client';
 import { appliedMigrations, migrateToLatest } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
+import { readDatabaseOf, type TReadDatabase } from './db/read-db';
 import { seedDemoAffiliates } from './domain/affiliates/seed-demo-affiliates';
 import type { Logger } from './logging/logger';
 import { scrubUrls } from './logging/scrub-urls';
@@ -37,6 +38,11 @@ export type TRuntime = {
   config: TConfig;
   logger: Logger;
   database: TDatabase;
+  /**
+   * Reads a read replica may serve (DATABASE_READ_URL; the primary when unset): admin lists, stats, exports,
+   * reconciliation reads. Money-moving paths use `database`, never this (db/read-db.ts).
+   */
+  readDatabase: TReadDatabase;
   queue: JobQueue;
   /** Redis client shared by rate limits (null in Mock mode). */
   redis: Redis | null;
@@ -115,6 +121,29 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
         );
       }
     }
+
+    // Read replica (Real mode): reached at startup like the primary, so a wrong DATABASE_READ_URL fails here.
+    let replica: TDatabase | null = null;
+    if (config.database.readUrl !== null) {
+      replica = await openDatabase({
+        kind: 'postgres',
+        url: config.database.readUrl,
+        poolMax: config.database.poolMax,
+        applicationName: 'sge-read',
+        readOnly: true,
+      });
+      const opened = replica;
+      closers.push(() => opened.close());
+      try {
+        await appliedMigrations(replica.db);
+      } catch (cause) {
+        throw new StartupError(
+          `cannot read the replica at DATABASE_READ_URL: ${scrubUrls((cause as Error).message)}`,
+          { cause },
+        );
+      }
+    }
+    const readDatabase = readDatabaseOf(database.db, replica);
 
     // Queue.
     const onJobError = (error: unknown, queue: string, jobId: string) =>
@@ -210,6 +239,7 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
         intentTimeoutMinutes: config.workers.intentTimeoutMinutes,
         globalDailyGasBudgetWei: config.globalDailyGasBudgetWei,
       },
+      replicaLagSeconds: readDatabase.replica ? () => readDatabase.lagSeconds() : undefined,
     });
 
     const errorReporter = createErrorReporter(config);
@@ -219,6 +249,7 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       config,
       logger,
       database,
+      readDatabase,
       queue,
       redis,
       chain,

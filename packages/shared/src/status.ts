@@ -57,6 +57,13 @@ export const ZSystemStatus = z.object({
   }),
   contracts: z.record(z.string(), ZAddress.nullable()),
   queue: z.object({ depth: z.number().int().nullable() }),
+  database: z.object({
+    /**
+     * The read replica serving admin lists, stats and exports (DATABASE_READ_URL); null when reads use the
+     * primary. `lagSeconds`: how far behind the primary it is (null: it did not answer).
+     */
+    readReplica: z.object({ lagSeconds: z.number().nonnegative().nullable() }).nullable(),
+  }),
   updatedAt: z.string(),
 });
 export type TSystemStatus = z.infer<typeof ZSystemStatus>;

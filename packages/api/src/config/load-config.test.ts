@@ -273,6 +273,56 @@ describe('admin credentials outside Mock mode', () => {
     return '';
   };
 
+  it('reads DATABASE_READ_URL in Real mode and names a bad one, or one set in Mock mode', () => {
+    expect(loadConfig(REAL_ENV).database.readUrl).toBeNull();
+    const replica = 'postgresql://sge@replica:5432/sge';
+    expect(loadConfig({ ...REAL_ENV, DATABASE_READ_URL: replica }).database.readUrl).toBe(replica);
+    expect(() => loadConfig({ ...REAL_ENV, DATABASE_READ_URL: 'mysql://replica/sge' })).toThrow(
+      /DATABASE_READ_URL: must be a postgres: or postgresql: URL/,
+    );
+    expect(problemsOf({ ...REAL_ENV, DATABASE_READ_URL: 'not a url' })).toEqual(['DATABASE_READ_URL']);
+    expect(problemsOf({ DATABASE_READ_URL: replica })).toEqual(['DATABASE_READ_URL']);
+  });
+
+  it('reads ARCHIVE_URL as a bucket and prefix or a directory with the AWS_* client settings, and names bad ones', () => {
+    expect(loadConfig(REAL_ENV).archive).toEqual({
+      target: { kind: 'file', dir: null },
+      s3: { endpoint: null, region: 'us-east-1', credentials: null },
+    });
+    const s3 = loadConfig({
+      ...REAL_ENV,
+      ARCHIVE_URL: 's3://sge-archive/prod/intents',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9000',
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    }).archive;
+    expect(s3).toEqual({
+      target: { kind: 's3', bucket: 'sge-archive', prefix: 'prod/intents/' },
+      s3: {
+        endpoint: 'http://127.0.0.1:9000',
+        region: 'eu-central-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      },
+    });
+    expect(loadConfig({ ...REAL_ENV, ARCHIVE_URL: 's3://sge-archive' }).archive.target).toEqual({
+      kind: 's3',
+      bucket: 'sge-archive',
+      prefix: '',
+    });
+    expect(loadConfig({ ...REAL_ENV, ARCHIVE_URL: 'file:///var/lib/sge/archive' }).archive.target).toEqual({
+      kind: 'file',
+      dir: '/var/lib/sge/archive',
+    });
+    expect(problemsOf({ ...REAL_ENV, ARCHIVE_URL: 'https://bucket/x' })).toEqual(['ARCHIVE_URL']);
+    expect(problemsOf({ ...REAL_ENV, ARCHIVE_URL: 's3://Bad_Bucket/x' })).toEqual(['ARCHIVE_URL']);
+    expect(problemsOf({ ...REAL_ENV, ARCHIVE_URL: 's3://key:secret@bucket/x' })).toEqual(['ARCHIVE_URL']);
+    expect(problemsOf({ ...REAL_ENV, AWS_ENDPOINT_URL: 'ftp://minio' })).toEqual(['AWS_ENDPOINT_URL']);
+    expect(problemsOf({ ...REAL_ENV, AWS_REGION: 'EU Central' })).toEqual(['AWS_REGION']);
+    expect(problemsOf({ ...REAL_ENV, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE' })).toEqual(['AWS_SECRET_ACCESS_KEY']);
+    expect(problemsOf({ ...REAL_ENV, AWS_SECRET_ACCESS_KEY: 'secret' })).toEqual(['AWS_ACCESS_KEY_ID']);
+  });
+
   it('gives Real mode without admin keys no admin key at all (no dev-admin-key fallback)', () => {
     expect(loadConfig(REAL_ENV).admin.keys).toEqual([]);
     // Mock mode's fallback: the two demo admins, each with a wallet (anvil accounts #7 and #8).

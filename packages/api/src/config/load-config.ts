@@ -7,8 +7,8 @@ import { type Address, getAddress, type Hex, isAddress, parseEther, parseGwei } 
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import type { TRelayerSettings } from '../chain/relayer';
 import { checkAdminKeyStrength } from './admin-key-strength';
-import { PLATFORM_VERSION } from './platform-version';
 import { resolveChainNetwork, type TChainNetwork } from './chain-network';
+import { PLATFORM_VERSION } from './platform-version';
 import { findRepoRoot } from './repo-root';
 import { parseTrustProxy, type TTrustProxy } from './trust-proxy';
 import { VARIABLES } from './variables';
@@ -52,7 +52,8 @@ export type TConfig = {
     registerRateLimitPerWalletPerMinute: number;
     bodyLimitBytes: number;
   };
-  database: { url: string | null; poolMax: number };
+  /** `readUrl`: DATABASE_READ_URL, the read replica (null: reads use the primary). */
+  database: { url: string | null; readUrl: string | null; poolMax: number };
   redis: { url: string | null; prefix: string };
   chain: {
     rpcUrl: string | null;
@@ -113,6 +114,21 @@ export type TConfig = {
   sentryDsn: string | null;
   /** SENTRY_RELEASE: the release errors are reported under (default `sge-platform@<version>`). */
   release: string;
+  /** Where `npm run archive` writes (ARCHIVE_URL) and the S3 client's settings (AWS_*). */
+  archive: TArchiveConfig;
+};
+
+/**
+ * ARCHIVE_URL parsed: a local directory (null: the archive command's --out) or an S3-compatible bucket and key
+ * prefix ("" or ending in "/"), with the client settings of the AWS_* variables.
+ */
+export type TArchiveConfig = {
+  target: { kind: 'file'; dir: string | null } | { kind: 's3'; bucket: string; prefix: string };
+  s3: {
+    endpoint: string | null;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string } | null;
+  };
 };
 
 export type TConfigProblem = { variable: string; problem: string; purpose: string };
@@ -442,6 +458,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     },
     database: {
       url: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+      readUrl: readReplicaUrl(url('DATABASE_READ_URL', ['postgres:', 'postgresql:']), mockMode, problem),
       poolMax: int('DATABASE_POOL_MAX', 20, 1, 500),
     },
     redis: { url: url('REDIS_URL', ['redis:', 'rediss:']), prefix: raw('REDIS_PREFIX') ?? 'sge' },
@@ -519,6 +536,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
     ),
     sentryDsn: url('SENTRY_DSN', ['http:', 'https:']),
     release: raw('SENTRY_RELEASE') ?? `sge-platform@${PLATFORM_VERSION}`,
+    archive: archiveConfigOf(raw, url, problem),
   };
 
   if (config.chain.balanceCriticalWei > config.chain.balanceWarningWei) {
@@ -532,6 +550,69 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** DATABASE_READ_URL is for Real mode: Mock mode's embedded database has no replicas. */
+function readReplicaUrl(
+  value: string | null,
+  mockMode: boolean,
+  problem: (variable: string, text: string) => void,
+): string | null {
+  if (value !== null && mockMode) {
+    problem('DATABASE_READ_URL', 'is only used when MOCK_MODE=false (the embedded database has no replicas)');
+    return null;
+  }
+  return value;
+}
+
+/** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, starting and ending alphanumeric. */
+const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** AWS region names such as us-east-1, eu-central-2, or an S3-compatible server's own (garage, auto). */
+const AWS_REGION_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** ARCHIVE_URL and the AWS_* variables of its S3 client (see TArchiveConfig). */
+function archiveConfigOf(
+  raw: (name: string) => string | null,
+  url: (name: string, protocols: string[]) => string | null,
+  problem: (variable: string, text: string) => void,
+): TArchiveConfig {
+  let target: TArchiveConfig['target'] = { kind: 'file', dir: null };
+  const archiveUrl = url('ARCHIVE_URL', ['s3:', 'file:']);
+  if (archiveUrl !== null) {
+    const parsed = new URL(archiveUrl);
+    if (parsed.protocol === 'file:') {
+      target = { kind: 'file', dir: decodeURIComponent(parsed.pathname) };
+    } else if (!S3_BUCKET_NAME.test(parsed.hostname)) {
+      problem('ARCHIVE_URL', `"${parsed.hostname}" is not an S3 bucket name (3-63 of a-z 0-9 . -)`);
+    } else if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '') {
+      problem('ARCHIVE_URL', 'must be s3://bucket/prefix, without credentials, query or fragment');
+    } else {
+      const prefix = decodeURIComponent(parsed.pathname).replace(/^\/+/, '');
+      target = {
+        kind: 's3',
+        bucket: parsed.hostname,
+        prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+      };
+    }
+  }
+  const region = raw('AWS_REGION') ?? 'us-east-1';
+  if (!AWS_REGION_NAME.test(region)) problem('AWS_REGION', `"${region}" is not a region name like us-east-1`);
+  const accessKeyId = raw('AWS_ACCESS_KEY_ID');
+  const secretAccessKey = raw('AWS_SECRET_ACCESS_KEY');
+  if ((accessKeyId === null) !== (secretAccessKey === null)) {
+    problem(
+      accessKeyId === null ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY',
+      'must be set together with ' + (accessKeyId === null ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID'),
+    );
+  }
+  return {
+    target,
+    s3: {
+      endpoint: url('AWS_ENDPOINT_URL', ['http:', 'https:']),
+      region,
+      credentials: accessKeyId !== null && secretAccessKey !== null ? { accessKeyId, secretAccessKey } : null,
+    },
+  };
 }
 
 function trustProxyOf(

@@ -94,6 +94,13 @@ export const VARIABLES: readonly TVariable[] = [
     secret: true,
   },
   {
+    name: 'DATABASE_READ_URL',
+    group: 'Database and queue',
+    purpose:
+      'PostgreSQL read replica (a streaming standby of DATABASE_URL) serving admin lists, stats, exports and reconciliation reads; money-moving paths always use DATABASE_URL. Unset: everything reads the primary. Real mode only',
+    secret: true,
+  },
+  {
     name: 'DATABASE_POOL_MAX',
     group: 'Database and queue',
     purpose: 'Most PostgreSQL connections one process opens',
@@ -112,6 +119,37 @@ export const VARIABLES: readonly TVariable[] = [
     group: 'Database and queue',
     purpose: 'Prefix of every Redis key this deployment writes (lets deployments share one Redis)',
     defaultText: 'sge',
+  },
+  {
+    name: 'ARCHIVE_URL',
+    group: 'Archive',
+    purpose:
+      'Where npm run archive writes its verified files: s3://bucket/prefix (an S3-compatible bucket, through AWS_ENDPOINT_URL and the AWS_* credentials) or file:///directory; unset: the --out directory (default ./archive)',
+  },
+  {
+    name: 'AWS_ENDPOINT_URL',
+    group: 'Archive',
+    purpose:
+      'S3-compatible endpoint of ARCHIVE_URL (MinIO, Ceph, R2, a local server); unset: AWS S3 itself. Set, requests use path-style URLs',
+  },
+  {
+    name: 'AWS_REGION',
+    group: 'Archive',
+    purpose: 'Region of the ARCHIVE_URL bucket',
+    defaultText: 'us-east-1',
+  },
+  {
+    name: 'AWS_ACCESS_KEY_ID',
+    group: 'Archive',
+    purpose:
+      'Access key of the ARCHIVE_URL bucket (with AWS_SECRET_ACCESS_KEY); unset: the SDK’s default credentials (instance role, ~/.aws)',
+    secret: true,
+  },
+  {
+    name: 'AWS_SECRET_ACCESS_KEY',
+    group: 'Archive',
+    purpose: 'Secret key of the ARCHIVE_URL bucket (with AWS_ACCESS_KEY_ID)',
+    secret: true,
   },
   // Chain
   {

@@ -86,7 +86,14 @@ export async function executePrepared<R>(
 }
 
 export type TDatabaseOptions =
-  | { kind: 'postgres'; url: string; poolMax?: number; applicationName?: string }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolMax?: number;
+      applicationName?: string;
+      /** Every session read-only (default_transaction_read_only): the read replica's pool. */
+      readOnly?: boolean;
+    }
   | { kind: 'pglite'; dataDir: string | null };
 
 /**
@@ -104,6 +111,7 @@ export async function openDatabase(options: TDatabaseOptions): Promise<TDatabase
       connectionString: options.url,
       max: options.poolMax ?? 20,
       application_name: options.applicationName ?? 'sge',
+      ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
       // Fail fast instead of queueing forever when PostgreSQL is down.
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,

@@ -6,6 +6,15 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import { findRepoRoot } from '../config/repo-root';
 import { openDatabase, type TDatabase } from './client';
 
+/** The variables of ARCHIVE_URL and its S3 client, read in Real mode besides DATABASE_URL. */
+const ARCHIVE_VARIABLES = [
+  'ARCHIVE_URL',
+  'AWS_ENDPOINT_URL',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+] as const;
+
 export type TCliDatabase = {
   database: TDatabase;
   config: ReturnType<typeof loadConfig>;
@@ -17,8 +26,8 @@ export type TCliDatabase = {
 /**
  * The configuration of a command-line tool that needs only the database (db:*, archive, ops:backup-drill).
  * Reads packages/api/.env (or ENV_FILE) without overriding the environment. In Real mode only DATABASE_URL
- * (or DATABASE_URL_FILE) is read, so a deploy step can run with that variable alone. A configuration error
- * is printed and exits with status 1.
+ * (or DATABASE_URL_FILE) and the archive's ARCHIVE_URL and AWS_* are read, so a deploy step can run with that
+ * variable alone. A configuration error is printed and exits with status 1.
  */
 export function loadCliConfig(): ReturnType<typeof loadConfig> {
   const envFile = process.env.ENV_FILE ?? join(findRepoRoot(), 'packages', 'api', '.env');
@@ -33,6 +42,13 @@ export function loadCliConfig(): ReturnType<typeof loadConfig> {
             NODE_ENV: process.env.NODE_ENV,
             DATABASE_URL: process.env.DATABASE_URL,
             DATABASE_URL_FILE: process.env.DATABASE_URL_FILE,
+            // Where the archive writes, and its S3 client (npm run archive).
+            ...Object.fromEntries(
+              ARCHIVE_VARIABLES.flatMap((name) => [
+                [name, process.env[name]],
+                [`${name}_FILE`, process.env[`${name}_FILE`]],
+              ]),
+            ),
             // Placeholders for what the database commands never use.
             REDIS_URL: 'redis://unused',
             RPC_URL: 'http://unused',

@@ -22,6 +22,7 @@ import { weiToEthFloat } from './wei-to-eth';
  * | sge_payout_batches_open, sge_webhook_events_failed, sge_reconciliation_*, sge_sponsorship_paused:      |
  * | from PostgreSQL at scrape                                                                             |
  * | (metrics/db-gauges.ts), the same on every replica                                                     |
+ * | sge_db_replica_lag_seconds, sge_db_replica_up   | gauge     |                      | the read replica at scrape     |
  *
  * Plus Node's default process metrics (process_*, nodejs_*).
  */
@@ -35,6 +36,8 @@ export type TMetricSources = {
   queueNames?: readonly string[];
   /** Gauges derived from the database (none when absent, e.g. a registry built only to list names). */
   database?: TDatabaseGaugeSource;
+  /** The read replica's lag in seconds (null: unreachable); absent without DATABASE_READ_URL. */
+  replicaLagSeconds?: () => Promise<number | null>;
 };
 
 export { weiToEthFloat };
@@ -127,6 +130,26 @@ export function createMetrics(sources: TMetricSources) {
   });
 
   if (sources.database) registerDatabaseGauges(registry, sources.database);
+  const replicaLagSeconds = sources.replicaLagSeconds;
+  if (replicaLagSeconds) {
+    new Gauge({
+      name: 'sge_db_replica_lag_seconds',
+      help: 'Seconds the read replica (DATABASE_READ_URL) is behind the primary: age of its last replayed transaction, 0 when caught up',
+      registers: [registry],
+      async collect() {
+        const lag = await replicaLagSeconds();
+        if (lag !== null) this.set(lag);
+      },
+    });
+    new Gauge({
+      name: 'sge_db_replica_up',
+      help: '1 when the read replica answered the last scrape, 0 when it did not (admin lists and stats fail meanwhile)',
+      registers: [registry],
+      async collect() {
+        this.set((await replicaLagSeconds()) === null ? 0 : 1);
+      },
+    });
+  }
 
   return {
     registry,

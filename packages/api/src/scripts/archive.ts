@@ -1,12 +1,18 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCliConfig, openCliDatabase } from '../db/open-cli-database';
 import { ArchiveVerificationError, archiveIntents } from '../domain/archive/archive-intents';
+import { s3ArchiveStore } from '../storage/s3-archive-store';
 
 const USAGE = `usage: npm run archive -- --older-than-days N [--out DIR] [--limit N] [--dry-run]
   Exports CONFIRMED/FAILED intents created and last changed more than N days ago (with their events) to a
-  gzip JSONL file in DIR (default ./archive), verifies it by reading it back, then deletes what it exported.
-  Intents that settlements or payout batches reference stay; only their events are archived.
+  gzip JSONL file in DIR (default: ARCHIVE_URL's file:// directory, else ./archive), verifies it by reading it
+  back, then deletes what it exported. With ARCHIVE_URL=s3://bucket/prefix the verified file is put in the
+  bucket, read back and verified there, and only then are rows deleted (DIR, default a temporary directory,
+  holds it meanwhile). Registrations whose settlement reconciliation verified leave with their settlement;
+  other intents that settlements or payout batches reference stay, and only their events are archived.
 `;
 
 /**
@@ -39,13 +45,21 @@ async function main() {
   }
   const config = loadCliConfig();
   const { database, close } = await openCliDatabase(config, 'archive');
+  let temporaryDir: string | null = null;
   try {
+    const { target } = config.archive;
+    const store = target.kind === 's3' ? s3ArchiveStore(config.archive) : undefined;
+    // With a bucket, the file waits in a temporary directory until its stored copy is verified.
+    temporaryDir =
+      target.kind === 's3' && values.out === undefined ? mkdtempSync(join(tmpdir(), 'sge-archive-')) : null;
+    const defaultOut = temporaryDir ?? (target.kind === 'file' ? target.dir : null) ?? 'archive';
     const result = await archiveIntents(database.db, {
       olderThanDays,
       // npm runs workspace scripts in packages/api; a relative --out is relative to where npm was started.
-      outDir: resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? 'archive'),
+      outDir: resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? defaultOut),
       dryRun: values['dry-run'] ?? false,
       intentsMax: limit,
+      store,
     });
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } catch (error) {
@@ -60,6 +74,9 @@ async function main() {
     }
   } finally {
     await close();
+    // Kept when a stored copy did not verify: the file in it is then the one verified copy.
+    if (temporaryDir !== null && readdirSync(temporaryDir).length === 0)
+      rmSync(temporaryDir, { recursive: true });
   }
 }
 

@@ -16,6 +16,7 @@ function exportedSeriesNames(): Set<string> {
     queueDepths: async () => ({}),
     // A registry with the database gauges registered (never collected here: nothing is scraped).
     database: { db: null as never, intentTimeoutMinutes: 10 },
+    replicaLagSeconds: async () => 0,
   });
   const names = new Set<string>();
   for (const metric of registry.getMetricsAsArray()) {

@@ -13,10 +13,31 @@ const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 /** initdb and the server refuse to run as root: as root, they run as this user. */
 const PG_OS_USER = 'postgres';
 
+/** Runs a PostgreSQL server binary (initdb, pg_ctl, pg_basebackup), as PG_OS_USER when this process is root. */
+export async function runPgBin(bin: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const command = join(PG_BIN, bin);
+  return userInfo().uid === 0
+    ? await run('runuser', ['-u', PG_OS_USER, '--', command, ...args])
+    : await run(command, args);
+}
+
+/** A new temp directory the server binaries may write (owned by PG_OS_USER when this process is root). */
+export async function ownedTempDir(prefix: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (userInfo().uid === 0) {
+    const { stdout } = await run('id', ['-u', PG_OS_USER]);
+    const { stdout: gid } = await run('id', ['-g', PG_OS_USER]);
+    chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
+  }
+  return dir;
+}
+
 export type TOwnPostgres = {
   /** URL of the database `name` given to startOwnPostgres. */
   url: string;
   port: number;
+  /** The max_connections it runs with (a streaming replica needs at least as many). */
+  maxConnections: number;
   /** Stops the server as a crash would (immediate shutdown: no checkpoint, clients cut). */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -33,30 +54,22 @@ export type TOwnPostgres = {
 export async function startOwnPostgres(options: {
   database: string;
   maxConnections?: number;
+  /** The port to listen on (default: a free one). */
+  port?: number;
 }): Promise<TOwnPostgres> {
-  const dir = mkdtempSync(join(tmpdir(), 'sge-own-pg-'));
-  const asRoot = userInfo().uid === 0;
-  const exec = async (bin: string, args: string[]) => {
-    const command = join(PG_BIN, bin);
-    return asRoot
-      ? await run('runuser', ['-u', PG_OS_USER, '--', command, ...args])
-      : await run(command, args);
-  };
-  if (asRoot) {
-    const { stdout } = await run('id', ['-u', PG_OS_USER]);
-    const { stdout: gid } = await run('id', ['-g', PG_OS_USER]);
-    chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
-  }
+  const dir = await ownedTempDir('sge-own-pg-');
+  const exec = runPgBin;
   const data = join(dir, 'data');
   await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const maxConnections = options.maxConnections ?? 200;
   const serverOptions = [
     `-p ${port}`,
     `-k ${dir}`,
     '-c listen_addresses=127.0.0.1',
     '-c fsync=off',
     '-c full_page_writes=off',
-    `-c max_connections=${options.maxConnections ?? 200}`,
+    `-c max_connections=${maxConnections}`,
   ].join(' ');
   const start = async () => {
     await exec('pg_ctl', [
@@ -86,6 +99,7 @@ export async function startOwnPostgres(options: {
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/${options.database}`,
     port,
+    maxConnections,
     stop,
     start,
     async destroy() {

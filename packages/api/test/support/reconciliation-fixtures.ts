@@ -74,6 +74,7 @@ export function reconciliationContext(
 ): TReconciliationContext {
   return {
     db,
+    readDb: db,
     publicClient: (chain?.publicClient ?? null) as never,
     contracts: {
       sgeId: chain?.deployment.contracts.sgeId ?? null,

@@ -3,6 +3,7 @@ import { useSystemStatus } from '../api/use-system-status';
 import { ApiErrorAlert } from '../components/api-error-alert';
 import { ChainSection } from '../components/status/chain-section';
 import { ContractsSection } from '../components/status/contracts-section';
+import { DatabaseSection } from '../components/status/database-section';
 import { ModeBanner } from '../components/status/mode-banner';
 import { QueueSection } from '../components/status/queue-section';
 import { RefreshBar } from '../components/status/refresh-bar';
@@ -64,6 +65,7 @@ export function StatusPage() {
             <ChainSection status={data} />
             <RelayerSection status={data} />
             <QueueSection status={data} />
+            <DatabaseSection status={data} />
             <ContractsSection status={data} />
           </div>
         </>

@@ -1,6 +1,7 @@
 import type { ZAdminAffiliate, ZAdminAffiliateDetail } from '@sge/shared';
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import type { TReadDb } from '../../db/read-db';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
 import { listNewestFirst } from '../list-page';
@@ -27,7 +28,7 @@ export function toAdminAffiliate(row: TAffiliate): TAdminAffiliate {
 
 /** Affiliates, newest first, filtered by program, status, code (any case), wallet and parent. */
 export async function listAffiliates(
-  db: TDbExecutor,
+  db: TReadDb,
   query: {
     programId: string | null;
     status?: TAffiliate['status'] | undefined;

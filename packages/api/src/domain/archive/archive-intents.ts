@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema';
 import {
@@ -13,6 +12,8 @@ import {
   ARCHIVE_OLDER_THAN_DAYS_MAX,
   ARCHIVE_OLDER_THAN_DAYS_MIN,
 } from './archive-limits';
+import type { TArchiveStore } from './archive-store';
+import { ARCHIVE_FORMAT, verifyArchiveFile, verifyArchiveStream } from './verify-archive';
 
 /**
  * The intent archive: moves finished intents (CONFIRMED or FAILED, created and last changed before the cutoff)
@@ -43,7 +44,7 @@ import {
  * between two delete transactions leaves the rest in the database; the next run exports them again into a new
  * file (archive files may overlap; a record's intent id identifies it).
  */
-export const ARCHIVE_FORMAT = 'sge-intent-archive/1';
+export { ARCHIVE_FORMAT, verifyArchiveFile, verifyArchiveStream } from './verify-archive';
 
 export type TArchiveOptions = {
   olderThanDays: number;
@@ -56,6 +57,13 @@ export type TArchiveOptions = {
   openFile?: (path: string) => Promise<FileHandle>;
   /** Runs after the file is written and synced, before it is read back. Tests corrupt the file here. */
   afterWrite?: (path: string) => Promise<void>;
+  /**
+   * An object store (ARCHIVE_URL=s3://…) the verified file goes to; `outDir` then only holds it until the
+   * stored copy has been read back and verified, and is removed after. Without it the file stays in `outDir`.
+   */
+  store?: TArchiveStore;
+  /** Runs after the file is stored, before it is read back from the store. Tests corrupt the object here. */
+  afterStore?: (name: string) => Promise<void>;
 };
 
 export type TArchiveResult = {
@@ -227,6 +235,13 @@ export async function archiveIntents(
     );
   }
   result.file = file;
+  if (options.store) {
+    result.file = await storeVerified(options.store, file, {
+      sha256,
+      ids: exported.map((e) => e.id),
+      afterStore: options.afterStore,
+    });
+  }
   result.sha256 = sha256;
   result.records = exported.length;
 
@@ -244,63 +259,29 @@ export async function archiveIntents(
 }
 
 /**
- * Reads an archive file back and checks it: gzip intact, every line JSON, the records' intent ids in the
- * expected order (when given), the trailer's count and SHA-256 equal to what precedes it (and to `sha256`
- * when given). Returns the records.
+ * Puts a verified local archive file into the store, reads the stored object back and verifies it the same way,
+ * then removes the local file. Any failure removes the object (and keeps the local file) and deletes nothing.
  */
-export async function verifyArchiveFile(
+async function storeVerified(
+  store: TArchiveStore,
   file: string,
-  expected: { sha256?: string; ids?: string[] } = {},
-): Promise<{ records: number; sha256: string; ids: string[] }> {
-  const digest = createHash('sha256');
-  const ids: string[] = [];
-  let trailer: Record<string, unknown> | null = null;
-  let pending = '';
-  const take = (line: string) => {
-    if (trailer) throw new Error('data after the trailer line');
-    const record = JSON.parse(line) as { kind?: string; intent?: { id?: unknown } };
-    if (record.kind === 'trailer') {
-      trailer = record as Record<string, unknown>;
-      return;
-    }
-    if ((record.kind !== 'intent' && record.kind !== 'events') || typeof record.intent?.id !== 'string') {
-      throw new Error(`record ${ids.length + 1} is not an intent record`);
-    }
-    digest.update(`${line}\n`, 'utf8');
-    ids.push(record.intent.id);
-  };
-  const gunzip = createGunzip();
-  const input = createReadStream(file);
-  input.on('error', (error) => gunzip.destroy(error));
-  input.pipe(gunzip);
-  for await (const chunk of gunzip) {
-    pending += (chunk as Buffer).toString('utf8');
-    let newline = pending.indexOf('\n');
-    while (newline >= 0) {
-      take(pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
-      newline = pending.indexOf('\n');
-    }
+  expected: { sha256: string; ids: string[]; afterStore?: (name: string) => Promise<void> },
+): Promise<string> {
+  const name = basename(file);
+  let url: string;
+  try {
+    url = await store.put(file, name);
+    await expected.afterStore?.(name);
+    await verifyArchiveStream(await store.get(name), expected);
+  } catch (error) {
+    await store.remove(name).catch(() => {});
+    throw new ArchiveVerificationError(
+      `the copy in ${store.location} did not verify, nothing deleted (the local file ${file} stays): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
-  if (pending.length > 0) throw new Error('the last line is incomplete');
-  const found = trailer as Record<string, unknown> | null;
-  if (!found) throw new Error('no trailer line: the file is truncated');
-  const sha256 = digest.digest('hex');
-  if (found.format !== ARCHIVE_FORMAT) throw new Error(`unknown format ${String(found.format)}`);
-  if (found.records !== ids.length)
-    throw new Error(`trailer says ${found.records} records, file has ${ids.length}`);
-  if (found.sha256 !== sha256) throw new Error('checksum mismatch with the trailer');
-  if (expected.sha256 !== undefined && expected.sha256 !== sha256) {
-    throw new Error('checksum mismatch with what was written');
-  }
-  if (expected.ids) {
-    if (expected.ids.length !== ids.length) {
-      throw new Error(`expected ${expected.ids.length} records, file has ${ids.length}`);
-    }
-    const at = expected.ids.findIndex((id, index) => ids[index] !== id);
-    if (at >= 0) throw new Error(`record ${at + 1} is intent ${ids[at]}, expected ${expected.ids[at]}`);
-  }
-  return { records: ids.length, sha256, ids };
+  await rm(file, { force: true });
+  return url;
 }
 
 /** Foreign keys to intents from any table but intent_events, read from the catalog. */

@@ -1,13 +1,13 @@
 import type { ZAuditLogEntry } from '@sge/shared';
 import type { z } from 'zod';
-import type { TDbExecutor } from '../in-transaction';
+import type { TReadDb } from '../../db/read-db';
 import { afterIdCursor, type TPage, toIdPage } from '../pagination';
 
 export type TAuditLogEntry = z.infer<typeof ZAuditLogEntry>;
 
 /** Audit log entries, newest first, filtered by program, actor, action, subject and time. */
 export async function listAuditLog(
-  db: TDbExecutor,
+  db: TReadDb,
   query: {
     programId: string | null;
     actor?: string | undefined;

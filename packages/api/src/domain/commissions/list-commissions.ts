@@ -1,11 +1,11 @@
 import type { TCommission } from '@sge/shared';
-import type { TDbExecutor } from '../in-transaction';
+import type { TReadDb } from '../../db/read-db';
 import { listNewestFirst } from '../list-page';
 import type { TPage } from '../pagination';
 
 /** Commissions, newest first, filtered by program, status, affiliate, settlement and payout. */
 export async function listCommissions(
-  db: TDbExecutor,
+  db: TReadDb,
   query: {
     programId: string | null;
     status?: TCommission['status'] | undefined;

@@ -1,8 +1,8 @@
 import type { ZAdminIntent, ZAdminIntentDetail } from '@sge/shared';
 import type { z } from 'zod';
+import type { TReadDb } from '../../db/read-db';
 import type { TIntent, TIntentStatus, TIntentType } from '../../db/schema';
 import { AppError } from '../app-error';
-import type { TDbExecutor } from '../in-transaction';
 import { listNewestFirst } from '../list-page';
 import type { TPage } from '../pagination';
 
@@ -30,7 +30,7 @@ export function toAdminIntent(row: TIntent): TAdminIntent {
 
 /** Intents, newest first, filtered by program, type, status and wallet. */
 export async function listIntents(
-  db: TDbExecutor,
+  db: TReadDb,
   query: {
     programId: string | null;
     type?: TIntentType | undefined;
@@ -50,7 +50,7 @@ export async function listIntents(
 
 /** One intent with its payload, result and every recorded status change. */
 export async function getIntentDetail(
-  db: TDbExecutor,
+  db: TReadDb,
   intentId: string,
   programScope: string | null,
 ): Promise<TAdminIntentDetail> {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { TReadDb } from '../../db/read-db';
 import type { TCurrency } from '../../db/schema';
 import type { TDbExecutor } from '../in-transaction';
 import { affiliatePayableAccount, COMMISSION_CURRENCY } from './accounts';
@@ -52,7 +53,7 @@ export async function getAffiliatePayableBalance(
  * currency of an account is on the same page.
  */
 export async function listAccountBalances(
-  db: TDbExecutor,
+  db: TReadDb,
   query: {
     programId: string;
     asOf?: Date | null;

@@ -1,11 +1,11 @@
 import type { TLedgerEntry } from '@sge/shared';
+import type { TReadDb } from '../../db/read-db';
 import type { TCurrency } from '../../db/schema';
-import type { TDbExecutor } from '../in-transaction';
 import { afterIdCursor, type TPage, toIdPage } from '../pagination';
 
 /** Ledger entries with their transaction, newest first, filtered by account, currency, reference and time. */
 export async function listLedgerEntries(
-  db: TDbExecutor,
+  db: TReadDb,
   query: {
     programId: string;
     account?: string | undefined;

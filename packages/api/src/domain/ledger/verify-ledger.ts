@@ -1,6 +1,6 @@
 import { LEDGER_VERIFY_PROBLEMS_MAX } from '@sge/shared';
 import { sql } from 'kysely';
-import type { TDbExecutor } from '../in-transaction';
+import type { TReadDb } from '../../db/read-db';
 import { ACCOUNTS, COMMISSION_CURRENCY, PAYOUT_CURRENCY } from './accounts';
 
 export type TLedgerVerification = {
@@ -35,7 +35,7 @@ export type TLedgerVerification = {
  * const report = await verifyLedger(db, programId);
  * if (!report.balanced) alert(report);
  */
-export async function verifyLedger(db: TDbExecutor, programId: string): Promise<TLedgerVerification> {
+export async function verifyLedger(db: TReadDb, programId: string): Promise<TLedgerVerification> {
   const checkedAt = new Date();
   const totals = await db
     .selectFrom('ledger_entries')

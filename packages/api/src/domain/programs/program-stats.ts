@@ -1,10 +1,10 @@
 import type { TProgramStats } from '@sge/shared';
 import { sql } from 'kysely';
-import type { TDbExecutor } from '../in-transaction';
+import type { TReadDb } from '../../db/read-db';
 import { ACCOUNTS } from '../ledger/accounts';
 
 /** Counts and sums of one program: users, registrations, claims, affiliates, revenue, commissions. */
-export async function programStats(db: TDbExecutor, programId: string): Promise<TProgramStats> {
+export async function programStats(db: TReadDb, programId: string): Promise<TProgramStats> {
   const users = await db
     .selectFrom('users')
     .select([

@@ -12,7 +12,7 @@ import { AFFILIATE_WALK_DEPTH_MAX } from './reconciliation-limits';
  */
 export const checkAffiliateTree: TReconciliationCheck = {
   name: 'affiliate_tree',
-  async run({ db }) {
+  async run({ readDb: db }) {
     const findings = new FindingList();
     const limit = LEDGER_VERIFY_PROBLEMS_MAX;
     const totals = await sql<{ n: number }>`SELECT count(*)::int8 AS n FROM affiliates`.execute(db);

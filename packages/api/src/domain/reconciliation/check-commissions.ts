@@ -58,7 +58,7 @@ type TChainRow = {
  */
 export const checkCommissions: TReconciliationCheck = {
   name: 'commissions',
-  async run({ db, now }) {
+  async run({ readDb: db, now }) {
     const findings = new FindingList();
     const accrualDeadline = new Date(now().getTime() - COMMISSION_ACCRUAL_GRACE_MS);
     let checked = 0;

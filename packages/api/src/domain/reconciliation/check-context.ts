@@ -6,6 +6,7 @@ import {
 } from '@sge/shared';
 import type { Address, PublicClient } from 'viem';
 import type { TDb } from '../../db/client';
+import type { TReadDb } from '../../db/read-db';
 import type { JobQueue } from '../../queue';
 import { toAuditJson } from '../audit/write-audit';
 import { FINDING_DETAILS_JSON_MAX, RECONCILIATION_FINDINGS_MAX } from './reconciliation-limits';
@@ -13,6 +14,12 @@ import { FINDING_DETAILS_JSON_MAX, RECONCILIATION_FINDINGS_MAX } from './reconci
 /** What a check reads: the database, the chain, the queue, and the settings that define "stuck" and "late". */
 export type TReconciliationContext = {
   db: TDb;
+  /**
+   * Reads of history (ledger, commissions, payouts, the affiliate tree, manual revenue): the read replica when
+   * DATABASE_READ_URL is set, else the primary. Checks of the present state (stuck intents, queue, heartbeats)
+   * and anything that writes use `db`.
+   */
+  readDb: TReadDb;
   /** Reads of the chain (receipts, blocks). */
   publicClient: Pick<
     PublicClient,

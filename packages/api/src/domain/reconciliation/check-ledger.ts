@@ -11,7 +11,7 @@ import { FindingList, type TReconciliationCheck } from './check-context';
  */
 export const checkLedger: TReconciliationCheck = {
   name: 'ledger',
-  async run({ db }) {
+  async run({ readDb: db }) {
     const findings = new FindingList();
     const programs = await db.selectFrom('programs').select(['id', 'slug']).orderBy('slug').execute();
     const totals: Record<string, Record<string, string>> = {};

@@ -30,7 +30,7 @@ type TManualRevenueRow = {
  */
 export const checkManualRevenue: TReconciliationCheck = {
   name: 'manual_revenue',
-  async run({ db, manualPaymentApprovalThresholdMicroUsd }) {
+  async run({ readDb: db, manualPaymentApprovalThresholdMicroUsd }) {
     const threshold =
       manualPaymentApprovalThresholdMicroUsd ?? DEFAULT_MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD;
     const findings = new FindingList();

@@ -15,7 +15,7 @@ import { FindingList, type TReconciliationCheck } from './check-context';
  */
 export const checkPayouts: TReconciliationCheck = {
   name: 'payouts',
-  async run({ db }) {
+  async run({ readDb: db }) {
     const findings = new FindingList();
     const limit = LEDGER_VERIFY_PROBLEMS_MAX;
 

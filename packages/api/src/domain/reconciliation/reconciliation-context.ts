@@ -6,6 +6,7 @@ import type { TReconciliationContext } from './check-context';
 export function reconciliationContextOf(runtime: TRuntime): TReconciliationContext {
   return {
     db: runtime.database.db,
+    readDb: runtime.readDatabase.db,
     publicClient: runtime.chain.publicClient,
     contracts: {
       sgeId: runtime.contracts.sgeId,

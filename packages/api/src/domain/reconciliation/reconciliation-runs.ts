@@ -5,6 +5,7 @@ import type {
   TReconciliationStatus,
 } from '@sge/shared';
 import type { Selectable } from 'kysely';
+import type { TReadDb } from '../../db/read-db';
 import type { ReconciliationRunsTable } from '../../db/schema';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
@@ -42,7 +43,7 @@ export function toReconciliationRun(row: TRunRow): TReconciliationRun {
 
 /** Runs, newest first, `limit` per page; `before` is the id of the last run of the previous page. */
 export async function listReconciliationRuns(
-  db: TDbExecutor,
+  db: TReadDb,
   input: { limit: number; before?: string },
 ): Promise<{ items: TReconciliationRunSummary[]; nextBefore: string | null }> {
   let query = db.selectFrom('reconciliation_runs').selectAll();
@@ -73,7 +74,7 @@ export async function listReconciliationRuns(
 }
 
 /** One run with its results. @throws AppError NOT_FOUND */
-export async function getReconciliationRun(db: TDbExecutor, runId: string): Promise<TReconciliationRun> {
+export async function getReconciliationRun(db: TReadDb, runId: string): Promise<TReconciliationRun> {
   const row = await db
     .selectFrom('reconciliation_runs')
     .selectAll()

@@ -1,5 +1,5 @@
 import { EXPORT_PAGE_ROWS } from '@sge/shared';
-import type { TDbExecutor } from '../in-transaction';
+import type { TReadDb } from '../../db/read-db';
 import { eachPage } from '../list-page';
 import { listSettlements, type TAdminSettlement, type TSettlementsQuery } from './list-settlements';
 
@@ -12,7 +12,7 @@ import { listSettlements, type TAdminSettlement, type TSettlementsQuery } from '
  * for await (const rows of exportSettlements(db, { programId: null, kind: 'CLAIM' })) write(rows);
  */
 export function exportSettlements(
-  db: TDbExecutor,
+  db: TReadDb,
   filter: Omit<TSettlementsQuery, 'limit' | 'cursor'>,
   pageRows: number = EXPORT_PAGE_ROWS,
 ): AsyncGenerator<TAdminSettlement[], void, undefined> {

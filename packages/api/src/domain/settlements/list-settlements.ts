@@ -1,8 +1,8 @@
 import type { ZAdminSettlement } from '@sge/shared';
 import { type RawBuilder, sql } from 'kysely';
 import type { z } from 'zod';
+import type { TReadDb } from '../../db/read-db';
 import type { TIntentType } from '../../db/schema';
-import type { TDbExecutor } from '../in-transaction';
 import { listNewestFirst } from '../list-page';
 import type { TPage } from '../pagination';
 
@@ -20,7 +20,7 @@ export type TSettlementsQuery = {
 
 /** Settlements, newest first, with whether each was refunded. `limit` may be up to EXPORT_ROWS_MAX for CSV. */
 export async function listSettlements(
-  db: TDbExecutor,
+  db: TReadDb,
   query: TSettlementsQuery,
 ): Promise<TPage<TAdminSettlement>> {
   const select = db

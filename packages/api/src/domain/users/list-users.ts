@@ -1,6 +1,6 @@
 import type { ZAdminUser } from '@sge/shared';
 import type { z } from 'zod';
-import type { TDbExecutor } from '../in-transaction';
+import type { TReadDb } from '../../db/read-db';
 import { listNewestFirst } from '../list-page';
 import type { TPage } from '../pagination';
 
@@ -8,7 +8,7 @@ export type TAdminUser = z.infer<typeof ZAdminUser>;
 
 /** Users, newest first, filtered by program, wallet, referrer and claim state. */
 export async function listUsers(
-  db: TDbExecutor,
+  db: TReadDb,
   query: {
     programId: string | null;
     wallet?: string | undefined;

@@ -3,11 +3,12 @@ import { formatEther } from 'viem';
 import type { TRuntime } from '../../runtime';
 import type { TApp } from '../server';
 
-/** What the /status page shows: mode, chain, RPC, relayer, contracts, queue. */
+/** What the /status page shows: mode, chain, RPC, relayer, contracts, queue, read replica. */
 export async function readSystemStatus(runtime: TRuntime): Promise<TSystemStatus> {
-  const [snapshot, depths] = await Promise.all([
+  const [snapshot, depths, replicaLagSeconds] = await Promise.all([
     runtime.chain.snapshot(),
     runtime.queue.depth().catch(() => null),
+    runtime.readDatabase.lagSeconds(),
   ]);
   const { balanceWarningWei, balanceCriticalWei } = runtime.config.chain;
   const balance = snapshot.relayerBalanceWei;
@@ -28,6 +29,7 @@ export async function readSystemStatus(runtime: TRuntime): Promise<TSystemStatus
     },
     contracts: { ...runtime.contracts },
     queue: { depth: depths === null ? null : Object.values(depths).reduce((sum, depth) => sum + depth, 0) },
+    database: { readReplica: runtime.readDatabase.replica ? { lagSeconds: replicaLagSeconds } : null },
     updatedAt: new Date().toISOString(),
   };
 }

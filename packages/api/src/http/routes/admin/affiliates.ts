@@ -24,6 +24,8 @@ const security = [{ adminKey: [] }];
 export function registerAdminAffiliateRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
   const { db } = runtime.database;
+  // Lists, stats and exports: the read replica when there is one (db/read-db.ts).
+  const readDb = runtime.readDatabase.db;
 
   app.get(
     '/api/admin/affiliates',
@@ -39,7 +41,7 @@ export function registerAdminAffiliateRoutes(app: TApp, runtime: TRuntime) {
     },
     async (request) => {
       const { query } = request;
-      return await listAffiliates(db, {
+      return await listAffiliates(readDb, {
         ...query,
         wallet: query.wallet ? getAddress(query.wallet) : undefined,
         programId: programFilterOf(adminOf(request), query.programId),

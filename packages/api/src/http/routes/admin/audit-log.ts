@@ -21,7 +21,7 @@ export function registerAdminAuditLogRoutes(app: TApp, runtime: TRuntime) {
     },
     async (request) => {
       const { query } = request;
-      return await listAuditLog(runtime.database.db, {
+      return await listAuditLog(runtime.readDatabase.db, {
         ...query,
         programId: programFilterOf(adminOf(request), query.programId),
         from: query.from ? new Date(query.from) : undefined,

@@ -20,7 +20,7 @@ export function registerAdminCommissionRoutes(app: TApp, runtime: TRuntime) {
       },
     },
     async (request) =>
-      await listCommissions(runtime.database.db, {
+      await listCommissions(runtime.readDatabase.db, {
         ...request.query,
         programId: programFilterOf(adminOf(request), request.query.programId),
       }),

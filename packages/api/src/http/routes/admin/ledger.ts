@@ -22,6 +22,8 @@ const security = [{ adminKey: [] }];
 export function registerAdminLedgerRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
   const { db } = runtime.database;
+  // Lists, stats and exports: the read replica when there is one (db/read-db.ts).
+  const readDb = runtime.readDatabase.db;
 
   const balances = async (
     principal: ReturnType<typeof adminOf>,
@@ -30,7 +32,7 @@ export function registerAdminLedgerRoutes(app: TApp, runtime: TRuntime) {
     const programId = programOf(principal, query.programId);
     await getProgram(db, programId);
     const asOf = query.asOf ? new Date(query.asOf) : null;
-    const rows = await listAccountBalances(db, {
+    const rows = await listAccountBalances(readDb, {
       programId,
       asOf,
       account: query.account ?? null,
@@ -92,7 +94,7 @@ export function registerAdminLedgerRoutes(app: TApp, runtime: TRuntime) {
       const { query } = request;
       const programId = programOf(adminOf(request), query.programId);
       await getProgram(db, programId);
-      return await listLedgerEntries(db, {
+      return await listLedgerEntries(readDb, {
         ...query,
         programId,
         from: query.from ? new Date(query.from) : undefined,
@@ -117,7 +119,7 @@ export function registerAdminLedgerRoutes(app: TApp, runtime: TRuntime) {
     async (request) => {
       const programId = programOf(adminOf(request), request.query.programId);
       await getProgram(db, programId);
-      const report = await verifyLedger(db, programId);
+      const report = await verifyLedger(readDb, programId);
       return {
         ...report,
         checkedAt: report.checkedAt.toISOString(),

@@ -59,6 +59,8 @@ function toApiKeyView(row: {
 export function registerAdminProgramRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
   const { db } = runtime.database;
+  // Lists, stats and exports: the read replica when there is one (db/read-db.ts).
+  const readDb = runtime.readDatabase.db;
 
   app.post(
     '/api/admin/programs',
@@ -239,7 +241,7 @@ export function registerAdminProgramRoutes(app: TApp, runtime: TRuntime) {
     async (request) => {
       const programId = programOf(adminOf(request), request.params.programId);
       await getProgram(db, programId);
-      return await programStats(db, programId);
+      return await programStats(readDb, programId);
     },
   );
 

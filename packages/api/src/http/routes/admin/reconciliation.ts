@@ -46,6 +46,8 @@ const security = [{ adminKey: [] }];
 export function registerAdminReconciliationRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
   const { db } = runtime.database;
+  // Lists, stats and exports: the read replica when there is one (db/read-db.ts).
+  const readDb = runtime.readDatabase.db;
   const context = reconciliationContextOf(runtime);
 
   app.post(
@@ -99,7 +101,7 @@ export function registerAdminReconciliationRoutes(app: TApp, runtime: TRuntime) 
         response: { 200: ZReconciliationRuns },
       },
     },
-    async (request) => await listReconciliationRuns(db, request.query),
+    async (request) => await listReconciliationRuns(readDb, request.query),
   );
 
   app.get(

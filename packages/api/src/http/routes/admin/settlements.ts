@@ -36,7 +36,7 @@ const SETTLEMENT_CSV_HEADER = [
 
 /** The export's rows, one keyset page at a time. */
 async function* settlementCsvRows(
-  db: TRuntime['database']['db'],
+  db: TRuntime['readDatabase']['db'],
   filter: Parameters<typeof exportSettlements>[1],
 ): AsyncGenerator<TCsvCell[][]> {
   for await (const page of exportSettlements(db, filter)) {
@@ -62,6 +62,8 @@ async function* settlementCsvRows(
 export function registerAdminSettlementRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
   const { db } = runtime.database;
+  // Lists, stats and exports: the read replica when there is one (db/read-db.ts).
+  const readDb = runtime.readDatabase.db;
 
   app.get(
     '/api/admin/settlements',
@@ -86,8 +88,13 @@ export function registerAdminSettlementRoutes(app: TApp, runtime: TRuntime) {
         to: query.to ? new Date(query.to) : undefined,
       };
       if (query.format === 'json')
-        return await listSettlements(db, { ...filter, limit: query.limit, cursor: query.cursor });
-      return sendCsvStream(reply, 'settlements.csv', SETTLEMENT_CSV_HEADER, settlementCsvRows(db, filter));
+        return await listSettlements(readDb, { ...filter, limit: query.limit, cursor: query.cursor });
+      return sendCsvStream(
+        reply,
+        'settlements.csv',
+        SETTLEMENT_CSV_HEADER,
+        settlementCsvRows(readDb, filter),
+      );
     },
   );
 

@@ -23,6 +23,8 @@ const security = [{ adminKey: [] }];
 export function registerAdminUserAndIntentRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
   const { db } = runtime.database;
+  // Lists, stats and exports: the read replica when there is one (db/read-db.ts).
+  const readDb = runtime.readDatabase.db;
 
   app.get(
     '/api/admin/users',
@@ -38,7 +40,7 @@ export function registerAdminUserAndIntentRoutes(app: TApp, runtime: TRuntime) {
     },
     async (request) => {
       const { query } = request;
-      return await listUsers(db, {
+      return await listUsers(readDb, {
         ...query,
         wallet: query.wallet ? getAddress(query.wallet) : undefined,
         programId: programFilterOf(adminOf(request), query.programId),
@@ -60,7 +62,7 @@ export function registerAdminUserAndIntentRoutes(app: TApp, runtime: TRuntime) {
     },
     async (request) => {
       const { query } = request;
-      return await listIntents(db, {
+      return await listIntents(readDb, {
         ...query,
         wallet: query.wallet ? getAddress(query.wallet) : undefined,
         programId: programFilterOf(adminOf(request), query.programId),
@@ -80,7 +82,7 @@ export function registerAdminUserAndIntentRoutes(app: TApp, runtime: TRuntime) {
         response: { 200: ZAdminIntentDetail },
       },
     },
-    async (request) => await getIntentDetail(db, request.params.id, programScopeOf(adminOf(request))),
+    async (request) => await getIntentDetail(readDb, request.params.id, programScopeOf(adminOf(request))),
   );
 
   app.post(
