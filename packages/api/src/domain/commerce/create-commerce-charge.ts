@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { TCommerceChargeView } from '@sge/shared';
 import { sql } from 'kysely';
 import { type Address, getAddress, isAddress } from 'viem';
-import type { TCommerceApi } from '../../commerce/commerce-api';
+import type { TCommerceApi } from '../../providers/commerce-api';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
 import { hasPaid } from '../payments/has-paid';

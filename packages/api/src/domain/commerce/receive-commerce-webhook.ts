@@ -1,6 +1,6 @@
 import { type TCommerceWebhookEnvelope, ZCommerceWebhookEnvelope } from '@sge/shared';
 import { getAddress, isAddress } from 'viem';
-import { decimalToMicroUsd } from '../../commerce/commerce-api';
+import { decimalToMicroUsd } from '../../providers/commerce-api';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
 import { applyChargeStatus, chargeStatusOfEvent, type TAppliedChargeStatus } from './apply-charge-status';

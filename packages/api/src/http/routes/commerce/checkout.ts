@@ -2,7 +2,6 @@ import { ZCommerceChargeCode } from '@sge/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { microUsdToDecimal } from '../../../commerce/commerce-api';
 import { AppError } from '../../../domain/app-error';
 import { checkoutReturnUrl } from '../../../domain/commerce/create-commerce-charge';
 import { PAID_CHARGE_STATUSES, type TChargeRow } from '../../../domain/commerce/record-charge-status';
@@ -10,6 +9,7 @@ import {
   deliverSimulatedCheckout,
   type TSimulatedOutcome,
 } from '../../../domain/commerce/simulated-checkout';
+import { microUsdToDecimal } from '../../../providers/commerce-api';
 import type { TRuntime } from '../../../runtime';
 import type { TApp } from '../../server';
 import type { TCommerceContext } from './commerce-context';

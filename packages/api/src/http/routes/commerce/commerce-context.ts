@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { commerceRestApi, type TCommerceApi } from '../../../commerce/commerce-api';
 import { AppError } from '../../../domain/app-error';
+import { commerceRestApi, type TCommerceApi } from '../../../providers/commerce-api';
 import type { TRuntime } from '../../../runtime';
 
 /**
