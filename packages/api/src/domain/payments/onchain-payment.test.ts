@@ -1,5 +1,5 @@
 import { testUsdcAbi, testUsdtAbi } from '@sge/contracts';
-import { encodeFunctionData, erc20Abi, type Hex } from 'viem';
+import { type Address, encodeFunctionData, erc20Abi, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startReconciliationChain,
@@ -88,7 +88,7 @@ describe('direct on-chain payment', () => {
 
   it('refuses a wrong token, a wrong recipient and an underpayment by name', async () => {
     const asked = await request();
-    const treasury = asked.treasury;
+    const treasury = asked.treasury as Address;
     const usdt = await pay(
       chain.deployment.contracts.usdt,
       encodeFunctionData({
@@ -133,7 +133,7 @@ describe('direct on-chain payment', () => {
   it('records a payment once when the page and the watcher both report it, in either order or at once', async () => {
     const asked = await request();
     expect(asked).toMatchObject({ status: 'PENDING', token: 'USDC', amount: '100000000', paidBy: null });
-    const txHash = await pay(asked.transaction.to, asked.transaction.data as Hex);
+    const txHash = await pay(asked.transaction.to as Address, asked.transaction.data as Hex);
     const transfer = await findPaymentTransfer(env, await row(asked.id), txHash);
     // Page and watcher at once: one records it, the other finds it recorded.
     const [page, watched] = await Promise.all([
@@ -183,7 +183,7 @@ describe('direct on-chain payment', () => {
       token: 'USDC',
       ttlMs: TTL_MS,
     });
-    const txHash = await pay(asked.transaction.to, asked.transaction.data as Hex);
+    const txHash = await pay(asked.transaction.to as Address, asked.transaction.data as Hex);
     expect((await watchOnchainPayments(env))?.recorded).toBe(1);
     const transfer = await findPaymentTransfer(env, await row(asked.id), txHash);
     const page = await recordOnchainPayment(env, asked.id, transfer, 'page');
