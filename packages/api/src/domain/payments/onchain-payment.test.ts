@@ -8,6 +8,8 @@ import {
 import { openTestPglite, type TTestDatabase } from '../../../test/support/test-database';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import type { TClaimEnvironment } from '../claims/claim-context';
+import { getProgram } from '../programs/get-program';
+import { getWalletStatus } from '../registration/get-wallet-status';
 import { createOnchainPayment } from './create-onchain-payment';
 import { hasPaid } from './has-paid';
 import { findPaymentTransfer, recordOnchainPayment } from './record-onchain-payment';
@@ -160,6 +162,14 @@ describe('direct on-chain payment', () => {
       .where('reference', '=', `settlement:${recorded[0]!.id}`)
       .execute();
     expect(ledger).toHaveLength(1);
+    // GET /api/status says paid though this program does not require payment (issue 19 part 4).
+    const program = await getProgram(env.db, DEFAULT_PROGRAM_ID);
+    expect(program.payment_required).toBe(false);
+    const status = await getWalletStatus(env.db, program, chain.payer.address, {
+      explorerUrl: null,
+      sgeIdAddress: null,
+    });
+    expect(status.payment).toEqual({ required: false, paid: true });
     // Paid: a new request is refused.
     await expect(request()).rejects.toMatchObject({ code: 'CONFLICT' });
   });
