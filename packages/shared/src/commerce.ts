@@ -56,7 +56,8 @@ export const ZCommerceChargeView = z.object({
   /** The price in micro-USD (6 decimals), a decimal string. */
   amount: z.string(),
   currency: z.literal('USD'),
-  source: z.enum(['COMMERCE', 'MOCK']),
+  /** COMMERCE / BUSINESS: Coinbase's page; MOCK / MOCK_BUSINESS: Mock mode's simulation of it. */
+  source: z.enum(['COMMERCE', 'MOCK', 'BUSINESS', 'MOCK_BUSINESS']),
   expiresAt: z.string().nullable(),
   confirmedAt: z.string().nullable(),
   createdAt: z.string(),

@@ -64,5 +64,14 @@ export const ERROR_CODES = [
   'CHALLENGE_REQUIRED',
   'CHALLENGE_FAILED',
   'PROGRAM_GATE_REQUIRED',
+  // Payment providers (issue 19): a direct on-chain payment that is not the one asked for.
+  'PAYMENT_TX_NOT_FOUND',
+  'PAYMENT_TX_PENDING',
+  'PAYMENT_TX_INVALID',
+  'PAYMENT_WRONG_TOKEN',
+  'PAYMENT_WRONG_RECIPIENT',
+  'PAYMENT_UNDERPAID',
+  'PAYMENT_EXPIRED',
+  'PAYMENT_PROVIDER_MISMATCH',
 ] as const;
 export type TErrorCode = (typeof ERROR_CODES)[number];

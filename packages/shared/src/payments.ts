@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { ZCommissionStatus } from './affiliates';
+import { ZClaimToken, ZTxHash } from './claims';
 import {
   MANUAL_PAYMENT_AMOUNT_MAX_MICRO_USD,
   MANUAL_PAYMENT_NOTE_LENGTH_MAX,
   MANUAL_PAYMENT_REFERENCE_LENGTH_MAX,
 } from './limits';
 import { ZTimestamp } from './pagination';
-import { ZWalletInput } from './registration';
+import { ZReferralInput, ZWalletInput } from './registration';
 import { ZAddress } from './status';
 
 /** Currencies a manual payment may be recorded in: all USD units with 6 decimals, at par. */
@@ -80,3 +81,39 @@ export const ZManualPayment = z.object({
   ),
 });
 export type TManualPayment = z.infer<typeof ZManualPayment>;
+
+/**
+ * Direct on-chain payment (issue 19): POST /api/payments/onchain asks a wallet to pay the program's fee in
+ * USDC or USDT straight to its treasury; the answer carries the exact transaction to send (an ERC-20
+ * `transfer(treasury, amount)`), which the page sends with the wallet and reports with POST
+ * /api/payments/onchain/:id/record {txHash} (the chain watcher records it too, whichever comes first).
+ */
+export const ZCreateOnchainPaymentRequest = z.object({
+  wallet: ZWalletInput,
+  token: ZClaimToken,
+  ref: ZReferralInput.optional(),
+});
+export type TCreateOnchainPaymentRequest = z.infer<typeof ZCreateOnchainPaymentRequest>;
+
+export const ZOnchainPayment = z.object({
+  id: z.uuid(),
+  programId: z.uuid(),
+  wallet: ZAddress,
+  chainId: z.number().int(),
+  token: ZClaimToken,
+  tokenAddress: ZAddress,
+  treasury: ZAddress,
+  /** In the token's smallest unit (6 decimals), a decimal string. */
+  amount: z.string(),
+  status: z.enum(['PENDING', 'PAID', 'EXPIRED']),
+  expiresAt: ZTimestamp,
+  /** The transaction to send: `transfer(treasury, amount)` on the token. */
+  transaction: z.object({ to: ZAddress, data: z.string(), value: z.literal('0') }),
+  /** Once paid: the transfer that paid it. */
+  paidBy: z
+    .object({ txHash: z.string(), logIndex: z.number().int(), source: z.enum(['page', 'watcher']) })
+    .nullable(),
+});
+export type TOnchainPayment = z.infer<typeof ZOnchainPayment>;
+
+export const ZRecordOnchainPaymentRequest = z.object({ txHash: ZTxHash });

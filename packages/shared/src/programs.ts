@@ -31,6 +31,14 @@ export const ZCommissionLevelsBps = z
     'the levels add up to more than 10000 bps (100%)',
   );
 
+/**
+ * Payment providers (issue 19): Coinbase Business Checkouts (the current API), legacy Coinbase Commerce
+ * (the default, for existing merchants), or a direct USDC/USDT transfer to the program's treasury.
+ */
+export const PAYMENT_PROVIDERS = ['coinbase-business', 'coinbase-commerce', 'onchain'] as const;
+export const ZPaymentProvider = z.enum(PAYMENT_PROVIDERS);
+export type TPaymentProvider = z.infer<typeof ZPaymentProvider>;
+
 /** Every field of a program an admin may set (the whitelist of updates). */
 export const ZProgramSettings = z.object({
   name: z.string().trim().min(1).max(200),
@@ -60,6 +68,8 @@ export const ZProgramSettings = z.object({
   mintsPerDayMax: z.number().int().min(0).max(100_000_000).nullable(),
   /** Budget: relayer gas (wei) spent on this program's mints per UTC day (null: none). */
   gasPerDayMaxWei: ZUnsignedAmountString.nullable(),
+  /** How the payment gate is paid (issue 19); a money setting. */
+  paymentProvider: ZPaymentProvider,
 });
 export type TProgramSettings = z.infer<typeof ZProgramSettings>;
 
@@ -79,6 +89,8 @@ export const PROGRAM_MONEY_SETTINGS = [
   'commissionLevelsBps',
   'holdPeriodSeconds',
   'minPayoutMicroUsd',
+  // Who receives the program's payments (issue 19).
+  'paymentProvider',
 ] as const satisfies readonly (keyof TProgramSettings)[];
 export type TProgramMoneySetting = (typeof PROGRAM_MONEY_SETTINGS)[number];
 
@@ -120,6 +132,7 @@ const MONEY_PICK = {
   commissionLevelsBps: true,
   holdPeriodSeconds: true,
   minPayoutMicroUsd: true,
+  paymentProvider: true,
 } as const;
 
 /** The money settings of a pending change (PROGRAM_SETTINGS): only the fields it changes, bounded. */

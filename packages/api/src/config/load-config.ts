@@ -97,6 +97,18 @@ export type TConfig = {
     /** COINBASE_COMMERCE_API_URL without a trailing slash. */
     apiUrl: string;
   };
+  /** Coinbase Business Checkouts (issue 19). */
+  business: {
+    /** CDP API key id and secret (the JWT bearer); null: Business checkouts cannot be created here. */
+    apiKeyId: string | null;
+    apiKeySecret: string | null;
+    /** The webhook subscription's secret (verifies X-Hook0-Signature); Mock mode has a development one. */
+    webhookSecret: string | null;
+    /** COINBASE_BUSINESS_API_URL without a trailing slash. */
+    apiUrl: string;
+  };
+  /** Direct on-chain payments (issue 19): how long a payment request stays payable. */
+  onchainPaymentTtlMs: number;
   workers: {
     concurrency: number;
     sweepIntervalMs: number;
@@ -162,6 +174,8 @@ export const DEMO_ADMINS = [
 export const DEFAULT_MANUAL_PAYMENT_APPROVAL_THRESHOLD_MICRO_USD = 1_000_000_000n;
 /** The Commerce webhook secret Mock mode's simulated checkout signs with. Refused in Production. */
 export const MOCK_COMMERCE_WEBHOOK_SECRET = 'mock-commerce-webhook-secret';
+/** Mock mode's Coinbase Business webhook secret (its simulated checkout signs with it). */
+export const MOCK_BUSINESS_WEBHOOK_SECRET = 'mock-business-webhook-secret';
 /** The ALTCHA challenge HMAC key of Mock mode. Refused in Production. */
 export const MOCK_ALTCHA_HMAC_KEY = 'mock-altcha-hmac-key';
 
@@ -516,6 +530,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
         url('COINBASE_COMMERCE_API_URL', ['http:', 'https:']) ?? 'https://api.commerce.coinbase.com'
       ).replace(/\/+$/, ''),
     },
+    business: {
+      apiKeyId: raw('COINBASE_BUSINESS_API_KEY_ID'),
+      apiKeySecret: raw('COINBASE_BUSINESS_API_KEY_SECRET'),
+      webhookSecret:
+        raw('COINBASE_BUSINESS_WEBHOOK_SECRET') ?? (mockMode ? MOCK_BUSINESS_WEBHOOK_SECRET : null),
+      apiUrl: (
+        url('COINBASE_BUSINESS_API_URL', ['http:', 'https:']) ?? 'https://business.coinbase.com/api/v1'
+      ).replace(/\/+$/, ''),
+    },
+    onchainPaymentTtlMs: int('ONCHAIN_PAYMENT_TTL_SECONDS', 3_600, 60, 7 * 86_400) * 1000,
     workers: {
       concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
       sweepIntervalMs: int('SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000),
@@ -713,4 +737,7 @@ function checkProductionSecrets(
     problem('COINBASE_COMMERCE_WEBHOOK_SHARED_SECRET', 'is the Mock mode secret');
   }
   if (config.altchaHmacKey === MOCK_ALTCHA_HMAC_KEY) problem('ALTCHA_HMAC_KEY', 'is the Mock mode key');
+  if (config.business.webhookSecret === MOCK_BUSINESS_WEBHOOK_SECRET) {
+    problem('COINBASE_BUSINESS_WEBHOOK_SECRET', 'is the Mock mode secret');
+  }
 }

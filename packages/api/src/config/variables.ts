@@ -338,6 +338,39 @@ export const VARIABLES: readonly TVariable[] = [
     secret: true,
   },
   {
+    name: 'COINBASE_BUSINESS_API_KEY_ID',
+    group: 'Security',
+    purpose:
+      'Coinbase Business (CDP) API key id, e.g. organizations/<org>/apiKeys/<id>: creates Business checkouts for programs with paymentProvider coinbase-business (Real mode)',
+  },
+  {
+    name: 'COINBASE_BUSINESS_API_KEY_SECRET',
+    group: 'Security',
+    purpose:
+      'Coinbase Business (CDP) API key secret (Ed25519 base64 or EC PEM): signs the JWT bearer of each call',
+    secret: true,
+  },
+  {
+    name: 'COINBASE_BUSINESS_WEBHOOK_SECRET',
+    group: 'Security',
+    purpose:
+      'Secret of the Business checkout webhook subscription (verifies X-Hook0-Signature on POST /api/payments/business/webhook); Mock mode has a development one',
+    secret: true,
+  },
+  {
+    name: 'COINBASE_BUSINESS_API_URL',
+    group: 'Security',
+    purpose:
+      'Coinbase Business API base URL (checkouts at <url>/checkouts; tests point it at a local server)',
+    defaultText: 'https://business.coinbase.com/api/v1',
+  },
+  {
+    name: 'ONCHAIN_PAYMENT_TTL_SECONDS',
+    group: 'Workers',
+    purpose: 'How long a direct on-chain payment request stays payable (60 to 604800 seconds)',
+    defaultText: '3600',
+  },
+  {
     name: 'ALTCHA_HMAC_KEY',
     group: 'Security',
     purpose:

@@ -36,6 +36,8 @@ export interface ProgramsTable {
   challenge_required: ColumnType<boolean, boolean | undefined, boolean>;
   mints_per_day_max: number | null;
   gas_per_day_max_wei: ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
+  /** Issue 19 (0016): how the program's payment gate is paid. */
+  payment_provider: ColumnType<TPaymentProviderName, TPaymentProviderName | undefined, TPaymentProviderName>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -266,7 +268,7 @@ export interface CommerceChargesTable {
   updated_at: Timestamp;
   /** 0006-commerce: Commerce's charge id (null for Mock mode's simulated checkout until it mints one). */
   commerce_id: string | null;
-  source: ColumnType<'COMMERCE' | 'MOCK', 'COMMERCE' | 'MOCK' | undefined, 'COMMERCE' | 'MOCK'>;
+  source: ColumnType<TChargeSource, TChargeSource | undefined, TChargeSource>;
   expires_at: Timestamp | null;
   ref: string | null;
   referrer_affiliate_id: string | null;
@@ -504,6 +506,43 @@ export interface Database {
   commission_clawbacks: CommissionClawbacksTable;
   reconciliation_runs: ReconciliationRunsTable;
   change_requests: ChangeRequestsTable;
+  onchain_payment_requests: OnchainPaymentRequestsTable;
+  onchain_payments: OnchainPaymentsTable;
+}
+
+/** Payment providers a program can use (issue 19, 0016). */
+export type TPaymentProviderName = 'coinbase-business' | 'coinbase-commerce' | 'onchain';
+/** Where a checkout was made: Commerce, Coinbase Business, or Mock mode's simulation of either. */
+export type TChargeSource = 'COMMERCE' | 'MOCK' | 'BUSINESS' | 'MOCK_BUSINESS';
+
+/** A direct on-chain payment asked of a wallet (issue 19, 0016). */
+export interface OnchainPaymentRequestsTable {
+  id: Generated<string>;
+  program_id: string;
+  wallet: string;
+  chain_id: number;
+  token: 'USDC' | 'USDT';
+  token_address: string;
+  treasury: string;
+  amount: ColumnType<bigint, bigint | string, bigint | string>;
+  status: ColumnType<'PENDING' | 'PAID' | 'EXPIRED', 'PENDING' | undefined, 'PENDING' | 'PAID' | 'EXPIRED'>;
+  from_block: number;
+  referrer_affiliate_id: string | null;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+  paid_at: Date | null;
+  settlement_id: string | null;
+}
+
+/** One Transfer log recorded as a payment: the key (chain, tx hash, log index) makes it one payment, once. */
+export interface OnchainPaymentsTable {
+  chain_id: number;
+  tx_hash: string;
+  log_index: number;
+  request_id: string;
+  settlement_id: string;
+  source: 'page' | 'watcher';
+  recorded_at: CreatedAt;
 }
 
 export type TProgram = Selectable<ProgramsTable>;

@@ -4,6 +4,7 @@ import { startHeartbeat } from './heartbeat';
 import type { TIntentProcessor } from './intent-processor';
 import { PROCESSORS } from './processors';
 import { startClaimWatcher } from './processors/claim-watcher';
+import { startOnchainPaymentWatcher } from './processors/onchain-payment-watcher';
 import { startScheduledJobs } from './scheduled-jobs';
 import { sweep } from './sweeper';
 
@@ -64,11 +65,14 @@ export async function startWorkers(
 
   // Records claims made on the claim contracts without the API (worker/processors/claim-watcher.ts).
   const stopClaimWatcher = startClaimWatcher(runtime);
+  // Records direct on-chain payments the page did not report (worker/processors/onchain-payment-watcher.ts).
+  const stopPaymentWatcher = startOnchainPaymentWatcher(runtime);
 
   return async () => {
     clearInterval(sweepTimer);
     stopScheduledJobs();
     await stopClaimWatcher();
+    await stopPaymentWatcher();
     await sweeping;
     await queue.close(config.workers.shutdownTimeoutMs);
     await stopRelayerMonitor();

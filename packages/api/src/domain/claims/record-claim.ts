@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import type { Address } from 'viem';
 import type { TDb } from '../../db/client';
 import { AppError } from '../app-error';
-import { recordRevenueSettlement } from '../commissions/record-revenue-settlement';
 import { SQLSTATE_UNIQUE_VIOLATION, sqlState, violatedConstraint } from '../in-transaction';
 import { registerIntentKey } from '../registration/write-registrations';
+import { settleRevenueIntent } from '../settlements/write-revenue-intent';
 import type { TClaimSettlementDetails } from './claim-views';
 
 /**
@@ -137,35 +137,29 @@ export async function recordVerifiedClaim(db: TDb, claim: TVerifiedClaim): Promi
         source: claim.source,
         blockTime: claim.blockTime.toISOString(),
       };
-      const recorded = await recordRevenueSettlement(tx, {
-        programId: claim.programId,
+      const recorded = await settleRevenueIntent(
+        tx,
         intentId,
-        kind: 'CLAIM',
-        wallet: claim.wallet,
-        amount: claim.fee,
-        currency: claim.token,
-        txHash: claim.txHash,
-        blockNumber: claim.blockNumber,
-        blockHash: claim.blockHash,
-        logIndex: claim.logIndex,
-        details,
-        occurredAt: claim.blockTime,
-        sgeDistributedWei: claim.amountWei,
-      });
-      await tx
-        .updateTable('intents')
-        .set({
-          status: 'CONFIRMED',
-          status_reason: `claimed in ${claim.txHash} (recorded by the ${claim.source === 'api' ? 'API' : 'chain watcher'})`,
-          confirmed_at: now,
-          updated_at: now,
-          locked_by: null,
-          locked_until: null,
-          last_error: null,
-          result: { settlementId: recorded.settlement.id, txHash: claim.txHash },
-        })
-        .where('id', '=', intentId)
-        .execute();
+        {
+          programId: claim.programId,
+          kind: 'CLAIM',
+          wallet: claim.wallet,
+          amount: claim.fee,
+          currency: claim.token,
+          txHash: claim.txHash,
+          blockNumber: claim.blockNumber,
+          blockHash: claim.blockHash,
+          logIndex: claim.logIndex,
+          details,
+          occurredAt: claim.blockTime,
+          sgeDistributedWei: claim.amountWei,
+        },
+        {
+          reason: `claimed in ${claim.txHash} (recorded by the ${claim.source === 'api' ? 'API' : 'chain watcher'})`,
+          confirmedAt: now,
+          result: (settlementId) => ({ settlementId, txHash: claim.txHash }),
+        },
+      );
       return { created: true, settlementId: recorded.settlement.id, intentId, programId: claim.programId };
     });
   } catch (error) {

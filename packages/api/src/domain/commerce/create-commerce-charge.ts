@@ -1,11 +1,15 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { TCommerceChargeView } from '@sge/shared';
+import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import { type Address, getAddress, isAddress } from 'viem';
-import type { TCommerceApi } from '../../commerce/commerce-api';
+import type { CommerceChargesTable, TPaymentProviderName } from '../../db/schema';
+import type { TBusinessApi } from '../../providers/business-api';
+import type { TCommerceApi } from '../../providers/commerce-api';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
 import { hasPaid } from '../payments/has-paid';
+import { providerCall } from '../payments/provider-call';
 import { assertProgramAcceptsIntents } from '../programs/assert-program-accepts-intents';
 import { getProgram } from '../programs/get-program';
 import { CHARGE_NAME_LENGTH_MAX, MOCK_CHARGE_TTL_MS } from './commerce-limits';
@@ -17,7 +21,14 @@ import { getCommerceCharge } from './get-commerce-charge';
  */
 export type TChargeMaker =
   | { kind: 'commerce'; api: TCommerceApi | null }
-  | { kind: 'mock'; checkoutBaseUrl: string };
+  | { kind: 'business'; api: TBusinessApi | null }
+  | { kind: 'mock'; checkoutBaseUrl: string; provider?: 'coinbase-commerce' | 'coinbase-business' };
+
+/**
+ * The maker for a program's payment provider (issue 19): a function of the program's `payment_provider`
+ * (the route's), or one maker whatever the program says (tools and tests of one provider).
+ */
+export type TChargeMakers = TChargeMaker | ((provider: TPaymentProviderName) => TChargeMaker);
 
 export type TCreateChargeInput = {
   programId: string;
@@ -27,6 +38,11 @@ export type TCreateChargeInput = {
   /** Where the checkout returns the user to (already checked against the allowed origins). */
   returnUrl: string;
 };
+
+/** Mock Business checkout ids look like Business's: 24 hexadecimal digits (the code upper-cases them). */
+function mockBusinessId(): string {
+  return randomBytes(12).toString('hex');
+}
 
 /** Mock charge codes look like Commerce's: 8 characters of A–Z and 0–9. */
 const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -101,11 +117,19 @@ async function resolveReferrer(
  */
 export async function createCommerceCharge(
   db: TDbExecutor,
-  maker: TChargeMaker,
+  makers: TChargeMakers,
   input: TCreateChargeInput,
 ): Promise<TCommerceChargeView> {
   const program = await getProgram(db, input.programId);
   assertProgramAcceptsIntents(program);
+  if (program.payment_provider === 'onchain') {
+    throw new AppError(
+      'PAYMENT_PROVIDER_MISMATCH',
+      `program "${program.slug}" takes direct on-chain payments: POST /api/payments/onchain`,
+      { details: { programId: program.id, paymentProvider: program.payment_provider } },
+    );
+  }
+  const maker = typeof makers === 'function' ? makers(program.payment_provider) : makers;
   const wallet = getAddress(input.wallet);
   if (await hasPaid(db, program.id, wallet)) {
     throw new AppError('CONFLICT', `wallet ${wallet} has already paid in program "${program.slug}"`, {
@@ -138,14 +162,17 @@ export async function createCommerceCharge(
         'Coinbase Commerce is not configured on this server (COINBASE_COMMERCE_API_KEY is not set)',
       );
     }
-    const charge = await maker.api.createCharge({
-      name: program.name.slice(0, CHARGE_NAME_LENGTH_MAX),
-      description: `SGE-ID for ${wallet}`,
-      amountMicroUsd: program.fee_micro_usd,
-      metadata: { programId: program.id, wallet },
-      redirectUrl: checkoutReturnUrl(input.returnUrl, null, false),
-      cancelUrl: checkoutReturnUrl(input.returnUrl, null, true),
-    });
+    const api = maker.api;
+    const charge = await providerCall(() =>
+      api.createCharge({
+        name: program.name.slice(0, CHARGE_NAME_LENGTH_MAX),
+        description: `SGE-ID for ${wallet}`,
+        amountMicroUsd: program.fee_micro_usd,
+        metadata: { programId: program.id, wallet },
+        redirectUrl: checkoutReturnUrl(input.returnUrl, null, false),
+        cancelUrl: checkoutReturnUrl(input.returnUrl, null, true),
+      }),
+    );
     await db.transaction().execute(async (tx) => {
       await tx
         .insertInto('commerce_charges')
@@ -164,17 +191,21 @@ export async function createCommerceCharge(
         .execute();
     });
     code = charge.code;
+  } else if (maker.kind === 'business') {
+    code = await createBusinessCheckout(db, maker.api, program, wallet, common, input.returnUrl);
   } else {
     for (let attempt = 0; attempt < CODE_TRIES_MAX && code === null; attempt++) {
-      const candidate = mockChargeCode();
+      const business = maker.provider === 'coinbase-business';
+      const businessId = mockBusinessId();
+      const candidate = business ? businessId.toUpperCase() : mockChargeCode();
       code = await db.transaction().execute(async (tx) => {
         const inserted = await tx
           .insertInto('commerce_charges')
           .values({
             ...common,
             code: candidate,
-            commerce_id: randomUUID(),
-            source: 'MOCK',
+            commerce_id: business ? businessId : randomUUID(),
+            source: business ? 'MOCK_BUSINESS' : 'MOCK',
             hosted_url: `${maker.checkoutBaseUrl}/api/commerce/checkout/${candidate}`,
             expires_at: new Date(Date.now() + MOCK_CHARGE_TTL_MS),
           })
@@ -194,4 +225,57 @@ export async function createCommerceCharge(
   const view = await getCommerceCharge(db, code);
   if (!view) throw new Error(`charge ${code} vanished after it was stored`);
   return view;
+}
+
+/**
+ * A Coinbase Business checkout for the program's fee (USDC), created with an `X-Idempotency-Key` of
+ * `checkout:<programId>:<wallet>:<uuid>` (one per request: a retry of the same call cannot create a second
+ * checkout), then stored as a BUSINESS charge (code = the checkout id upper-cased) with its first history row.
+ */
+async function createBusinessCheckout(
+  db: TDbExecutor,
+  api: TBusinessApi | null,
+  program: { id: string; name: string; fee_micro_usd: bigint },
+  wallet: Address,
+  common: Omit<Insertable<CommerceChargesTable>, 'code' | 'hosted_url'>,
+  returnUrl: string,
+): Promise<string> {
+  if (!api) {
+    throw new AppError(
+      'DEPENDENCY_UNAVAILABLE',
+      'Coinbase Business is not configured on this server (COINBASE_BUSINESS_API_KEY_ID / _SECRET are not set)',
+    );
+  }
+  const checkout = await providerCall(() =>
+    api.createCheckout(
+      {
+        amountMicroUsd: program.fee_micro_usd,
+        description: `${program.name.slice(0, CHARGE_NAME_LENGTH_MAX)}: SGE-ID for ${wallet}`,
+        metadata: { programId: program.id, wallet },
+        successRedirectUrl: checkoutReturnUrl(returnUrl, null, false),
+        failRedirectUrl: checkoutReturnUrl(returnUrl, null, true),
+        expiresAt: new Date(Date.now() + MOCK_CHARGE_TTL_MS),
+      },
+      `checkout:${program.id}:${wallet}:${randomUUID()}`,
+    ),
+  );
+  const code = checkout.id.toUpperCase();
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('commerce_charges')
+      .values({
+        ...common,
+        code,
+        commerce_id: checkout.id,
+        source: 'BUSINESS',
+        hosted_url: checkout.url,
+        expires_at: checkout.expiresAt,
+      })
+      .execute();
+    await tx
+      .insertInto('commerce_charge_events')
+      .values({ charge_code: code, status: 'NEW', cause: 'created', occurred_at: new Date() })
+      .execute();
+  });
+  return code;
 }

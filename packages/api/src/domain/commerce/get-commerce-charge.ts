@@ -1,6 +1,6 @@
 import type { TCommerceChargeStatus, TCommerceChargeView } from '@sge/shared';
 import { sql } from 'kysely';
-import type { TCommerceApi } from '../../commerce/commerce-api';
+import type { TCommerceApi } from '../../providers/commerce-api';
 import type { TDbExecutor } from '../in-transaction';
 import { applyChargeStatus, chargeStatusOfTimeline, type TAppliedChargeStatus } from './apply-charge-status';
 import { CHARGE_HISTORY_SHOWN_MAX, CHARGE_REFRESH_AFTER_MS } from './commerce-limits';

@@ -1,10 +1,10 @@
 import { type TCommerceWebhookEnvelope, ZCommerceWebhookEnvelope } from '@sge/shared';
 import { getAddress, isAddress } from 'viem';
-import { decimalToMicroUsd } from '../../commerce/commerce-api';
+import { decimalToMicroUsd } from '../../providers/commerce-api';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
+import { processWebhookEvent, type TWebhookHooks } from '../payments/process-webhook-event';
 import { applyChargeStatus, chargeStatusOfEvent, type TAppliedChargeStatus } from './apply-charge-status';
-import { WEBHOOK_ERROR_LENGTH_MAX } from './commerce-limits';
 import { verifyCommerceSignature } from './commerce-signature';
 import type { TChargeRow } from './record-charge-status';
 
@@ -24,8 +24,7 @@ export type TWebhookOutcome = {
   applied: TAppliedChargeStatus | null;
 };
 
-/** Test seam: runs inside the event's transaction after its effects, before it is marked processed. */
-export type TWebhookHooks = { afterEffects?: (tx: TDbExecutor) => Promise<void> };
+export type { TWebhookHooks };
 
 /**
  * Verifies the signature of a delivery; throws WEBHOOK_SIGNATURE_INVALID (400) when it is missing or wrong
@@ -70,15 +69,9 @@ export function verifyCommerceDelivery(
 }
 
 /**
- * Processes one verified Commerce event exactly once. One database transaction:
- * 1. `INSERT INTO webhook_events ... ON CONFLICT (id) DO NOTHING`, then `SELECT ... FOR UPDATE` of that
- *    row: concurrent deliveries of one event queue on the row, and every one after the first finds it
- *    PROCESSED (no check-then-insert: the primary key decides);
- * 2. the event's effects (applyChargeStatus), with the charge row locked;
- * 3. the event marked PROCESSED.
- * If anything throws, the transaction rolls back — effects and PROCESSED together — and the event is then
- * recorded FAILED with its error and attempt count (a separate statement), and the error is rethrown so the
- * endpoint answers 5xx and Commerce redelivers; a redelivery runs it again from the start.
+ * Processes one verified Commerce event exactly once (processWebhookEvent: the event row, its effects —
+ * applyChargeStatus with the charge row locked — and PROCESSED in one transaction; FAILED and rethrown
+ * otherwise, so Commerce redelivers).
  */
 export async function processCommerceEvent(
   db: TDbExecutor,
@@ -86,76 +79,13 @@ export async function processCommerceEvent(
   hooks: TWebhookHooks = {},
 ): Promise<TWebhookOutcome> {
   const { event } = envelope;
-  const base = { eventId: event.id, type: event.type, chargeCode: event.data.code };
-  const payload = JSON.stringify(envelope);
-  try {
-    return await db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('webhook_events')
-        .values({ id: event.id, provider: COMMERCE_PROVIDER, type: event.type, payload })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      const row = await tx
-        .selectFrom('webhook_events')
-        .select(['status', 'provider'])
-        .where('id', '=', event.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      if (row.provider !== COMMERCE_PROVIDER) {
-        throw new AppError('CONFLICT', `event id ${event.id} belongs to provider ${row.provider}`);
-      }
-      if (row.status === 'PROCESSED') return { ...base, outcome: 'duplicate' as const, applied: null };
-
-      const applied = await applyEvent(tx, envelope);
-      await hooks.afterEffects?.(tx);
-      await tx
-        .updateTable('webhook_events')
-        .set((eb) => ({
-          status: 'PROCESSED',
-          attempts: eb('attempts', '+', 1),
-          processed_at: new Date(),
-          last_error: applied.note,
-        }))
-        .where('id', '=', event.id)
-        .execute();
-      return {
-        ...base,
-        outcome: applied.result ? ('processed' as const) : ('ignored' as const),
-        applied: applied.result,
-      };
-    });
-  } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).slice(
-      0,
-      WEBHOOK_ERROR_LENGTH_MAX,
-    );
-    await db
-      .insertInto('webhook_events')
-      .values({
-        id: event.id,
-        provider: COMMERCE_PROVIDER,
-        type: event.type,
-        payload,
-        status: 'FAILED',
-        attempts: 1,
-        last_error: message,
-      })
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet((eb) => ({
-            status: 'FAILED',
-            attempts: eb('webhook_events.attempts', '+', 1),
-            last_error: message,
-          }))
-          .where('webhook_events.status', '<>', 'PROCESSED'),
-      )
-      .execute()
-      .catch(() => {
-        // The database itself failed: the event stays as it was (absent or FAILED), retryable either way.
-      });
-    throw error;
-  }
+  const processed = await processWebhookEvent(
+    db,
+    { id: event.id, provider: COMMERCE_PROVIDER, type: event.type, payload: JSON.stringify(envelope) },
+    (tx) => applyEvent(tx, envelope),
+    hooks,
+  );
+  return { eventId: event.id, type: event.type, chargeCode: event.data.code, ...processed };
 }
 
 /** The effects of one event. `note` is kept on the event row when there was nothing to do. */

@@ -1,8 +1,10 @@
 import type { TCommerceRefundResponse } from '@sge/shared';
+import type { TBusinessApi } from '../../providers/business-api';
 import { AppError } from '../app-error';
 import { type TActor, writeAudit } from '../audit/write-audit';
 import { refundSettlement } from '../commissions/refund-settlement';
 import { inTransaction, type TDbExecutor } from '../in-transaction';
+import { providerCall } from '../payments/provider-call';
 import { commercePaymentKey } from './confirm-commerce-payment';
 import { recordChargeStatus, type TChargeRow, type TChargeStatusChange } from './record-charge-status';
 
@@ -57,13 +59,21 @@ export async function refundCommerceCharge(
   db: TDbExecutor,
   code: string,
   reason: string,
-  options: { who: TActor; programScope: string | null },
+  options: {
+    who: TActor;
+    programScope: string | null;
+    /** A BUSINESS checkout is refunded through Coinbase first (issue 19); Commerce refunds stay manual. */
+    business?: TBusinessApi | null;
+  },
 ): Promise<TCommerceRefundResponse> {
   return await inTransaction(db, async (tx) => {
     let query = tx.selectFrom('commerce_charges').selectAll().where('code', '=', code);
     if (options.programScope) query = query.where('program_id', '=', options.programScope);
     const charge = await query.forUpdate().executeTakeFirst();
     if (!charge) throw new AppError('NOT_FOUND', `charge ${code} not found`);
+    if (charge.source === 'BUSINESS' && charge.status !== 'REFUNDED') {
+      await refundBusinessCheckout(tx, charge, reason, options.business ?? null);
+    }
     const result = await refundChargeInTransaction(tx, charge, reason, options.who, {
       cause: 'admin',
       occurredAt: new Date(),
@@ -81,4 +91,31 @@ export async function refundCommerceCharge(
     }
     return result;
   });
+}
+
+/**
+ * Asks Coinbase Business to refund the whole checkout (idempotency key `refund:<code>`, so a retry after a
+ * crash asks once), with the charge row locked, before the books record the refund.
+ */
+async function refundBusinessCheckout(
+  tx: TDbExecutor,
+  charge: TChargeRow,
+  reason: string,
+  api: TBusinessApi | null,
+): Promise<void> {
+  if ((await findChargeSettlement(tx, charge)) === null) return; // refundChargeInTransaction says why
+  if (!api || !charge.commerce_id) {
+    throw new AppError(
+      'DEPENDENCY_UNAVAILABLE',
+      'Coinbase Business is not configured on this server (COINBASE_BUSINESS_API_KEY_ID / _SECRET are not set)',
+    );
+  }
+  const id = charge.commerce_id;
+  await providerCall(() =>
+    api.refundCheckout(
+      id,
+      { amountMicroUsd: charge.amount, reason: reason.slice(0, 500) },
+      `refund:${charge.code}`,
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { COMMERCE_API_VERSION, microUsdToDecimal } from '../../commerce/commerce-api';
+import { COMMERCE_API_VERSION, microUsdToDecimal } from '../../providers/commerce-api';
 import { AppError } from '../app-error';
 import { MOCK_WEBHOOK_DELIVERY_TIMEOUT_MS } from './commerce-limits';
 import { COMMERCE_SIGNATURE_HEADER, signCommercePayload } from './commerce-signature';

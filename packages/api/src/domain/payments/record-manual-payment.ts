@@ -3,13 +3,12 @@ import {
   type TManualPayment,
   type TManualPaymentCurrency,
 } from '@sge/shared';
-import { sql } from 'kysely';
 import { getAddress } from 'viem';
 import { AppError } from '../app-error';
 import { type TActor, writeAudit } from '../audit/write-audit';
-import { recordRevenueSettlement } from '../commissions/record-revenue-settlement';
 import { inTransaction, type TDbExecutor } from '../in-transaction';
 import { getProgram } from '../programs/get-program';
+import { writeRevenueIntent } from '../settlements/write-revenue-intent';
 
 /**
  * Key formats (written down once, here):
@@ -110,84 +109,50 @@ export async function recordManualPayment(
   };
   return await inTransaction(db, async (tx) => {
     await getProgram(tx, input.programId);
-    const key = manualPaymentKey(input.programId, input.reference);
-    const inserted = await tx
-      .insertInto('intents')
-      .values({
-        program_id: input.programId,
-        type: 'COMMERCE_PAYMENT',
-        idempotency_key: key,
-        wallet,
-        payload: JSON.stringify(payload),
-      })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returning(['id', 'created_at'])
-      .executeTakeFirst();
-
-    let intent: { id: string; created_at: Date; payload: TManualPaymentPayload };
-    if (inserted) {
-      intent = { ...inserted, payload };
-      await tx
-        .updateTable('intents')
-        .set({
-          status: 'CONFIRMED',
-          status_reason: options.approval
-            ? `manual payment ${input.reference} entered by ${payload.enteredBy}, approved by ${options.approval.approvedBy}`
-            : `manual payment ${input.reference} entered by ${payload.enteredBy}`,
-          confirmed_at: new Date(),
-          updated_at: new Date(),
-        })
-        .where('id', '=', inserted.id)
-        .execute();
-      await sql`
-        INSERT INTO users (program_id, wallet, referred_by_affiliate_id, referral_note)
-        SELECT ${input.programId}::uuid, ${wallet}, (i.payload->>'affiliateId')::uuid,
-               ${`attributed by registration, at manual payment ${input.reference}`}::text
-          FROM intents i
-         WHERE i.idempotency_key = ${`register:${input.programId}:${wallet}`}
-           AND i.payload->>'affiliateId' IS NOT NULL
-           AND (NOT i.payload ? 'proof' OR i.payload ? 'proofVerifiedAt')
-        ON CONFLICT (program_id, wallet) DO UPDATE
-           SET referred_by_affiliate_id = EXCLUDED.referred_by_affiliate_id,
-               referral_note = coalesce(users.referral_note, EXCLUDED.referral_note),
-               updated_at = now()
-         WHERE users.referred_by_affiliate_id IS NULL`.execute(tx);
-    } else {
-      const existing = await tx
-        .selectFrom('intents')
-        .select(['id', 'created_at', 'payload'])
-        .where('idempotency_key', '=', key)
-        .executeTakeFirstOrThrow();
-      intent = { ...existing, payload: existing.payload as TManualPaymentPayload };
-      const stored = intent.payload;
-      const differing = (['wallet', 'amount', 'currency', 'note'] as const).filter(
-        (field) => stored[field] !== payload[field],
-      );
-      if (differing.length > 0) {
-        throw new AppError(
-          'CONFLICT',
-          `reference ${input.reference} is already recorded with a different ${differing.join(', ')}`,
-          { details: { field: 'body.reference', differing } },
-        );
-      }
-    }
-
-    const recorded = await recordRevenueSettlement(tx, {
+    const written = await writeRevenueIntent(tx, {
       programId: input.programId,
-      intentId: intent.id,
-      kind: 'COMMERCE_PAYMENT',
+      idempotencyKey: manualPaymentKey(input.programId, input.reference),
       wallet,
-      amount: input.amount,
-      currency: input.currency,
-      providerRef: `manual:${input.reference}`,
-      details: {
-        source: 'manual',
-        reference: input.reference,
-        note: input.note,
-        enteredBy: intent.payload.enteredBy,
-        ...(intent.payload.approval ? { approval: intent.payload.approval } : {}),
+      payload,
+      attribution: {
+        fallbackAffiliateId: null,
+        note: `attributed by registration, at manual payment ${input.reference}`,
+      },
+      reason: options.approval
+        ? `manual payment ${input.reference} entered by ${payload.enteredBy}, approved by ${options.approval.approvedBy}`
+        : `manual payment ${input.reference} entered by ${payload.enteredBy}`,
+      confirmedAt: new Date(),
+      check: (stored) => {
+        const differing = (['wallet', 'amount', 'currency', 'note'] as const).filter(
+          (field) => (stored as TManualPaymentPayload)[field] !== payload[field],
+        );
+        if (differing.length > 0) {
+          throw new AppError(
+            'CONFLICT',
+            `reference ${input.reference} is already recorded with a different ${differing.join(', ')}`,
+            { details: { field: 'body.reference', differing } },
+          );
+        }
+      },
+      settlement: {
+        kind: 'COMMERCE_PAYMENT',
+        amount: input.amount,
+        currency: input.currency,
+        providerRef: `manual:${input.reference}`,
+        // Written with the intent (a repeat finds the settlement and writes nothing).
+        details: {
+          source: 'manual',
+          reference: input.reference,
+          note: input.note,
+          enteredBy: payload.enteredBy,
+          ...(payload.approval ? { approval: payload.approval } : {}),
+        },
       },
     });
+    const stored = written.payload as TManualPaymentPayload;
+    const inserted = written.created;
+    const intent = { id: written.intentId, created_at: written.createdAt, payload: stored };
+    const recorded = written.recorded;
     const view: TManualPayment = {
       intentId: intent.id,
       settlementId: recorded.settlement.id,
@@ -199,7 +164,7 @@ export async function recordManualPayment(
       note: input.note,
       enteredBy: intent.payload.enteredBy,
       createdAt: intent.created_at.toISOString(),
-      created: inserted !== undefined,
+      created: inserted,
       commissions: recorded.commissions.map((c) => ({
         id: c.id,
         affiliateId: c.affiliate_id,

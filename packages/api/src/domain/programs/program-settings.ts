@@ -28,5 +28,6 @@ export function programSettingsToColumns(settings: Partial<TProgramSettings>): U
   if (settings.mintsPerDayMax !== undefined) columns.mints_per_day_max = settings.mintsPerDayMax;
   if (settings.gasPerDayMaxWei !== undefined)
     columns.gas_per_day_max_wei = settings.gasPerDayMaxWei === null ? null : BigInt(settings.gasPerDayMaxWei);
+  if (settings.paymentProvider !== undefined) columns.payment_provider = settings.paymentProvider;
   return columns;
 }

@@ -67,7 +67,9 @@ export async function getWalletStatus(
     },
     payment: {
       required: program.payment_required,
-      paid: program.payment_required ? await hasPaid(db, program.id, wallet) : false,
+      // Whether the wallet has paid, whatever the program requires (issue 19): a paid wallet of a program
+      // without the gate (or one that dropped it) is still a paying customer.
+      paid: await hasPaid(db, program.id, wallet),
     },
     claim: {
       status: user?.claim_status ?? 'UNCLAIMED',

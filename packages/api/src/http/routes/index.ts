@@ -11,6 +11,7 @@ import { registerCommerceRoutes } from './commerce';
 import { registerDevRoutes } from './dev';
 import { registerHealthRoutes } from './health';
 import { registerMetricsRoute } from './metrics';
+import { registerPaymentRoutes } from './payments';
 import { registerRegistrationRoutes } from './register';
 import { registerSystemRoutes } from './system';
 
@@ -29,4 +30,5 @@ export const ROUTE_MODULES: readonly ((app: TApp, runtime: TRuntime) => void | P
   registerAdminRelayerRoutes,
   registerCommerceRoutes,
   registerClaimRoutes,
+  registerPaymentRoutes,
 ];

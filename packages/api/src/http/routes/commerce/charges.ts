@@ -8,8 +8,9 @@ import {
 } from '@sge/shared';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { TPaymentProviderName } from '../../../db/schema';
 import { AppError } from '../../../domain/app-error';
-import { createCommerceCharge } from '../../../domain/commerce/create-commerce-charge';
+import { createCommerceCharge, type TChargeMaker } from '../../../domain/commerce/create-commerce-charge';
 import { getCommerceCharge, refreshCommerceCharge } from '../../../domain/commerce/get-commerce-charge';
 import type { TRuntime } from '../../../runtime';
 import type { TApp } from '../../server';
@@ -31,10 +32,19 @@ export function registerCommerceChargeRoutes(app: TApp, runtime: TRuntime, conte
 
   const create = async (request: FastifyRequest, programId: string, body: TCreateChargeRequest) => {
     const returnUrl = context.returnUrl(body.returnUrl);
-    const maker = context.mock
-      ? { kind: 'mock' as const, checkoutBaseUrl: context.publicBaseUrl(request) }
-      : { kind: 'commerce' as const, api: context.api };
-    return await createCommerceCharge(db, maker, {
+    const checkoutBaseUrl = context.publicBaseUrl(request);
+    // The program's payment provider decides (issue 19); Mock mode simulates either checkout.
+    const makers = (provider: TPaymentProviderName): TChargeMaker =>
+      context.mock
+        ? {
+            kind: 'mock',
+            checkoutBaseUrl,
+            provider: provider === 'coinbase-business' ? 'coinbase-business' : 'coinbase-commerce',
+          }
+        : provider === 'coinbase-business'
+          ? { kind: 'business', api: context.business }
+          : { kind: 'commerce', api: context.api };
+    return await createCommerceCharge(db, makers, {
       programId,
       wallet: body.wallet,
       email: body.email ?? null,

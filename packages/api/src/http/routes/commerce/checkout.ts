@@ -1,17 +1,20 @@
+import assert from 'node:assert/strict';
 import { ZCommerceChargeCode } from '@sge/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { microUsdToDecimal } from '../../../commerce/commerce-api';
 import { AppError } from '../../../domain/app-error';
 import { checkoutReturnUrl } from '../../../domain/commerce/create-commerce-charge';
 import { PAID_CHARGE_STATUSES, type TChargeRow } from '../../../domain/commerce/record-charge-status';
+import { deliverSimulatedBusinessCheckout } from '../../../domain/commerce/simulated-business-checkout';
 import {
   deliverSimulatedCheckout,
   type TSimulatedOutcome,
 } from '../../../domain/commerce/simulated-checkout';
+import { microUsdToDecimal } from '../../../providers/commerce-api';
 import type { TRuntime } from '../../../runtime';
 import type { TApp } from '../../server';
+import { BUSINESS_WEBHOOK_PATH } from './business-webhook';
 import type { TCommerceContext } from './commerce-context';
 
 /**
@@ -36,7 +39,7 @@ export function registerCommerceCheckoutRoutes(app: TApp, runtime: TRuntime, con
       .where('code', '=', code)
       .executeTakeFirst();
     // A Real-mode charge is paid on Commerce's page, never here.
-    const mock = charge?.source === 'MOCK' ? charge : null;
+    const mock = charge?.source === 'MOCK' || charge?.source === 'MOCK_BUSINESS' ? charge : null;
     if (!mock) throw new AppError('NOT_FOUND', `charge ${code} not found`);
     return mock;
   };
@@ -61,12 +64,20 @@ export function registerCommerceCheckoutRoutes(app: TApp, runtime: TRuntime, con
         const charge = await load(request.params.code);
         const open = !PAID_CHARGE_STATUSES.has(charge.status) && charge.status !== 'REFUNDED';
         if (open) {
-          if (secret === null) throw new Error('Mock mode always has a webhook secret');
+          const businessSecret = runtime.config.business.webhookSecret;
+          assert(secret !== null && businessSecret !== null, 'Mock mode always has webhook secrets');
           try {
-            await deliverSimulatedCheckout(charge, outcome, {
-              webhookUrl: context.ownWebhookUrl(app),
-              secret,
-            });
+            if (charge.source === 'MOCK_BUSINESS') {
+              await deliverSimulatedBusinessCheckout(charge, outcome, {
+                webhookUrl: context.ownWebhookUrl(app, BUSINESS_WEBHOOK_PATH),
+                secret: businessSecret,
+              });
+            } else {
+              await deliverSimulatedCheckout(charge, outcome, {
+                webhookUrl: context.ownWebhookUrl(app),
+                secret,
+              });
+            }
           } catch (error) {
             request.log.warn(
               { err: error, code: charge.code },
@@ -110,7 +121,7 @@ button{font:inherit;padding:.6rem 1.2rem;border-radius:8px;border:1px solid #445
 <body>
 <main class="card">
 <h1>Checkout</h1>
-<p class="mock">Mock mode: a simulated Coinbase Commerce checkout. No money moves; paying sends the signed webhook Commerce would send.</p>
+<p class="mock">Mock mode: a simulated Coinbase ${charge.source === 'MOCK_BUSINESS' ? 'Business' : 'Commerce'} checkout. No money moves; paying sends the signed webhook Coinbase would send.</p>
 <dl>
 <dt>Charge</dt><dd data-testid="charge-code">${code}</dd>
 <dt>Amount</dt><dd data-testid="charge-amount">${escapeHtml(microUsdToDecimal(charge.amount))} USD</dd>

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { commerceRestApi, type TCommerceApi } from '../../../commerce/commerce-api';
 import { AppError } from '../../../domain/app-error';
+import { businessRestApi, type TBusinessApi } from '../../../providers/business-api';
+import { commerceRestApi, type TCommerceApi } from '../../../providers/commerce-api';
 import type { TRuntime } from '../../../runtime';
 
 /**
@@ -10,12 +11,14 @@ import type { TRuntime } from '../../../runtime';
 export type TCommerceContext = {
   mock: boolean;
   api: TCommerceApi | null;
+  /** The Business Checkouts client (Real mode with COINBASE_BUSINESS_API_KEY_ID and _SECRET). */
+  business: TBusinessApi | null;
   /** Checks a checkout return URL (its origin must be the app's) or gives the default one. */
   returnUrl(requested: string | undefined): string;
   /** The API's public base URL as the client reached it (for the simulated checkout's hosted URL). */
   publicBaseUrl(request: FastifyRequest): string;
   /** The API's own webhook endpoint, over loopback (the simulated checkout POSTs its events there). */
-  ownWebhookUrl(app: FastifyInstance): string;
+  ownWebhookUrl(app: FastifyInstance, path?: string): string;
 };
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -27,11 +30,20 @@ export function commerceContext(runtime: TRuntime): TCommerceContext {
     !mock && config.commerce.apiKey
       ? commerceRestApi({ apiUrl: config.commerce.apiUrl, apiKey: config.commerce.apiKey })
       : null;
+  const business =
+    !mock && config.business.apiKeyId && config.business.apiKeySecret
+      ? businessRestApi({
+          apiUrl: config.business.apiUrl,
+          apiKeyId: config.business.apiKeyId,
+          apiKeySecret: config.business.apiKeySecret,
+        })
+      : null;
   const origins = new Set(config.http.appOrigins.map((origin) => new URL(origin).origin));
   const defaultReturnUrl = `${config.http.appOrigins[0] ?? 'http://localhost:5173'}/`;
   return {
     mock,
     api,
+    business,
     returnUrl(requested) {
       if (requested === undefined) return defaultReturnUrl;
       const url = new URL(requested);
@@ -49,13 +61,13 @@ export function commerceContext(runtime: TRuntime): TCommerceContext {
     publicBaseUrl(request) {
       return `${request.protocol}://${request.host}`;
     },
-    ownWebhookUrl(app) {
+    ownWebhookUrl(app, path = '/api/commerce/webhook') {
       const address = app.server.address();
       if (address === null || typeof address !== 'object') {
         throw new AppError('DEPENDENCY_UNAVAILABLE', 'the API is not listening; cannot deliver the webhook');
       }
       const host = address.family === 'IPv6' ? '[::1]' : '127.0.0.1';
-      return `http://${host}:${address.port}/api/commerce/webhook`;
+      return `http://${host}:${address.port}${path}`;
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { TRuntime } from '../../../runtime';
 import type { TApp } from '../../server';
 import { registerCommerceAdminRoutes } from './admin';
+import { registerBusinessWebhookRoute } from './business-webhook';
 import { registerCommerceChargeRoutes } from './charges';
 import { registerCommerceCheckoutRoutes } from './checkout';
 import { commerceContext } from './commerce-context';
@@ -14,6 +15,7 @@ export function registerCommerceRoutes(app: TApp, runtime: TRuntime) {
   const context = commerceContext(runtime);
   registerCommerceChargeRoutes(app, runtime, context);
   registerCommerceWebhookRoute(app, runtime);
+  registerBusinessWebhookRoute(app, runtime);
   registerCommerceCheckoutRoutes(app, runtime, context);
-  registerCommerceAdminRoutes(app, runtime);
+  registerCommerceAdminRoutes(app, runtime, context);
 }

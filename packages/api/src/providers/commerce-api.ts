@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { AppError } from '../domain/app-error';
+import { decimalToMicroUsd, microUsdToDecimal } from './decimal-amount';
+import { ProviderError } from './provider-error';
+
+export { decimalToMicroUsd, microUsdToDecimal };
 
 /**
  * The Coinbase Commerce REST API, as the platform uses it (API version 2018-03-22):
@@ -8,8 +11,8 @@ import { AppError } from '../domain/app-error';
  *   redirect_url, cancel_url}`; the answer's `data` has `id`, `code`, `hosted_url`, `expires_at`.
  * - `GET {COINBASE_COMMERCE_API_URL}/charges/:code` reads one back (with its `timeline` of statuses).
  *
- * Every failure (network, timeout, non-2xx, an answer without the fields above) becomes an AppError
- * DEPENDENCY_UNAVAILABLE (503) here, at the one boundary, with the cause kept. Nothing is retried here: a
+ * Every failure (network, timeout, non-2xx, an answer without the fields above) becomes a ProviderError
+ * here, with the cause kept (domain/payments/provider-call.ts makes it DEPENDENCY_UNAVAILABLE, 503). Nothing is retried here: a
  * charge creation that timed out may have created a charge, which is harmless (nobody can pay a charge
  * whose hosted URL they never received) and a new request creates another one.
  */
@@ -55,24 +58,6 @@ const ZChargeResponse = z.object({
     .loose(),
 });
 
-/** 100_000_000n → "100.00"; 1_234_567n → "1.234567" (at least two decimals, never a float). */
-export function microUsdToDecimal(amountMicroUsd: bigint): string {
-  if (amountMicroUsd < 0n) throw new Error(`negative amount ${amountMicroUsd}`);
-  const whole = amountMicroUsd / 1_000_000n;
-  const fraction = (amountMicroUsd % 1_000_000n)
-    .toString()
-    .padStart(6, '0')
-    .replace(/0{1,4}$/, '');
-  return `${whole}.${fraction.padEnd(2, '0')}`;
-}
-
-/** "100.00" → 100_000_000n; null when it is not a non-negative decimal with at most 6 decimals. */
-export function decimalToMicroUsd(amount: string): bigint | null {
-  const match = /^(\d{1,15})(?:\.(\d{1,6}))?$/.exec(amount.trim());
-  if (!match) return null;
-  return BigInt(match[1]!) * 1_000_000n + BigInt((match[2] ?? '').padEnd(6, '0'));
-}
-
 /**
  * The Commerce REST client of Real mode.
  *
@@ -108,9 +93,7 @@ export function commerceRestApi(options: {
       });
       text = await response.text();
     } catch (cause) {
-      throw new AppError('DEPENDENCY_UNAVAILABLE', `${what} did not answer: ${(cause as Error).message}`, {
-        cause,
-      });
+      throw new ProviderError(`${what} did not answer: ${(cause as Error).message}`, { cause });
     }
     if (!response.ok) {
       // Commerce's errors are {error: {type, message}}; quote the message, never the request (it has the key).
@@ -118,22 +101,16 @@ export function commerceRestApi(options: {
       try {
         detail = String((JSON.parse(text) as { error?: { message?: unknown } }).error?.message ?? '');
       } catch {}
-      throw new AppError(
-        'DEPENDENCY_UNAVAILABLE',
+      throw new ProviderError(
         `${what} answered HTTP ${response.status}${detail ? `: ${detail.slice(0, 300)}` : ''}`,
+        { status: response.status },
       );
     }
     let parsed: z.infer<typeof ZChargeResponse>;
     try {
       parsed = ZChargeResponse.parse(JSON.parse(text));
     } catch (cause) {
-      throw new AppError(
-        'DEPENDENCY_UNAVAILABLE',
-        `${what} answered without a charge's id, code and hosted_url`,
-        {
-          cause,
-        },
-      );
+      throw new ProviderError(`${what} answered without a charge's id, code and hosted_url`, { cause });
     }
     const { data } = parsed;
     return {
