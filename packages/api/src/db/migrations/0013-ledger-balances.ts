@@ -87,30 +87,29 @@ CREATE TABLE ledger_open_transactions (
 CREATE INDEX ledger_entries_created_brin ON ledger_entries USING brin (created_at);
 CREATE INDEX ledger_transactions_created_brin ON ledger_transactions USING brin (created_at);
 
--- Written only from within the ledger's own triggers.
+-- Written only from within the ledger's own triggers (checked once per statement).
 CREATE FUNCTION ledger_maintained_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF pg_trigger_depth() < 2 THEN
     RAISE EXCEPTION '% is maintained by the ledger: % refused', TG_TABLE_NAME, TG_OP
       USING ERRCODE = 'restrict_violation';
   END IF;
-  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-  RETURN NEW;
+  RETURN NULL;
 END $$;
 CREATE TRIGGER ledger_balances_maintained BEFORE INSERT OR UPDATE ON ledger_balances
-  FOR EACH ROW EXECUTE FUNCTION ledger_maintained_only();
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_maintained_only();
 CREATE TRIGGER ledger_balances_no_delete BEFORE DELETE ON ledger_balances
   FOR EACH ROW EXECUTE FUNCTION reject_change();
 CREATE TRIGGER ledger_balances_no_truncate BEFORE TRUNCATE ON ledger_balances
   FOR EACH STATEMENT EXECUTE FUNCTION reject_change();
 CREATE TRIGGER ledger_balance_totals_maintained BEFORE INSERT OR UPDATE ON ledger_balance_totals
-  FOR EACH ROW EXECUTE FUNCTION ledger_maintained_only();
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_maintained_only();
 CREATE TRIGGER ledger_balance_totals_no_delete BEFORE DELETE ON ledger_balance_totals
   FOR EACH ROW EXECUTE FUNCTION reject_change();
 CREATE TRIGGER ledger_balance_totals_no_truncate BEFORE TRUNCATE ON ledger_balance_totals
   FOR EACH STATEMENT EXECUTE FUNCTION reject_change();
 CREATE TRIGGER ledger_balance_checkpoints_maintained BEFORE INSERT OR UPDATE ON ledger_balance_checkpoints
-  FOR EACH ROW EXECUTE FUNCTION ledger_maintained_only();
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_maintained_only();
 CREATE TRIGGER ledger_balance_checkpoints_no_delete BEFORE DELETE ON ledger_balance_checkpoints
   FOR EACH ROW EXECUTE FUNCTION reject_change();
 CREATE TRIGGER ledger_balance_checkpoints_no_truncate BEFORE TRUNCATE ON ledger_balance_checkpoints
@@ -120,17 +119,16 @@ CREATE TRIGGER ledger_checkpoint_days_immutable BEFORE UPDATE OR DELETE ON ledge
 CREATE TRIGGER ledger_checkpoint_days_no_truncate BEFORE TRUNCATE ON ledger_checkpoint_days
   FOR EACH STATEMENT EXECUTE FUNCTION reject_change();
 CREATE TRIGGER ledger_open_transactions_maintained BEFORE INSERT OR DELETE ON ledger_open_transactions
-  FOR EACH ROW EXECUTE FUNCTION ledger_maintained_only();
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_maintained_only();
 CREATE TRIGGER ledger_open_transactions_no_update BEFORE UPDATE ON ledger_open_transactions
   FOR EACH ROW EXECUTE FUNCTION reject_change();
 
--- A new ledger transaction is open for entries until its database transaction applies it (at COMMIT). Not
--- for an existing id or reference: an INSERT that ON CONFLICT skips must not open a committed transaction.
+-- A new ledger transaction is open for entries until its database transaction applies it (at COMMIT). Never an
+-- existing id: an INSERT that ON CONFLICT skips must not open a committed transaction. (A skipped insert of a
+-- new id leaves an open row no entry can use; applying or the checkpoint job removes it.)
 CREATE OR REPLACE FUNCTION ledger_transactions_open() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id = NEW.id)
-     AND NOT EXISTS (SELECT 1 FROM ledger_transactions
-                      WHERE program_id = NEW.program_id AND reference = NEW.reference) THEN
+  IF NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id = NEW.id) THEN
     INSERT INTO ledger_open_transactions (id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
   END IF;
   RETURN NEW;
