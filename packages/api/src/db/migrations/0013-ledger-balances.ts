@@ -124,11 +124,14 @@ CREATE TRIGGER ledger_open_transactions_no_update BEFORE UPDATE ON ledger_open_t
   FOR EACH ROW EXECUTE FUNCTION reject_change();
 
 -- A new ledger transaction is open for entries until its database transaction applies it (at COMMIT). Never an
--- existing id: an INSERT that ON CONFLICT skips must not open a committed transaction. (A skipped insert of a
--- new id leaves an open row no entry can use; applying or the checkpoint job removes it.)
+-- existing id or reference: an INSERT that ON CONFLICT skips must not open a committed transaction. (One that a
+-- concurrent insert of the same reference makes skip leaves an open row of a new id, which no entry can use;
+-- applying or the checkpoint job removes it.)
 CREATE OR REPLACE FUNCTION ledger_transactions_open() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id = NEW.id) THEN
+  IF NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id = NEW.id)
+     AND NOT EXISTS (SELECT 1 FROM ledger_transactions
+                      WHERE program_id = NEW.program_id AND reference = NEW.reference) THEN
     INSERT INTO ledger_open_transactions (id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
   END IF;
   RETURN NEW;
