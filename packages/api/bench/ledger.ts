@@ -6,6 +6,7 @@ import { ACCOUNTS, affiliatePayableAccount, type TAccount } from '../src/domain/
 import { postLedgerTransaction, type TLedgerEntryInput } from '../src/domain/ledger/post-ledger-transaction';
 import { verifyLedger } from '../src/domain/ledger/verify-ledger';
 import { createTestPostgres } from '../test/support/postgres';
+import { measureBalanceReads, measureTriggerLinearity } from './ledger-scale';
 
 /**
  * `npm run bench:ledger [-- --seconds 10 --writers 16]`
@@ -17,6 +18,14 @@ import { createTestPostgres } from '../test/support/postgres';
  * - spread: every transaction touches 4 accounts drawn from SPREAD_ACCOUNT_COUNT affiliate accounts;
  * - hot: every transaction debits the one `treasury` account (and credits revenue; plus a USD pair).
  * Prints one JSON object. Targets (issue 5): ≥ 2,000/s spread, ≥ 500/s hot.
+ *
+ * Then (issue 22, bench/ledger-scale.ts), each on a fresh database of its own:
+ * - triggerLinearity: 1,000 / 10,000 / 30,000 ledger transactions posted in ONE database transaction, ms and
+ *   ms per transaction relative to the smallest (≈1 when the ledger's checks are linear in its size), and
+ *   the same with 0003's checks up to `--before-max` (default 10,000; 30,000 took 36.6 s on an idle machine);
+ * - balanceReads: balance now / as of yesterday, accounts page, the gauge's totals, incremental verify, at
+ *   growing ledger sizes (`--max-entries`, default 1,000,000), ms and the ratio to the smallest size, next to
+ *   the same balance summed over the entries as it was before 0013. `--scale-only` skips the throughput part.
  */
 const SPREAD_ACCOUNT_COUNT = 10_000;
 /** Seconds each scenario runs before its measurement starts (connections, caches). */
@@ -51,6 +60,18 @@ function percentile(sorted: number[], fraction: number): number {
 async function main() {
   const seconds = argument('seconds', 10);
   const writers = argument('writers', 16);
+  const maxEntries = argument('max-entries', 1_000_000);
+  const beforeMax = argument('before-max', 10_000);
+  const scale = async () => ({
+    triggerLinearity: await measureTriggerLinearity([1_000, 10_000, 30_000], beforeMax),
+    balanceReads: await measureBalanceReads(
+      [10_000, 100_000, 1_000_000].filter((size) => size <= maxEntries),
+    ),
+  });
+  if (process.argv.includes('--scale-only')) {
+    process.stdout.write(`${JSON.stringify({ benchmark: 'ledger', ...(await scale()) }, null, 2)}\n`);
+    return;
+  }
   const postgres = await createTestPostgres();
   const database = await openDatabase({ kind: 'postgres', url: postgres.url, poolMax: writers });
   try {
@@ -128,6 +149,7 @@ async function main() {
     const spread = await run('spread', spreadEntries);
     const hot = await run('hot', hotEntries);
     const verification = await verifyLedger(database.db, DEFAULT_PROGRAM_ID);
+    const scaleFigures = await scale();
     const version = await database.db
       .selectNoFrom((eb) => eb.fn<string>('version', []).as('version'))
       .executeTakeFirstOrThrow();
@@ -148,6 +170,7 @@ async function main() {
           currencyTotalsZero: verification.totals.every((row) => row.sum === 0n),
           targets: { spreadPerSecond: 2000, hotPerSecond: 500 },
           targetsMet: spread.perSecond >= 2000 && hot.perSecond >= 500,
+          ...scaleFigures,
         },
         null,
         2,

@@ -63,6 +63,10 @@ export type TLedgerEntry = z.infer<typeof ZLedgerEntry>;
 
 export const ZLedgerVerification = z.object({
   programId: z.uuid(),
+  /** incremental (the default): maintained balances and what changed since `since`; full: every entry. */
+  mode: z.enum(['full', 'incremental']),
+  /** incremental: the latest balance checkpoint (transactions and entries from it on were checked). */
+  since: ZTimestamp.nullable(),
   balanced: z.boolean(),
   checkedAt: ZTimestamp,
   transactionCount: z.number().int(),
@@ -76,5 +80,19 @@ export const ZLedgerVerification = z.object({
   payableMismatches: z.array(
     z.object({ affiliateId: z.string(), ledgerBalance: ZAmountString, expectedBalance: ZAmountString }),
   ),
+  /** Maintained balances that differ from their entries. */
+  balanceMismatches: z.array(
+    z.object({
+      account: z.string(),
+      currency: z.string(),
+      maintained: ZAmountString,
+      fromEntries: ZAmountString,
+    }),
+  ),
+});
+export const ZLedgerVerifyQuery = z.object({
+  programId: z.uuid().optional(),
+  /** `true`: the full verification, recomputing every balance from every entry (a scan of the whole ledger). */
+  full: z.enum(['true', 'false']).optional(),
 });
 export type TLedgerVerification = z.infer<typeof ZLedgerVerification>;

@@ -153,6 +153,40 @@ export interface LedgerEntriesTable {
   created_at: CreatedAt;
 }
 
+/** Maintained by the ledger's commit-time trigger (migration 0013); read-only to the code. */
+export interface LedgerBalancesTable {
+  program_id: string;
+  account: string;
+  currency: TCurrency;
+  balance: ColumnType<bigint, never, never>;
+  entry_count: ColumnType<number, never, never>;
+  updated_at: ColumnType<Date, never, never>;
+}
+
+/** Maintained partial sums of ledger_balances per (program, currency), 64 per pair by account hash (0013). */
+export interface LedgerBalanceTotalsTable {
+  program_id: string;
+  currency: TCurrency;
+  shard: ColumnType<number, never, never>;
+  balance: ColumnType<bigint, never, never>;
+}
+
+/** The UTC midnights up to which balance checkpoints were written; inserting one writes them (0013). */
+export interface LedgerCheckpointDaysTable {
+  as_of: ColumnType<Date, Date | string, never>;
+  created_at: CreatedAt;
+}
+
+/** An account's balance as of a checkpoint day: entries created before `as_of` (written by the trigger). */
+export interface LedgerBalanceCheckpointsTable {
+  program_id: string;
+  account: string;
+  currency: TCurrency;
+  as_of: ColumnType<Date, never, never>;
+  balance: ColumnType<bigint, never, never>;
+  entry_count: ColumnType<number, never, never>;
+}
+
 export interface CommissionsTable {
   id: Generated<string>;
   program_id: string;
@@ -488,6 +522,10 @@ export interface Database {
   settlements: SettlementsTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;
+  ledger_balances: LedgerBalancesTable;
+  ledger_balance_totals: LedgerBalanceTotalsTable;
+  ledger_checkpoint_days: LedgerCheckpointDaysTable;
+  ledger_balance_checkpoints: LedgerBalanceCheckpointsTable;
   commissions: CommissionsTable;
   payout_batches: PayoutBatchesTable;
   payouts: PayoutsTable;

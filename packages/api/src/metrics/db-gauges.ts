@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
 import type { TDb } from '../db/client';
 import type { TIntentType } from '../db/schema';
+import { readLedgerTotals } from '../domain/ledger/read-ledger-totals';
 import { countIntentBacklog } from '../domain/reconciliation/count-intent-backlog';
 import { countStuckIntents } from '../domain/reconciliation/find-stuck-intents';
 import { listWorkerHeartbeats } from '../domain/reconciliation/list-worker-heartbeats';
@@ -19,7 +20,7 @@ import { weiToEthFloat } from './wei-to-eth';
  *
  * | metric                                              | what                                                      |
  * |-----------------------------------------------------|-----------------------------------------------------------|
- * | sge_ledger_balance{program,currency}                | sum of all ledger entries (0 when balanced)               |
+ * | sge_ledger_balance{program,currency}                | sum of the maintained balances (0 when balanced)          |
  * | sge_stuck_intents{type}                             | intents PROCESSING longer than INTENT_TIMEOUT_MINUTES     |
  * | sge_intent_backlog{type}                            | PENDING intents whose next attempt is due                 |
  * | sge_workers_alive                                   | worker heartbeats fresher than HEARTBEAT_STALE_MS         |
@@ -89,26 +90,7 @@ function cachedRead<T>(ttlMs: number, read: () => Promise<T>): () => Promise<T |
 /** Registers the database-derived gauges on `registry`. */
 export function registerDatabaseGauges(registry: Registry, source: TDatabaseGaugeSource): void {
   const { db } = source;
-  const ledger = cachedRead(LEDGER_GAUGE_CACHE_MS, async () => {
-    const rows = await db
-      .selectFrom('ledger_entries')
-      .innerJoin('programs', 'programs.id', 'ledger_entries.program_id')
-      .select([
-        'programs.slug',
-        'ledger_entries.currency',
-        (eb) => eb.fn.sum<bigint>('ledger_entries.amount').as('sum'),
-      ])
-      .groupBy(['programs.slug', 'ledger_entries.currency'])
-      .execute();
-    const programs = await db
-      .selectFrom('programs')
-      .select('slug')
-      .orderBy('slug')
-      .limit(PROGRAMS_METRICS_MAX)
-      .execute();
-    const kept = new Set(programs.map((row) => row.slug));
-    return rows.filter((row) => kept.has(row.slug));
-  });
+  const ledger = cachedRead(LEDGER_GAUGE_CACHE_MS, () => readLedgerTotals(db, PROGRAMS_METRICS_MAX));
   const operational = cachedRead(DB_GAUGE_CACHE_MS, async (): Promise<TOperationalFigures> => {
     const now = new Date();
     const [stuck, backlog, heartbeats, batches, webhooks, latest] = await Promise.all([
@@ -228,7 +210,7 @@ export function registerDatabaseGauges(registry: Registry, source: TDatabaseGaug
 
   new Gauge({
     name: 'sge_ledger_balance',
-    help: 'Sum of all ledger entries per program and currency in the smallest unit (0 when the ledger balances)',
+    help: 'Sum of the maintained ledger balances per program and currency in the smallest unit (0 when the ledger balances)',
     labelNames: ['program', 'currency'] as const,
     registers: [registry],
     async collect() {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { purgeExpiredAuth } from '../domain/auth/sign-in-with-ethereum';
 import { retryFailedCommerceEvents } from '../domain/commerce/retry-failed-webhook-events';
 import { matureCommissions } from '../domain/commissions/mature-commissions';
+import { writeLedgerCheckpoint } from '../domain/ledger/write-ledger-checkpoint';
 import type { TRuntime } from '../runtime';
 import { startReconciliationSchedule } from './reconciliation-job';
 
@@ -13,6 +14,8 @@ import { startReconciliationSchedule } from './reconciliation-job';
  * - expired SIWE nonces and affiliate sessions, every hour;
  * - Commerce webhook events whose processing failed, every 5 minutes, from their stored envelope (Commerce
  *   stops redelivering after a while; each retry is exactly-once like a delivery);
+ * - ledger balance checkpoints up to the latest UTC midnight, at start and every hour (the first call after
+ *   midnight writes them; domain/ledger/write-ledger-checkpoint.ts; "as of" balances start from them);
  * - Mock mode: ANALYZE every 5 minutes (PGlite has no autovacuum to keep planner statistics current).
  * - reconciliation at each slot of RECONCILIATION_SCHEDULE (default daily 02:00 UTC): the one exception to
  *   "every process runs it" — the slot is claimed through a unique key, so one process runs each slot
@@ -22,6 +25,7 @@ export const SCHEDULE = {
   purgeExpiredAuthMs: 3_600_000,
   retryFailedWebhooksMs: 300_000,
   mockAnalyzeMs: 300_000,
+  ledgerCheckpointMs: 3_600_000,
 } as const;
 
 export function startScheduledJobs(runtime: TRuntime): () => void {
@@ -42,7 +46,12 @@ export function startScheduledJobs(runtime: TRuntime): () => void {
       run('retry-failed-webhooks', () => retryFailedCommerceEvents(db)),
       SCHEDULE.retryFailedWebhooksMs,
     ),
+    setInterval(
+      run('ledger-checkpoint', () => writeLedgerCheckpoint(db)),
+      SCHEDULE.ledgerCheckpointMs,
+    ),
   ];
+  run('ledger-checkpoint', () => writeLedgerCheckpoint(db))();
   if (runtime.config.mockMode) {
     timers.push(
       setInterval(

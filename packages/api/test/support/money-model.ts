@@ -25,6 +25,7 @@ import { startPayoutBatchExecution } from '../../src/domain/payouts/start-payout
 import { createProgram } from '../../src/domain/programs/create-program';
 import { updateProgram } from '../../src/domain/programs/update-program';
 import { CrashPlugin, InjectedCrash } from './crash-plugin';
+import { maintainedBalanceDifferences } from './ledger-balances';
 import { APPROVER_ACCOUNTS, signBatchApproval } from './payout-approvers';
 import { startPayoutChain, type TPayoutChain } from './payout-chain';
 import type { TTestDatabase } from './test-database';
@@ -907,6 +908,20 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
             expect(report, `verifyLedger(${programId})`).toMatchObject({
               balanced: true,
               unbalancedTransactions: [],
+              payableMismatches: [],
+            });
+          }
+          // The balances the ledger maintains (migration 0013) are the sums of the entries, and the incremental
+          // verification (maintained balances, checkpoints, what changed since) agrees.
+          expect(
+            await maintainedBalanceDifferences(db),
+            'maintained balances that differ from the entries',
+          ).toEqual([]);
+          for (const programId of programIds) {
+            const incremental = await verifyLedger(db, programId, { mode: 'incremental' });
+            expect(incremental, `verifyLedger(${programId}, incremental)`).toMatchObject({
+              balanced: true,
+              balanceMismatches: [],
               payableMismatches: [],
             });
           }

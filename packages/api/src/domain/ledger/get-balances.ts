@@ -7,9 +7,11 @@ import { affiliatePayableAccount, COMMISSION_CURRENCY } from './accounts';
 export type TAccountBalance = { account: string; currency: TCurrency; balance: bigint; entryCount: number };
 
 /**
- * Balance of one account in one currency: the sum of its entries (debits positive, credits negative),
- * optionally as of a past time (entries created at or before `asOf`). An index-only scan of
- * ledger_entries_balance_idx; no balance row is kept, so writers never contend on one.
+ * Balance of one account in one currency (debits positive, credits negative), optionally as of a past time
+ * (entries created at or before `asOf`). Never a sum over the account's history (migration 0013):
+ * - now: the maintained ledger_balances row, plus this database transaction's own entries not yet applied
+ *   (they are applied at COMMIT), so a use case that posts and then reads in one transaction sees its posting;
+ * - as of a time: the nearest daily checkpoint at or before it plus the entries after it (under a day's).
  *
  * An entry's time is its database transaction's start time, so a balance as of a moment a few
  * milliseconds ago can still change while transactions that started before it commit.
@@ -21,15 +23,23 @@ export async function getAccountBalance(
   db: TDbExecutor,
   query: { programId: string; account: string; currency: TCurrency; asOf?: Date | null },
 ): Promise<bigint> {
-  let select = db
-    .selectFrom('ledger_entries')
-    .select(sql<bigint>`coalesce(sum(amount), 0)`.as('balance'))
-    .where('program_id', '=', query.programId)
-    .where('account', '=', query.account)
-    .where('currency', '=', query.currency);
-  if (query.asOf) select = select.where('created_at', '<=', query.asOf);
-  const row = await select.executeTakeFirstOrThrow();
-  return row.balance;
+  const { programId, account, currency } = query;
+  if (query.asOf) {
+    const result = await sql<{ balance: bigint }>`
+      SELECT balance FROM ledger_balance_as_of(${programId}, ${account}, ${currency}, ${query.asOf})`.execute(
+      db,
+    );
+    return result.rows[0]?.balance ?? 0n;
+  }
+  const result = await sql<{ balance: bigint }>`
+    SELECT coalesce((SELECT balance FROM ledger_balances
+                      WHERE program_id = ${programId} AND account = ${account} AND currency = ${currency}), 0)
+         + coalesce((SELECT sum(e.amount) FROM ledger_open_transactions o
+                       JOIN ledger_entries e ON e.transaction_id = o.id
+                      WHERE o.xid = pg_current_xact_id_if_assigned()
+                        AND e.program_id = ${programId} AND e.account = ${account} AND e.currency = ${currency}), 0)
+           AS balance`.execute(db);
+  return result.rows[0]!.balance;
 }
 
 /** An affiliate's payable balance in USD: negative while the program owes, positive after a clawback. */
@@ -50,7 +60,9 @@ export async function getAffiliatePayableBalance(
 /**
  * Balances of every account of a program (per currency), optionally as of a past time, in account order,
  * `limit` accounts at a time; `afterAccount` continues after the last account of the previous page. Every
- * currency of an account is on the same page.
+ * currency of an account is on the same page. Read from the maintained balances (an index range of
+ * ledger_balances' primary key), as of a time from checkpoints; an account without entries at that time is
+ * left out. Committed postings only (an admin read).
  */
 export async function listAccountBalances(
   db: TReadDb,
@@ -63,35 +75,38 @@ export async function listAccountBalances(
     limit: number;
   },
 ): Promise<TAccountBalance[]> {
-  const asOf = query.asOf ? sql`AND created_at <= ${query.asOf}` : sql``;
-  const account = query.account ? sql`AND account = ${query.account}` : sql``;
-  const currency = query.currency ? sql`AND currency = ${query.currency}` : sql``;
-  const after = query.afterAccount ? sql`AND account > ${query.afterAccount}` : sql``;
-  // The page's accounts by a loose index scan of ledger_entries_account_idx: each step seeks the next account
-  // name (one index descent), so a page costs `limit` descents however many entries each account has; a
-  // SELECT DISTINCT would read every entry of the program.
-  const result = await sql<{ account: string; currency: TCurrency; balance: bigint; entry_count: number }>`
-    WITH RECURSIVE names(account) AS (
-      (SELECT account FROM ledger_entries
-        WHERE program_id = ${query.programId} ${asOf} ${account} ${currency} ${after}
-        ORDER BY account LIMIT 1)
-      UNION ALL
-      SELECT (SELECT account FROM ledger_entries
-               WHERE program_id = ${query.programId} AND account > names.account ${asOf} ${account} ${currency}
-               ORDER BY account LIMIT 1)
-        FROM names WHERE names.account IS NOT NULL
-    ), page AS (
-      SELECT account FROM names WHERE account IS NOT NULL LIMIT ${query.limit}
+  const account = query.account ? sql`AND b.account = ${query.account}` : sql``;
+  const currency = query.currency ? sql`AND b.currency = ${query.currency}` : sql``;
+  const after = query.afterAccount ? sql`AND b.account > ${query.afterAccount}` : sql``;
+  // The page of accounts first (the primary key's order, stopping at `limit`), then their figures.
+  const result = query.asOf
+    ? await sql<{ account: string; currency: TCurrency; balance: bigint; entry_count: number }>`
+    WITH page AS (
+      SELECT DISTINCT b.account FROM ledger_balances b
+       CROSS JOIN LATERAL ledger_balance_as_of(b.program_id, b.account, b.currency, ${query.asOf}) f
+       WHERE b.program_id = ${query.programId} ${account} ${currency} ${after} AND f.entry_count > 0
+       ORDER BY b.account LIMIT ${query.limit}
     )
-    SELECT account, currency, sum(amount) AS balance, count(*)::int8 AS entry_count
-      FROM ledger_entries
-     WHERE program_id = ${query.programId} AND account IN (SELECT account FROM page) ${asOf} ${currency}
-     GROUP BY account, currency
-     ORDER BY account, currency`.execute(db);
+    SELECT b.account, b.currency, f.balance, f.entry_count
+      FROM ledger_balances b
+     CROSS JOIN LATERAL ledger_balance_as_of(b.program_id, b.account, b.currency, ${query.asOf}) f
+     WHERE b.program_id = ${query.programId} AND b.account IN (SELECT account FROM page) ${currency}
+       AND f.entry_count > 0
+     ORDER BY b.account, b.currency`.execute(db)
+    : await sql<{ account: string; currency: TCurrency; balance: bigint; entry_count: number }>`
+    WITH page AS (
+      SELECT DISTINCT b.account FROM ledger_balances b
+       WHERE b.program_id = ${query.programId} ${account} ${currency} ${after}
+       ORDER BY b.account LIMIT ${query.limit}
+    )
+    SELECT b.account, b.currency, b.balance, b.entry_count
+      FROM ledger_balances b
+     WHERE b.program_id = ${query.programId} AND b.account IN (SELECT account FROM page) ${currency}
+     ORDER BY b.account, b.currency`.execute(db);
   return result.rows.map((row) => ({
     account: row.account,
     currency: row.currency,
     balance: row.balance,
-    entryCount: row.entry_count,
+    entryCount: Number(row.entry_count),
   }));
 }

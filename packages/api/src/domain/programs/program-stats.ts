@@ -19,12 +19,12 @@ export async function programStats(db: TReadDb, programId: string): Promise<TPro
     .select(sql<number>`count(*)::int8`.as('n'))
     .where('program_id', '=', programId)
     .executeTakeFirstOrThrow();
+  // The revenue account's maintained balances (one row per currency), never a sum over its entries.
   const revenue = await db
-    .selectFrom('ledger_entries')
-    .select(['currency', sql<bigint>`-sum(amount)`.as('amount')])
+    .selectFrom('ledger_balances')
+    .select(['currency', sql<bigint>`-balance`.as('amount')])
     .where('program_id', '=', programId)
     .where('account', '=', ACCOUNTS.revenue)
-    .groupBy('currency')
     .orderBy('currency')
     .execute();
   const commissions = await db

@@ -4,10 +4,11 @@ import {
   ZLedgerEntriesQuery,
   ZLedgerEntry,
   ZLedgerVerification,
+  ZLedgerVerifyQuery,
   ZPage,
   ZPageQuery,
 } from '@sge/shared';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { listAccountBalances } from '../../../domain/ledger/get-balances';
 import { listLedgerEntries } from '../../../domain/ledger/list-ledger-entries';
 import { verifyLedger } from '../../../domain/ledger/verify-ledger';
@@ -110,18 +111,21 @@ export function registerAdminLedgerRoutes(app: TApp, runtime: TRuntime) {
       schema: {
         tags: ['admin'],
         summary:
-          'Verify a program’s ledger: balanced per transaction and currency, payables match commissions',
+          'Verify a program’s ledger: balanced per transaction and currency, payables match commissions, maintained balances match entries (incremental since the latest checkpoint; full=true recomputes everything)',
         security,
-        querystring: z.object({ programId: z.uuid().optional() }),
+        querystring: ZLedgerVerifyQuery,
         response: { 200: ZLedgerVerification },
       },
     },
     async (request) => {
       const programId = programOf(adminOf(request), request.query.programId);
       await getProgram(db, programId);
-      const report = await verifyLedger(readDb, programId);
+      const report = await verifyLedger(readDb, programId, {
+        mode: request.query.full === 'true' ? 'full' : 'incremental',
+      });
       return {
         ...report,
+        since: report.since?.toISOString() ?? null,
         checkedAt: report.checkedAt.toISOString(),
         totals: report.totals.map((row) => ({ ...row, sum: row.sum.toString() })),
         unbalancedTransactions: report.unbalancedTransactions.map((row) => ({
@@ -137,6 +141,11 @@ export function registerAdminLedgerRoutes(app: TApp, runtime: TRuntime) {
           affiliateId: row.affiliateId,
           ledgerBalance: row.ledgerBalance.toString(),
           expectedBalance: row.expectedBalance.toString(),
+        })),
+        balanceMismatches: report.balanceMismatches.map((row) => ({
+          ...row,
+          maintained: row.maintained.toString(),
+          fromEntries: row.fromEntries.toString(),
         })),
       };
     },
