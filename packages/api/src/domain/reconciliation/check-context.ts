@@ -34,7 +34,7 @@ export type TReconciliationContext = {
   };
   /** The platform treasury (TREASURY_ADDRESS), for programs without their own. */
   treasuryAddress: Address | null;
-  queue: Pick<JobQueue, 'depth' | 'isPaused'>;
+  queue: Pick<JobQueue, 'depth' | 'isPaused' | 'enqueue'>;
   queueNames: readonly string[];
   intentTimeoutMinutes: number;
   /**
