@@ -17,6 +17,7 @@ import { checkSettlementsOnChain } from './check-settlements-on-chain';
 import { performQueuedRun } from './perform-queued-run';
 import { getReconciliationRun } from './reconciliation-runs';
 import { RECONCILIATION_QUEUE, requestReconciliationRun } from './request-reconciliation-run';
+import { startReconciliationRun } from './run-reconciliation';
 
 const WALLETS_PER_MINT = 40;
 const ADMIN = { actor: 'alice', requestId: null };
@@ -152,11 +153,23 @@ describe('incremental reconciliation', () => {
     expect(incremental.figures).toMatchObject({ newSettlements: 0 });
 
     const progress: [number, number | null][] = [];
+    const claimed = await startReconciliationRun(context(), {
+      trigger: 'MANUAL',
+      slot: null,
+      requestedBy: 'alice',
+      checks: ['settlements_on_chain'],
+      mode: 'FULL',
+    });
     const full = await checkSettlementsOnChain.run(
       context({
-        run: { id: crypto.randomUUID(), mode: 'FULL', progress: async (c, t) => void progress.push([c, t]) },
+        run: { id: claimed!.id, mode: 'FULL', progress: async (c, t) => void progress.push([c, t]) },
       }),
     );
+    await test.database.db
+      .updateTable('reconciliation_runs')
+      .set({ status: 'OK', finished_at: new Date() })
+      .where('id', '=', claimed!.id)
+      .execute();
     const total = WALLETS_PER_MINT + 5 + 3;
     expect(full.figures).toMatchObject({ checkedSettlements: total, receiptsDecoded: 3, mode: 'FULL' });
     expect(full.findings.items.map((finding) => finding.details.settlementId).sort()).toEqual(
