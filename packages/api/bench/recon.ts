@@ -178,6 +178,7 @@ async function main() {
       name: string;
       status: string;
       durationMs: number;
+      summary: string;
       figures: Record<string, unknown>;
     }[];
     const onChain = checks.find((check) => check.name === 'settlements_on_chain');
@@ -195,7 +196,12 @@ async function main() {
             status: row.status,
             durationMs: new Date(row.finished_at!).getTime() - new Date(row.started_at).getTime(),
             checks: Object.fromEntries(
-              checks.map((check) => [check.name, { status: check.status, durationMs: check.durationMs }]),
+              checks.map((check) => [
+                check.name,
+                check.status === 'OK'
+                  ? { status: check.status, durationMs: check.durationMs }
+                  : { status: check.status, durationMs: check.durationMs, summary: check.summary },
+              ]),
             ),
             settlementsOnChain: onChain?.figures,
           },
