@@ -67,7 +67,8 @@ async function main() {
   const platform = await startPlatform(config, createLogger({ level: 'silent' }));
   const { db } = platform.runtime.database;
   try {
-    // History: already reconciled REGISTER settlements (fake transactions), 500 per transaction.
+    // History: already reconciled REGISTER settlements (fake transactions), 500 per transaction, 10 s apart
+    // over the last month (so the re-check window before the watermark holds an hour of them, as it would).
     const seedStarted = performance.now();
     for (let from = 1; from <= history; from += 50_000) {
       const to = Math.min(history, from + 49_999);
@@ -75,7 +76,7 @@ async function main() {
         WITH i AS (
           INSERT INTO intents (program_id, type, idempotency_key, wallet, status, created_at, updated_at, confirmed_at)
           SELECT ${DEFAULT_PROGRAM_ID}::uuid, 'REGISTER', 'bench:' || g, '0x' || lpad(to_hex(g), 40, '0'), 'CONFIRMED',
-                 now() - interval '30 days' + g * interval '1 millisecond', now(), now()
+                 now() - interval '30 days' + g * interval '10 seconds', now(), now()
             FROM generate_series(${from}::int, ${to}::int) g
           RETURNING id, wallet, created_at, substr(idempotency_key, 7)::int AS g)
         INSERT INTO settlements (program_id, intent_id, kind, wallet, tx_hash, block_number, amount, currency,
