@@ -109,6 +109,18 @@ export const ZReconciliationRunSummary = z.object({
   /** Status per check (a running run lists what is done so far). */
   checkStatuses: z.record(z.string(), ZReconciliationStatus),
   findingCount: z.number().int().nonnegative(),
+  /** INCREMENTAL: what is new since each check's watermark (scheduled, run now); FULL: everything again. */
+  mode: z.enum(['INCREMENTAL', 'FULL']),
+  /** How far the running check got (`total` null when unknown); null before a worker takes the run. */
+  progress: z
+    .object({
+      check: z.string(),
+      checked: z.number().int().nonnegative(),
+      total: z.number().int().nullable(),
+    })
+    .nullable(),
+  /** The worker process performing the run (null while it waits in the queue). */
+  pickedBy: z.string().nullable(),
 });
 export type TReconciliationRunSummary = z.infer<typeof ZReconciliationRunSummary>;
 

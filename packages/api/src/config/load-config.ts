@@ -117,6 +117,16 @@ export type TConfig = {
     shutdownTimeoutMs: number;
     /** RECONCILIATION_SCHEDULE: a cron expression, evaluated in UTC (validated here); null when `off`. */
     reconciliationSchedule: string | null;
+    /**
+     * RECONCILIATION_RECHECK_BLOCKS: an incremental run matches again the settlements in this many blocks below
+     * the chain head, however often verified (a reorg can still drop them).
+     */
+    reconciliationRecheckBlocks: number;
+    /**
+     * RECONCILIATION_RECHECK_MINUTES: an incremental run re-reads the database rows recorded this long before
+     * its watermark (rows of a transaction that committed late, recent rows changed since they were checked).
+     */
+    reconciliationRecheckMinutes: number;
     /** CLAIM_WATCHER_INTERVAL_MS: time between chain watcher ticks; 0 runs no watcher in this process. */
     claimWatcherIntervalMs: number;
     /** COMMISSION_MATURITY_INTERVAL_MS: time between commission maturity runs (ACCRUED → PAYABLE). */
@@ -552,6 +562,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { role?: TRole } =
         raw('RECONCILIATION_SCHEDULE') === 'off'
           ? null
           : cron('RECONCILIATION_SCHEDULE', DEFAULT_RECONCILIATION_SCHEDULE),
+      reconciliationRecheckBlocks: int('RECONCILIATION_RECHECK_BLOCKS', 128, 1, 1_000_000),
+      // At least 20 minutes: twice the commission accrual grace (reconciliation-limits.ts).
+      reconciliationRecheckMinutes: int('RECONCILIATION_RECHECK_MINUTES', 60, 20, 10_080),
     },
     logLevel: oneOf(
       'LOG_LEVEL',

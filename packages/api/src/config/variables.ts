@@ -438,6 +438,20 @@ export const VARIABLES: readonly TVariable[] = [
     defaultText: '0 2 * * *',
   },
   {
+    name: 'RECONCILIATION_RECHECK_BLOCKS',
+    group: 'Workers',
+    purpose:
+      'Reorg window of incremental reconciliation: settlements in this many blocks below the chain head are matched against the chain again in every run (1 to 1000000)',
+    defaultText: '128',
+  },
+  {
+    name: 'RECONCILIATION_RECHECK_MINUTES',
+    group: 'Workers',
+    purpose:
+      'Re-check window of incremental reconciliation: database rows recorded this long before the last checked one are checked again (20 to 10080)',
+    defaultText: '60',
+  },
+  {
     name: 'SHUTDOWN_TIMEOUT_MS',
     group: 'Workers',
     purpose: 'On SIGTERM, how long in-flight requests and jobs may take to finish before exit',

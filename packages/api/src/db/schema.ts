@@ -481,6 +481,17 @@ export interface ReconciliationRunsTable {
   error: string | null;
   started_at: CreatedAt;
   finished_at: Timestamp | null;
+  mode: ColumnType<'INCREMENTAL' | 'FULL', 'INCREMENTAL' | 'FULL' | undefined, 'INCREMENTAL' | 'FULL'>;
+  progress: Json<Record<string, unknown>> | null;
+  progress_at: Timestamp | null;
+  picked_by: string | null;
+}
+
+export interface ReconciliationWatermarksTable {
+  check_name: string;
+  position: Json<Record<string, unknown>>;
+  run_id: string | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 /** 0008-custody-approvals: changes waiting for (or decided by) a second admin. */
@@ -543,6 +554,7 @@ export interface Database {
   settlement_refunds: SettlementRefundsTable;
   commission_clawbacks: CommissionClawbacksTable;
   reconciliation_runs: ReconciliationRunsTable;
+  reconciliation_watermarks: ReconciliationWatermarksTable;
   change_requests: ChangeRequestsTable;
   onchain_payment_requests: OnchainPaymentRequestsTable;
   onchain_payments: OnchainPaymentsTable;

@@ -263,6 +263,7 @@ describe('money API', () => {
       // Routes of other modules behind the same guards (the coverage test below finds any that are missing).
       { method: 'GET', path: '/api/admin/fund-check', global: true },
       { method: 'POST', path: '/api/admin/reconciliation/run', global: true },
+      { method: 'POST', path: '/api/admin/reconciliation/full', global: true },
       { method: 'GET', path: '/api/admin/reconciliation/runs', global: true },
       { method: 'GET', path: `/api/admin/reconciliation/runs/${intentId}`, global: true },
       { method: 'GET', path: '/api/admin/reconciliation/latest', global: true },

@@ -1,4 +1,7 @@
 import { AppError } from '../domain/app-error';
+import { performQueuedRun } from '../domain/reconciliation/perform-queued-run';
+import { reconciliationContextOf } from '../domain/reconciliation/reconciliation-context';
+import { RECONCILIATION_QUEUE } from '../domain/reconciliation/request-reconciliation-run';
 import type { TRuntime } from '../runtime';
 import { startHeartbeat } from './heartbeat';
 import type { TIntentProcessor } from './intent-processor';
@@ -39,6 +42,18 @@ export async function startWorkers(
       { concurrency: config.workers.concurrency },
     );
   }
+
+  // Reconciliation runs requested through the API ("run now", full re-check): one at a time per process (the
+  // database allows one RUNNING run anyway).
+  const reconciliation = reconciliationContextOf(runtime);
+  queue.process(
+    RECONCILIATION_QUEUE,
+    async (data) => {
+      const outcome = await performQueuedRun(reconciliation, String(data.runId), workerId);
+      logger.info({ runId: data.runId, outcome }, 'reconciliation run');
+    },
+    { concurrency: 1 },
+  );
 
   let sweeping: Promise<void> | null = null;
   const runSweep = () => {

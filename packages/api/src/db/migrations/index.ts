@@ -12,6 +12,7 @@ import * as sessionsHardening from './0010-sessions-hardening';
 import * as registrationProof from './0011-registration-proof';
 import * as listIndexes from './0012-list-indexes';
 import * as ledgerBalances from './0013-ledger-balances';
+import * as reconciliationWatermarks from './0014-reconciliation-watermarks';
 import * as paymentProviders from './0016-payment-providers';
 import * as l1DataFees from './0018-l1-data-fees';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-registration-proof': registrationProof,
   '0012-list-indexes': listIndexes,
   '0013-ledger-balances': ledgerBalances,
+  '0014-reconciliation-watermarks': reconciliationWatermarks,
   '0016-payment-providers': paymentProviders,
   '0018-l1-data-fees': l1DataFees,
 };

@@ -41,7 +41,7 @@ export type TReconciliationContext = {
   };
   /** The platform treasury (TREASURY_ADDRESS), for programs without their own. */
   treasuryAddress: Address | null;
-  queue: Pick<JobQueue, 'depth' | 'isPaused'>;
+  queue: Pick<JobQueue, 'depth' | 'isPaused' | 'enqueue'>;
   queueNames: readonly string[];
   intentTimeoutMinutes: number;
   /**
@@ -50,6 +50,26 @@ export type TReconciliationContext = {
    */
   manualPaymentApprovalThresholdMicroUsd?: bigint;
   now: () => Date;
+  /**
+   * Re-check windows of an incremental run (RECONCILIATION_RECHECK_BLOCKS / _MINUTES; the limits' defaults
+   * when absent): settlements this many blocks below the head are matched again, and database rows recorded
+   * this long before a watermark are read again.
+   */
+  recheckBlocks?: number;
+  recheckMinutes?: number;
+  /** The stored run this check is part of; absent for the live checks computed on request. */
+  run?: TRunScope;
+};
+
+/**
+ * A stored run as its checks see it: INCREMENTAL reads what is new since each check's watermark (plus the
+ * re-check windows) and moves the watermark; FULL reads everything and moves the watermark to the end.
+ */
+export type TRunScope = {
+  id: string;
+  mode: 'INCREMENTAL' | 'FULL';
+  /** Records how far the running check got (`total` null when unknown); stored on the run for the page. */
+  progress(checked: number, total: number | null): Promise<void>;
 };
 
 /** What a check returns; the runner adds its name, duration and (from the findings) its status. */
@@ -123,4 +143,19 @@ export async function mapConcurrent<T, R>(
   });
   await Promise.all(lanes);
   return results;
+}
+
+/**
+ * Gives the event loop back every `sliceMs` of CPU work: a check's loops call `maybeYield()` between items,
+ * so a run that shares its process with the HTTP server (Mock mode, role `all`) never holds it for longer.
+ */
+export function createTimeSlicer(sliceMs: number): { maybeYield(): Promise<void> } {
+  let since = performance.now();
+  return {
+    async maybeYield() {
+      if (performance.now() - since < sliceMs) return;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    },
+  };
 }

@@ -20,6 +20,8 @@ export function reconciliationContextOf(runtime: TRuntime): TReconciliationConte
     queueNames: QUEUE_NAMES,
     intentTimeoutMinutes: runtime.config.workers.intentTimeoutMinutes,
     manualPaymentApprovalThresholdMicroUsd: runtime.config.admin.manualPaymentApprovalThresholdMicroUsd,
+    recheckBlocks: runtime.config.workers.reconciliationRecheckBlocks,
+    recheckMinutes: runtime.config.workers.reconciliationRecheckMinutes,
     now: () => new Date(),
   };
 }

@@ -17,6 +17,15 @@ export const SETTLEMENT_RPC_CONCURRENCY = 8;
  */
 export const SETTLEMENT_REORG_WINDOW_BLOCKS = 128;
 
+/** Default RECONCILIATION_RECHECK_BLOCKS (the configuration's default; tests' contexts use it when unset). */
+export const RECHECK_BLOCKS_DEFAULT = SETTLEMENT_REORG_WINDOW_BLOCKS;
+/** Default RECONCILIATION_RECHECK_MINUTES: database rows this long before a watermark are read again. */
+export const RECHECK_MINUTES_DEFAULT = 60;
+/** Longest a check's loop holds the event loop before it yields (a run may share its process with HTTP). */
+export const RUN_SLICE_MS = 5;
+/** Run progress is written to the database at most this often. */
+export const RUN_PROGRESS_INTERVAL_MS = 1_000;
+
 /** The claim check reads the Claimed events of this many blocks below the chain watcher's cursor per run. */
 export const CLAIM_EVENTS_BLOCKS_PER_RUN_MAX = 50_000;
 /** Blocks per eth_getLogs request of the claim check (RPC providers limit a log query's range). */
@@ -46,7 +55,7 @@ export const PAYOUT_BATCH_WAITING_WARN_MS = 3_600_000;
 /** A webhook event still RECEIVED (not processed) this long after arriving is reported as a failure. */
 export const WEBHOOK_UNPROCESSED_WARN_MS = 10 * 60_000;
 
-/** A run still RUNNING this long after it started is presumed abandoned (its process died). */
+/** A run still RUNNING this long after it started or last reported progress is presumed abandoned (its process died). */
 export const RUN_TIMEOUT_MS = 30 * 60_000;
 /** A scheduled slot missed by more than this (all workers were down) is not run late; the next one is. */
 export const SCHEDULE_SLOT_GRACE_MS = 3_600_000;
@@ -65,4 +74,9 @@ check(SETTLEMENT_RPC_CONCURRENCY >= 1 && SETTLEMENT_RPC_CONCURRENCY <= 64, 'RPC 
 check(COMMISSION_SETTLEMENTS_PER_RUN_MAX >= COMMISSION_BATCH_SIZE, 'a run must hold a commission batch');
 check(SCHEDULE_TICK_MS * 4 <= SCHEDULE_SLOT_GRACE_MS, 'several ticks must fall in a slot’s grace period');
 check(RUN_TIMEOUT_MS > SCHEDULE_TICK_MS, 'a run must outlive a schedule tick');
+check(
+  RECHECK_MINUTES_DEFAULT * 60_000 >= 2 * COMMISSION_ACCRUAL_GRACE_MS,
+  'the re-check window must cover the commission accrual grace twice',
+);
+check(RUN_PROGRESS_INTERVAL_MS < RUN_TIMEOUT_MS, 'a running run must report progress before it times out');
 check(RECONCILIATION_FINDINGS_MAX * FINDING_DETAILS_JSON_MAX <= 1_000_000, 'one check stores at most ~1 MB');

@@ -17,6 +17,17 @@ function checksOf(row: TRunRow): TReconciliationCheckResult[] {
   return Array.isArray(value) ? (value as TReconciliationCheckResult[]) : [];
 }
 
+function progressOf(row: TRunRow): TReconciliationRunSummary['progress'] {
+  const value = typeof row.progress === 'string' ? JSON.parse(row.progress) : row.progress;
+  if (!value || typeof value !== 'object') return null;
+  const { check, checked, total } = value as Record<string, unknown>;
+  return {
+    check: String(check ?? ''),
+    checked: typeof checked === 'number' ? checked : 0,
+    total: typeof total === 'number' ? total : null,
+  };
+}
+
 function toSummary(row: TRunRow, checks: TReconciliationCheckResult[]): TReconciliationRunSummary {
   return {
     id: row.id,
@@ -32,6 +43,9 @@ function toSummary(row: TRunRow, checks: TReconciliationCheckResult[]): TReconci
       TReconciliationStatus
     >,
     findingCount: row.finding_count,
+    mode: row.mode,
+    progress: progressOf(row),
+    pickedBy: row.picked_by,
   };
 }
 

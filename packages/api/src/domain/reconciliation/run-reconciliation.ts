@@ -4,6 +4,7 @@ import {
   type TReconciliationCheckResult,
   type TReconciliationStatus,
 } from '@sge/shared';
+import { sql } from 'kysely';
 import { AppError } from '../app-error';
 import { sqlState } from '../in-transaction';
 import { checkAffiliateTree } from './check-affiliate-tree';
@@ -21,7 +22,7 @@ import { checkSettlementsOnChain } from './check-settlements-on-chain';
 import { checkStuckIntents } from './check-stuck-intents';
 import { checkWebhookFailures } from './check-webhook-failures';
 import { checkWorkerHeartbeats } from './check-worker-heartbeats';
-import { RUN_TIMEOUT_MS } from './reconciliation-limits';
+import { RUN_PROGRESS_INTERVAL_MS, RUN_TIMEOUT_MS } from './reconciliation-limits';
 
 /** Every check by name (one file each), in RECONCILIATION_CHECKS order. */
 export const CHECKS: Record<TReconciliationCheckName, TReconciliationCheck> = {
@@ -86,11 +87,13 @@ export type TStartRunInput = {
   slot: Date | null;
   requestedBy: string;
   checks: readonly TReconciliationCheckName[];
+  /** INCREMENTAL (default): what is new since each check's watermark; FULL: everything again. */
+  mode?: 'INCREMENTAL' | 'FULL';
 };
 
 /**
- * Claims a run: inserts its RUNNING row, first marking ERROR any run RUNNING longer than RUN_TIMEOUT_MS
- * (its process died). Exactly once through unique keys, never check-then-insert:
+ * Claims a run: inserts its RUNNING row, first marking ERROR any run RUNNING without progress for longer
+ * than RUN_TIMEOUT_MS (its process died). Exactly once through unique keys, never check-then-insert:
  * - a SCHEDULED run for a slot that already has a run returns null (another worker has it);
  * - while another run is RUNNING, a SCHEDULED claim returns null (the next tick tries again) and a MANUAL
  *   one is an AppError CONFLICT naming the running run.
@@ -105,7 +108,7 @@ export async function startReconciliationRun(
     .updateTable('reconciliation_runs')
     .set({ status: 'ERROR', error: 'abandoned: its process stopped before finishing', finished_at: now })
     .where('status', '=', 'RUNNING')
-    .where('started_at', '<', new Date(now.getTime() - RUN_TIMEOUT_MS))
+    .where(sql<boolean>`coalesce(progress_at, started_at) < ${new Date(now.getTime() - RUN_TIMEOUT_MS)}`)
     .execute();
   try {
     const row = await db
@@ -115,6 +118,7 @@ export async function startReconciliationRun(
         slot: input.slot,
         requested_by: input.requestedBy,
         requested_checks: [...input.checks],
+        mode: input.mode ?? 'INCREMENTAL',
         started_at: now,
       })
       .onConflict((oc) => oc.column('slot').doNothing())
@@ -144,15 +148,33 @@ export async function startReconciliationRun(
  * overwritten).
  */
 export async function executeReconciliationRun(
-  context: TReconciliationContext,
+  base: TReconciliationContext,
   runId: string,
   checks: readonly TReconciliationCheckName[],
+  mode: 'INCREMENTAL' | 'FULL' = 'INCREMENTAL',
 ): Promise<TReconciliationStatus> {
-  const { db } = context;
+  const { db } = base;
   const results: TReconciliationCheckResult[] = [];
   const ordered = RECONCILIATION_CHECKS.filter((name) => checks.includes(name));
+  let current: string = ordered[0] ?? '';
+  let reportedAt = 0;
+  // Progress is written at most every RUN_PROGRESS_INTERVAL_MS (and at each check's start); it also keeps a
+  // long FULL run from being taken for abandoned.
+  const progress = async (checked: number, total: number | null, force = false) => {
+    if (!force && performance.now() - reportedAt < RUN_PROGRESS_INTERVAL_MS) return;
+    reportedAt = performance.now();
+    await db
+      .updateTable('reconciliation_runs')
+      .set({ progress: JSON.stringify({ check: current, checked, total }), progress_at: base.now() })
+      .where('id', '=', runId)
+      .where('status', '=', 'RUNNING')
+      .execute();
+  };
+  const context: TReconciliationContext = { ...base, run: { id: runId, mode, progress } };
   try {
     for (const name of ordered) {
+      current = name;
+      await progress(0, null, true);
       results.push(await runCheck(context, name));
       await db
         .updateTable('reconciliation_runs')
@@ -200,7 +222,7 @@ export async function runReconciliation(
 ): Promise<{ id: string; status: TReconciliationStatus } | null> {
   const claimed = await startReconciliationRun(context, input);
   if (!claimed) return null;
-  const status = await executeReconciliationRun(context, claimed.id, input.checks);
+  const status = await executeReconciliationRun(context, claimed.id, input.checks, input.mode);
   return { id: claimed.id, status };
 }
 

@@ -54,6 +54,12 @@ export function createReconciliationClient(client: TApiClient, key: () => string
         body: {},
         headers: headers(),
       }),
+    /** Re-checks all history (admin action; the workers perform it, the run shows its progress). */
+    fullRecheck: (): Promise<TReconciliationRunSummary> =>
+      client.send('POST', '/api/admin/reconciliation/full', ZReconciliationRunSummary, {
+        body: {},
+        headers: headers(),
+      }),
     retryStuckIntent: (path: string, reason: string) =>
       client.send('POST', path, ZAdminIntent, { body: { reason }, headers: headers() }),
   };

@@ -8,6 +8,7 @@ import {
   RECONCILIATION_REFRESH_INTERVAL_MS,
   reconciliationClient,
 } from '../../components/reconciliation/reconciliation-client';
+import { RunControls, RunProgress } from '../../components/reconciliation/run-controls';
 import '../../components/reconciliation/reconciliation.css';
 
 type TFigures = Record<string, unknown>;
@@ -59,20 +60,7 @@ export function ReconciliationPage() {
     <section aria-labelledby="reconciliation-heading">
       <h2 id="reconciliation-heading">Reconciliation</h2>
       <div className="admin-filters">
-        <button
-          type="button"
-          className="button button--primary"
-          data-testid="run-now"
-          onClick={() =>
-            runAction(setResult, async () => {
-              const started = await reconciliationClient.runNow();
-              await refresh();
-              return `Reconciliation run ${started.id} started.`;
-            })
-          }
-        >
-          Run reconciliation now
-        </button>
+        <RunControls setResult={setResult} refresh={refresh} />
         <div className="field">
           <label htmlFor="retry-reason" className="field__label">
             Reason (for retry)
@@ -103,11 +91,16 @@ export function ReconciliationPage() {
           {run.error ? ` — ${run.error}` : ''}
         </p>
       )}
+      {run && <RunProgress run={run} />}
       <div className="recon-checks">
         {ledger && (
           <CheckCard check={ledger}>
             <FigureTable
-              caption="Sum of all entries per program and currency (0 when balanced)"
+              caption={
+                ledger.figures.mode === 'INCREMENTAL'
+                  ? 'Sum of the entries checked in this run per program and currency (0 when balanced)'
+                  : 'Sum of all entries per program and currency (0 when balanced)'
+              }
               rows={Object.entries(figureRecord(ledger.figures.totals)).flatMap(([program, totals]) =>
                 Object.entries(figureRecord(totals)).map(([currency, sum]): [string, string] => [
                   `${program} ${currency}`,

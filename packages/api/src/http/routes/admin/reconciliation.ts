@@ -12,7 +12,6 @@ import {
   ZRunReconciliationRequest,
 } from '@sge/shared';
 import { AppError } from '../../../domain/app-error';
-import { writeAudit } from '../../../domain/audit/write-audit';
 import { toAdminIntent } from '../../../domain/intents/list-intents';
 import { reconciliationContextOf } from '../../../domain/reconciliation/reconciliation-context';
 import {
@@ -20,12 +19,9 @@ import {
   getReconciliationRun,
   listReconciliationRuns,
 } from '../../../domain/reconciliation/reconciliation-runs';
+import { requestReconciliationRun } from '../../../domain/reconciliation/request-reconciliation-run';
 import { retryStuckIntent } from '../../../domain/reconciliation/retry-stuck-intent';
-import {
-  executeReconciliationRun,
-  runCheck,
-  startReconciliationRun,
-} from '../../../domain/reconciliation/run-reconciliation';
+import { runCheck } from '../../../domain/reconciliation/run-reconciliation';
 import type { TRuntime } from '../../../runtime';
 import { actorOf, adminOf, authGuards, programScopeOf } from '../../plugins/auth';
 import type { TApp } from '../../server';
@@ -34,8 +30,10 @@ const security = [{ adminKey: [] }];
 
 /**
  * Reconciliation (admin keys only: a run covers every program):
- * - `POST /api/admin/reconciliation/run` starts a run now (202; it continues in this process, its results
- *   are stored check by check); 409 CONFLICT while another run is RUNNING. Audited (`reconciliation.run`).
+ * - `POST /api/admin/reconciliation/run` starts an incremental run now, `POST /api/admin/reconciliation/full`
+ *   a full re-check (every settlement, commission and ledger transaction again, with progress): 202 with the
+ *   run, which waits in the queue for a worker (this process checks nothing); poll `GET .../runs/:id` for its
+ *   progress and results. 409 CONFLICT while another run is RUNNING. Audited (`reconciliation.run`).
  * - `GET /api/admin/reconciliation/runs` history (newest first), `GET .../runs/:id` and
  *   `GET /api/admin/reconciliation/latest` a run's results (404 before the first run).
  * - `GET /api/admin/reconciliation/live` the operational checks computed now (not stored): stuck intents,
@@ -50,44 +48,38 @@ export function registerAdminReconciliationRoutes(app: TApp, runtime: TRuntime) 
   const readDb = runtime.readDatabase.db;
   const context = reconciliationContextOf(runtime);
 
-  app.post(
-    '/api/admin/reconciliation/run',
-    {
-      onRequest: guards.globalAdmin,
-      schema: {
-        tags: ['admin'],
-        summary: 'Run reconciliation now (all checks or the ones named); poll the run for its results',
-        security,
-        body: ZRunReconciliationRequest.nullish(),
-        response: { 202: ZReconciliationRunSummary },
+  for (const [path, mode, summary] of [
+    [
+      '/api/admin/reconciliation/run',
+      'INCREMENTAL',
+      'Run reconciliation now (what is new since the last run; all checks or the ones named) in a worker; poll the run',
+    ],
+    [
+      '/api/admin/reconciliation/full',
+      'FULL',
+      'Re-check everything (all history, all checks or the ones named) in a worker; poll the run for its progress',
+    ],
+  ] as const) {
+    app.post(
+      path,
+      {
+        onRequest: guards.globalAdmin,
+        schema: {
+          tags: ['admin'],
+          summary,
+          security,
+          body: ZRunReconciliationRequest.nullish(),
+          response: { 202: ZReconciliationRunSummary },
+        },
       },
-    },
-    async (request, reply) => {
-      const who = actorOf(request);
-      const checks = request.body?.checks ?? [...RECONCILIATION_CHECKS];
-      const claimed = await startReconciliationRun(context, {
-        trigger: 'MANUAL',
-        slot: null,
-        requestedBy: who.actor,
-        checks,
-      });
-      if (!claimed) throw new AppError('CONFLICT', 'a reconciliation run could not be started');
-      // The run row names who asked; the audit log records the action with the request id.
-      await writeAudit(db, who, {
-        action: 'reconciliation.run',
-        programId: null,
-        subjectType: 'reconciliation_run',
-        subjectId: claimed.id,
-        after: { checks },
-      });
-      void executeReconciliationRun(context, claimed.id, checks).catch((error: unknown) =>
-        request.log.warn({ err: error, runId: claimed.id }, 'reconciliation run failed'),
-      );
-      const run = await getReconciliationRun(db, claimed.id);
-      const { checks: _results, ...summary } = run;
-      return reply.status(202).send(summary);
-    },
-  );
+      async (request, reply) => {
+        const checks = request.body?.checks ?? [...RECONCILIATION_CHECKS];
+        const claimed = await requestReconciliationRun(context, actorOf(request), { checks, mode });
+        const { checks: _results, ...run } = await getReconciliationRun(db, claimed.id);
+        return reply.status(202).send(run);
+      },
+    );
+  }
 
   app.get(
     '/api/admin/reconciliation/runs',
