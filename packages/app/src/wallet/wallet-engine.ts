@@ -19,7 +19,7 @@ import { loadConnector, saveConnector, type TKeyValueStorage } from './connector
 import { devWalletConnector, type TDevWalletSession } from './dev-connector';
 import { pageWallet } from './page-wallet';
 import type { TConnectorOption } from './wallet-context';
-import { hasErrorCode, toWalletError, WalletError } from './wallet-error';
+import { toSwitchChainError, toWalletError, WalletError } from './wallet-error';
 import type { TWallet } from './wallet-session';
 
 /**
@@ -263,16 +263,9 @@ export function createWalletEngine(options: TWalletEngineOptions): TWalletEngine
       refresh();
     },
     async switchChain(chainId) {
-      try {
-        await switchChain(config, { chainId });
-      } catch (error) {
-        // wagmi reports a wallet that neither knows the chain nor accepts it added as a rejection.
-        if (hasErrorCode(error, 4902))
-          throw new WalletError('CHAIN_NOT_ADDED', 'The wallet does not know this network.', {
-            cause: error,
-          });
-        throw toWalletError(error);
-      }
+      await switchChain(config, { chainId }).catch((error: unknown) => {
+        throw toSwitchChainError(error);
+      });
     },
     wallet(expectedChainId) {
       const open = snapshot.connection;

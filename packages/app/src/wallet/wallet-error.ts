@@ -128,3 +128,23 @@ export function toWalletError(error: unknown): WalletError {
   }
   return new WalletError('FAILED', shortMessage(error), { cause: error });
 }
+
+/**
+ * An error of wagmi's switchChain as a WalletError. A wallet that does not know the chain answers 4902;
+ * wagmi then offers the chain (wallet_addEthereumChain) and, when that fails too, reports a 4001 whose cause
+ * is the failure of the addition, not a rejection by the user: both mean CHAIN_NOT_ADDED.
+ *
+ * @example toSwitchChainError({ code: 4001, cause: { code: -32601 } }).code // 'CHAIN_NOT_ADDED'
+ */
+export function toSwitchChainError(error: unknown): WalletError {
+  const chain = causeChain(error);
+  const [first, ...causes] = chain;
+  const addFailed =
+    (first as { code?: unknown } | undefined)?.code === EIP1193_ERROR_CODES.userRejected &&
+    causes.length > 0 &&
+    findErrorCode(causes) !== EIP1193_ERROR_CODES.userRejected;
+  if (hasErrorCode(error, EIP1193_ERROR_CODES.unrecognizedChain) || addFailed) {
+    return new WalletError('CHAIN_NOT_ADDED', 'The wallet does not know this network.', { cause: error });
+  }
+  return toWalletError(error);
+}
