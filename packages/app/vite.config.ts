@@ -45,6 +45,14 @@ export const WALLET_VENDOR_MODULES =
 export const WALLET_SDK_MODULES =
   /node_modules[\\/](@walletconnect|@reown|@coinbase|@base-org|@safe-global[\\/]safe-apps|@phosphor-icons|preact|@msgpack|brotli-wasm|lit|@lit)/;
 export const WALLET_SDK_DIR = 'assets/wallet-sdk';
+/** The packages wagmi's connectors import on demand (its optional peer dependencies the app installs). */
+export const WALLET_SDK_PACKAGES = [
+  '@walletconnect/ethereum-provider',
+  '@coinbase/wallet-sdk',
+  '@base-org/account',
+  '@safe-global/safe-apps-sdk',
+  '@safe-global/safe-apps-provider',
+] as const;
 
 /** Proxies every API path to `target`. */
 export function apiProxy(target: string): Record<string, ProxyOptions> {
@@ -127,6 +135,12 @@ export function createAppViteConfig(options: { mode: string; apiProxyTarget: str
         },
       }),
     ],
+    optimizeDeps: {
+      // The dev server pre-bundles dependencies before it serves the first page; the wallet SDKs (imported
+      // on demand by wagmi's connectors) are tens of MB of it. Left out, they are prepared only when a
+      // developer picks one of those wallets.
+      exclude: [...WALLET_SDK_PACKAGES],
+    },
     server: {
       port: DEV_SERVER_PORT,
       strictPort: true,

@@ -26,7 +26,11 @@ const FIRST_RENDER_TIMEOUT_MS = 30_000;
 /** Accepting, batching and mining one registration in Mock mode takes a few seconds; allow plenty. */
 const MINT_TIMEOUT_MS = 60_000;
 /** A page is measured once its requests have settled, or after this long (the status page polls). */
-const SETTLE_TIMEOUT_MS = 5_000;
+const SETTLE_TIMEOUT_MS = 3_000;
+/** The first navigation waits for the dev server to pre-bundle the dependencies, slow on a loaded machine. */
+const NAVIGATION_TIMEOUT_MS = 120_000;
+/** Visiting every route, each up to FIRST_RENDER_TIMEOUT_MS + SETTLE_TIMEOUT_MS (a dozen routes or so). */
+const ALL_ROUTES_TIMEOUT_MS = 300_000;
 /** The narrowest phone the app supports (issue #20). */
 const PHONE_VIEWPORT = { width: 360, height: 740 } as const;
 /** Mock mode's admin key (ADMIN_API_KEYS default outside Production), so the admin pages show their content. */
@@ -149,6 +153,7 @@ describe('wallets and phones against the API in Mock mode', () => {
   ): Promise<void> {
     if (browser === undefined || app === undefined) throw new Error('setup did not complete');
     const page = await browser.newPage({ viewport: options.viewport ?? PHONE_VIEWPORT });
+    page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
     await options.before?.(page);
     await withOpenPage(
       page,
@@ -171,53 +176,57 @@ describe('wallets and phones against the API in Mock mode', () => {
     expect(await tokenId.textContent()).toBe(BigInt(address).toString());
   }
 
-  it('offers two EIP-6963 wallets by name and icon; either connects and signs a registration, and is reconnected after a reload', async () => {
-    const alpha = testWallet('Test Wallet Alpha', 'org.example.alpha');
-    const beta = testWallet('Test Wallet Beta', 'org.example.beta');
-    const chainIdHex = `0x${(31337).toString(16)}`;
-    const initScript = announceScript(alpha, chainIdHex, '#d00') + announceScript(beta, chainIdHex, '#00d');
+  it(
+    'offers two EIP-6963 wallets by name and icon; either connects and signs a registration, and is reconnected after a reload',
+    async () => {
+      const alpha = testWallet('Test Wallet Alpha', 'org.example.alpha');
+      const beta = testWallet('Test Wallet Beta', 'org.example.beta');
+      const chainIdHex = `0x${(31337).toString(16)}`;
+      const initScript = announceScript(alpha, chainIdHex, '#d00') + announceScript(beta, chainIdHex, '#00d');
 
-    await withPage(
-      '/',
-      {
-        initScript,
-        before: async (page) => {
-          await exposeSigner(page, alpha);
-          await exposeSigner(page, beta);
+      await withPage(
+        '/',
+        {
+          initScript,
+          before: async (page) => {
+            await exposeSigner(page, alpha);
+            await exposeSigner(page, beta);
+          },
         },
-      },
-      async (page) => {
-        const alphaButton = page.getByRole('button', { name: alpha.name });
-        const betaButton = page.getByRole('button', { name: beta.name });
-        await alphaButton.waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
-        await betaButton.waitFor();
-        for (const button of [alphaButton, betaButton]) {
-          expect(await button.locator('img').getAttribute('src')).toMatch(/^data:image\/svg\+xml,/);
-        }
-        // The named wallets replace the generic button; the dev wallet is still there in Mock mode.
-        expect(await page.getByRole('button', { name: 'Connect browser wallet' }).count()).toBe(0);
-        expect(await page.getByRole('button', { name: 'Use the dev wallet (Mock mode)' }).count()).toBe(1);
+        async (page) => {
+          const alphaButton = page.getByRole('button', { name: alpha.name });
+          const betaButton = page.getByRole('button', { name: beta.name });
+          await alphaButton.waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
+          await betaButton.waitFor();
+          for (const button of [alphaButton, betaButton]) {
+            expect(await button.locator('img').getAttribute('src')).toMatch(/^data:image\/svg\+xml,/);
+          }
+          // The named wallets replace the generic button; the dev wallet is still there in Mock mode.
+          expect(await page.getByRole('button', { name: 'Connect browser wallet' }).count()).toBe(0);
+          expect(await page.getByRole('button', { name: 'Use the dev wallet (Mock mode)' }).count()).toBe(1);
 
-        await betaButton.click();
-        await registerConnected(page, beta);
-        expect(beta.signatures).toEqual(['eth_signTypedData_v4']);
-        expect(alpha.signatures).toEqual([]);
+          await betaButton.click();
+          await registerConnected(page, beta);
+          expect(beta.signatures).toEqual(['eth_signTypedData_v4']);
+          expect(alpha.signatures).toEqual([]);
 
-        // The choice (by its EIP-6963 id) is remembered and reconnected without a click.
-        await page.reload();
-        await page.getByTestId('connected-address').waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
-        expect(await page.getByTestId('connected-address').textContent()).toBe(
-          privateKeyToAccount(beta.privateKey).address,
-        );
-        expect(await page.evaluate(() => localStorage.getItem('sge.wallet.connector'))).toBe(beta.rdns);
+          // The choice (by its EIP-6963 id) is remembered and reconnected without a click.
+          await page.reload();
+          await page.getByTestId('connected-address').waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
+          expect(await page.getByTestId('connected-address').textContent()).toBe(
+            privateKeyToAccount(beta.privateKey).address,
+          );
+          expect(await page.evaluate(() => localStorage.getItem('sge.wallet.connector'))).toBe(beta.rdns);
 
-        await page.getByRole('button', { name: 'Disconnect' }).click();
-        await alphaButton.click();
-        await registerConnected(page, alpha);
-        expect(alpha.signatures).toEqual(['eth_signTypedData_v4']);
-      },
-    );
-  });
+          await page.getByRole('button', { name: 'Disconnect' }).click();
+          await alphaButton.click();
+          await registerConnected(page, alpha);
+          expect(alpha.signatures).toEqual(['eth_signTypedData_v4']);
+        },
+      );
+    },
+    SETUP_TIMEOUT_MS,
+  );
 
   it('collapses the navigation behind a Menu button on a phone', async () => {
     await withPage('/status', {}, async (page) => {
@@ -236,23 +245,27 @@ describe('wallets and phones against the API in Mock mode', () => {
     });
   });
 
-  it('scrolls no route of the app sideways at 360 × 740', async () => {
-    const paths = appRoutePaths();
-    expect(paths).toEqual(expect.arrayContaining(['/', '/claim', '/status', '/affiliate', '/admin']));
-    const initScript = `sessionStorage.setItem('sge.admin.key', '${DEV_ADMIN_KEY}');`;
-    await withPage('/', { initScript }, async (page) => {
-      const overflowing: string[] = [];
-      for (const path of paths) {
-        await page.goto(`${app?.url}${path}`);
-        await page.locator('main h1').first().waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
-        await page.waitForLoadState('networkidle', { timeout: SETTLE_TIMEOUT_MS }).catch(() => {});
-        const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-          scrollWidth: document.documentElement.scrollWidth,
-          clientWidth: document.documentElement.clientWidth,
-        }));
-        if (scrollWidth > clientWidth) overflowing.push(`${path}: ${scrollWidth} > ${clientWidth}`);
-      }
-      expect(overflowing).toEqual([]);
-    });
-  });
+  it(
+    'scrolls no route of the app sideways at 360 × 740',
+    async () => {
+      const paths = appRoutePaths();
+      expect(paths).toEqual(expect.arrayContaining(['/', '/claim', '/status', '/affiliate', '/admin']));
+      const initScript = `sessionStorage.setItem('sge.admin.key', '${DEV_ADMIN_KEY}');`;
+      await withPage('/', { initScript }, async (page) => {
+        const overflowing: string[] = [];
+        for (const path of paths) {
+          await page.goto(`${app?.url}${path}`);
+          await page.locator('main h1').first().waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
+          await page.waitForLoadState('networkidle', { timeout: SETTLE_TIMEOUT_MS }).catch(() => {});
+          const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+            scrollWidth: document.documentElement.scrollWidth,
+            clientWidth: document.documentElement.clientWidth,
+          }));
+          if (scrollWidth > clientWidth) overflowing.push(`${path}: ${scrollWidth} > ${clientWidth}`);
+        }
+        expect(overflowing).toEqual([]);
+      });
+    },
+    ALL_ROUTES_TIMEOUT_MS,
+  );
 });
