@@ -30,6 +30,30 @@ export const API_PATH_PATTERNS: readonly RegExp[] = API_PATH_PREFIXES.map(
   (prefix) => new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:[/?]|$)`),
 );
 
+/**
+ * The wallet layer's libraries (wagmi and what only it uses of viem), which the app loads after the first
+ * render. Without this group, Rolldown's automatic chunking puts them in chunks the first page imports
+ * statically, because the first page also uses a few of viem's utilities (getAddress, formatUnits).
+ */
+export const WALLET_VENDOR_MODULES =
+  /node_modules[\\/](wagmi|@wagmi|mipd|zustand|ox|@noble[\\/]curves|viem[\\/]_esm[\\/](actions|clients|accounts|chains|op-stack|account-abstraction|experimental|tempo|zksync|celo|linea))[\\/]/;
+
+/**
+ * The SDKs that wagmi's WalletConnect, Coinbase Wallet, Base Account and Safe connectors load on demand. Their
+ * chunks go to WALLET_SDK_DIR, which the service worker does not precache.
+ */
+export const WALLET_SDK_MODULES =
+  /node_modules[\\/](@walletconnect|@reown|@coinbase|@base-org|@safe-global[\\/]safe-apps|@phosphor-icons|preact|@msgpack|brotli-wasm|lit|@lit)/;
+export const WALLET_SDK_DIR = 'assets/wallet-sdk';
+/** The packages wagmi's connectors import on demand (its optional peer dependencies the app installs). */
+export const WALLET_SDK_PACKAGES = [
+  '@walletconnect/ethereum-provider',
+  '@coinbase/wallet-sdk',
+  '@base-org/account',
+  '@safe-global/safe-apps-sdk',
+  '@safe-global/safe-apps-provider',
+] as const;
+
 /** Proxies every API path to `target`. */
 export function apiProxy(target: string): Record<string, ProxyOptions> {
   return Object.fromEntries(
@@ -102,12 +126,21 @@ export function createAppViteConfig(options: { mode: string; apiProxyTarget: str
           // Only the app shell is cached: the built JS, CSS and HTML and the icons. There is deliberately no
           // runtimeCaching, so API responses (same origin or VITE_API_URL) always come from the network.
           globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+          // The wallet SDKs (WalletConnect, Coinbase Wallet, Base Account, Safe: several MB) are fetched only
+          // by a user who picks one of them, and connecting needs the network anyway.
+          globIgnores: [`${WALLET_SDK_DIR}/**`],
           navigateFallback: 'index.html',
           navigateFallbackDenylist: [...API_PATH_PATTERNS],
           cleanupOutdatedCaches: true,
         },
       }),
     ],
+    optimizeDeps: {
+      // The dev server pre-bundles dependencies before it serves the first page; the wallet SDKs (imported
+      // on demand by wagmi's connectors) are tens of MB of it. Left out, they are prepared only when a
+      // developer picks one of those wallets.
+      exclude: [...WALLET_SDK_PACKAGES],
+    },
     server: {
       port: DEV_SERVER_PORT,
       strictPort: true,
@@ -119,6 +152,18 @@ export function createAppViteConfig(options: { mode: string; apiProxyTarget: str
     build: {
       outDir: 'dist',
       emptyOutDir: true,
+      rolldownOptions: {
+        output: {
+          chunkFileNames: (chunk) =>
+            chunk.moduleIds.some((id) => WALLET_SDK_MODULES.test(id))
+              ? `${WALLET_SDK_DIR}/[name]-[hash].js`
+              : 'assets/[name]-[hash].js',
+          assetFileNames: (asset) =>
+            asset.originalFileNames.some((name) => WALLET_SDK_MODULES.test(name))
+              ? `${WALLET_SDK_DIR}/[name]-[hash][extname]`
+              : 'assets/[name]-[hash][extname]',
+        },
+      },
     },
   };
 }

@@ -54,9 +54,9 @@ export const RATE_LIMIT_RETRY_DEFAULT_MS = 60_000;
 export const CHAIN_SETTINGS_STALE_MS = 60_000;
 
 /**
- * A returning visitor whose browser wallet was connected is reconnected once the wallet has injected itself;
- * some extensions do that only after the page has loaded (announced with `ethereum#initialized`). After
- * this long without a wallet, the app stops waiting and shows the connect buttons.
+ * A returning visitor whose browser wallet was connected is reconnected once the wallet has injected itself
+ * or announced itself (EIP-6963); some extensions do that only after the page has loaded (`ethereum#initialized`).
+ * After this long without that wallet, the app stops waiting and shows the connect buttons.
  */
 export const INJECTED_PROVIDER_WAIT_MS = 3_000;
 

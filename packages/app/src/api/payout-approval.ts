@@ -1,5 +1,6 @@
 import type { TAdminMe, TPayoutBatchDetail } from '@sge/shared';
-import { getAddress, isAddressEqual, type TypedDataDefinition } from 'viem';
+import type { TypedDataDefinition } from 'viem';
+import { getAddress, isAddressEqual } from 'viem/utils';
 
 /**
  * A payout batch's approval as the API sends it (`approval` of GET /api/admin/payout-batches/:id): the

@@ -1,4 +1,4 @@
-import { formatUnits } from 'viem';
+import { formatUnits } from 'viem/utils';
 
 /**
  * An amount in a token's smallest unit (decimal string, as the API sends it) in whole tokens, with

@@ -1,6 +1,7 @@
 import type { TClaimRecordResponse, TClaimToken, TClaimTransaction } from '@sge/shared';
 import { useCallback, useRef, useState } from 'react';
-import { getAddress, type Hash, type Hex } from 'viem';
+import type { Hash, Hex } from 'viem';
+import { getAddress } from 'viem/utils';
 import { apiErrorCode } from '../api/api-error';
 import type { TWallet } from '../wallet/wallet-session';
 import { claimApi } from './claim-api';

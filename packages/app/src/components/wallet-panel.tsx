@@ -1,14 +1,14 @@
 import { useId, useState } from 'react';
 import { chainName } from '../lib/format';
+import type { TWalletState } from '../wallet/wallet-context';
 import { useWallet } from '../wallet/wallet-context';
 import { toWalletError } from '../wallet/wallet-error';
-import type { TConnectorId } from '../wallet/wallet-session';
 
-/** How each connector is named once connected. */
-const CONNECTOR_NAMES: Readonly<Record<TConnectorId, string>> = {
-  dev: 'Dev wallet (Mock mode)',
-  injected: 'Browser wallet',
-};
+/** The wallet's name for the sentences below ("Connected: MetaMask, 0x…"). */
+function walletName(state: TWalletState): string {
+  if (state.status === 'disconnected') return 'wallet';
+  return state.connectorName ?? (state.connector === 'dev' ? 'Dev wallet (Mock mode)' : 'Browser wallet');
+}
 
 function chainLabel(chainId: number): string {
   const name = chainName(chainId);
@@ -54,7 +54,7 @@ export function WalletPanel() {
       {(state.status === 'connected' || state.status === 'wrong-network') && (
         <>
           <p role="status">
-            Connected: {CONNECTOR_NAMES[state.connector]},{' '}
+            Connected: {walletName(state)},{' '}
             <code className="mono break" data-testid="connected-address">
               {state.address}
             </code>
@@ -93,7 +93,7 @@ export function WalletPanel() {
 
       {state.status === 'connecting' && (
         <>
-          <p role="status">Connecting to the {CONNECTOR_NAMES[state.connector].toLowerCase()}…</p>
+          <p role="status">Connecting to {walletName(state)}…</p>
           <p className="wallet-panel__actions">
             <button type="button" className="button button--small" onClick={disconnect}>
               Cancel
@@ -106,9 +106,7 @@ export function WalletPanel() {
         <>
           {state.status === 'error' ? (
             <div className="notice notice--critical" role="alert" data-testid="wallet-error">
-              <p className="notice__title">
-                Could not connect the {CONNECTOR_NAMES[state.connector].toLowerCase()}
-              </p>
+              <p className="notice__title">Could not connect {walletName(state)}</p>
               <p className="notice__detail">{state.error.message}</p>
             </div>
           ) : (
@@ -121,11 +119,15 @@ export function WalletPanel() {
                 <li key={connector.id} className="connector">
                   <button
                     type="button"
-                    className="button"
+                    className="button connector__button"
                     onClick={() => void connect(connector.id)}
                     disabled={connector.unavailableReason !== null}
                     aria-describedby={descriptionId}
+                    data-connector={connector.id}
                   >
+                    {connector.icon !== null && (
+                      <img className="connector__icon" src={connector.icon} alt="" width="20" height="20" />
+                    )}
                     {connector.label}
                   </button>
                   <span id={descriptionId} className="connector__description">

@@ -1,4 +1,5 @@
-import { type Address, getAddress, isAddress } from 'viem';
+import type { Address } from 'viem';
+import { getAddress, isAddress } from 'viem/utils';
 
 /**
  * What the wallet address field holds, checked on every keystroke:

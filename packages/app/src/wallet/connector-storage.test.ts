@@ -29,10 +29,20 @@ describe('connector storage', () => {
     expect(storage.values.has(CONNECTOR_STORAGE_KEY)).toBe(false);
   });
 
-  it('ignores values it does not know, as left by another version of the app', () => {
+  it('remembers any wagmi connector, an EIP-6963 wallet by its reverse-DNS id', () => {
     const storage = memoryStorage();
-    storage.values.set(CONNECTOR_STORAGE_KEY, 'walletconnect');
-    expect(loadConnector(storage)).toBeNull();
+    for (const id of ['io.metamask', 'walletConnect', 'coinbaseWalletSDK', 'safe']) {
+      saveConnector(storage, id);
+      expect(loadConnector(storage)).toBe(id);
+    }
+  });
+
+  it('ignores values that cannot be a connector id, as left by something else', () => {
+    const storage = memoryStorage();
+    for (const value of ['', ' dev', '{"id":"dev"}', 'x'.repeat(101), '../dev']) {
+      storage.values.set(CONNECTOR_STORAGE_KEY, value);
+      expect(loadConnector(storage), value).toBeNull();
+    }
   });
 
   it('works without storage and survives a storage that throws', () => {

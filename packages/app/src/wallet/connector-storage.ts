@@ -2,7 +2,8 @@ import type { TConnectorId } from './wallet-session';
 
 /**
  * The connector the user chose last, so that a reload reconnects the same wallet. Key format: localStorage
- * `sge.wallet.connector` = `dev` | `injected`. Only the choice is stored, never an address or a key.
+ * `sge.wallet.connector` = a wagmi connector id (`dev`, `injected`, an EIP-6963 wallet's reverse-DNS id such
+ * as `io.metamask`, `walletConnect`, ...). Only the choice is stored, never an address or a key.
  */
 export const CONNECTOR_STORAGE_KEY = 'sge.wallet.connector';
 
@@ -18,15 +19,18 @@ export function browserStorage(): TKeyValueStorage | null {
   }
 }
 
+/** What a connector id looks like: wagmi's ids and EIP-6963 reverse-DNS names. */
+const CONNECTOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
 /**
- * The stored connector, or null when none is stored or the stored value is not one this app knows.
+ * The stored connector, or null when none is stored or the stored value cannot be a connector id.
  *
- * @example loadConnector(localStorage) // 'dev'
+ * @example loadConnector(localStorage) // 'io.metamask'
  */
 export function loadConnector(storage: TKeyValueStorage | null): TConnectorId | null {
   try {
     const value = storage?.getItem(CONNECTOR_STORAGE_KEY) ?? null;
-    return value === 'dev' || value === 'injected' ? value : null;
+    return value !== null && CONNECTOR_ID_PATTERN.test(value) ? value : null;
   } catch {
     return null;
   }

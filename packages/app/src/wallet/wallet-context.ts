@@ -10,24 +10,38 @@ import type { TConnectorId, TWallet } from './wallet-session';
  */
 export type TWalletState =
   | { status: 'disconnected' }
-  | { status: 'connecting'; connector: TConnectorId }
-  | { status: 'connected'; connector: TConnectorId; address: Address; chainId: number; wallet: TWallet }
+  | { status: 'connecting'; connector: TConnectorId; connectorName?: string }
+  | {
+      status: 'connected';
+      connector: TConnectorId;
+      /** How the wallet calls itself ("MetaMask", "Dev wallet (Mock mode)"); absent while unknown. */
+      connectorName?: string;
+      address: Address;
+      chainId: number;
+      wallet: TWallet;
+    }
   /** Connected, but to another chain than the platform's: show the "switch to chain N" prompt. */
   | {
       status: 'wrong-network';
       connector: TConnectorId;
+      connectorName?: string;
       address: Address;
       chainId: number;
       expectedChainId: number;
       /** Whether the wallet can be asked to switch (a browser wallet can; the dev wallet cannot). */
       canSwitch: boolean;
     }
-  | { status: 'error'; connector: TConnectorId; error: WalletError };
+  | { status: 'error'; connector: TConnectorId; connectorName?: string; error: WalletError };
 
 /** A way to connect, as offered to the user. */
 export interface TConnectorOption {
   id: TConnectorId;
+  /** The button's words: a wallet's announced name ("Rabby Wallet") or an action ("Connect browser wallet"). */
   label: string;
+  /** The wallet's name, as shown once connected. */
+  name: string;
+  /** The wallet's icon as a data: URI (EIP-6963 wallets announce one), or null. */
+  icon: string | null;
   description: string;
   /** Null when the connector can be used; otherwise why not, in words for the user. */
   unavailableReason: string | null;
@@ -35,7 +49,11 @@ export interface TConnectorOption {
 
 export interface TWalletContext {
   state: TWalletState;
-  /** The connectors to offer, in order; the dev wallet only in Mock mode. */
+  /**
+   * The connectors to offer, in order: the dev wallet (Mock mode only), each browser wallet that announced
+   * itself (EIP-6963) by name and icon, WalletConnect (when configured), Coinbase Wallet, Base Account, and
+   * Safe inside the Safe app. Empty until the wallet layer has loaded (right after the first render).
+   */
   connectors: readonly TConnectorOption[];
   /** The chain the platform runs on (from the API); null until known. */
   expectedChainId: number | null;

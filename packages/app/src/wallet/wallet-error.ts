@@ -11,7 +11,7 @@ export type TWalletErrorCode =
   | 'REQUEST_PENDING'
   /** The wallet gave no account (locked, or the site is not authorised). */
   | 'NO_ACCOUNT'
-  /** No browser wallet is installed. */
+  /** The wallet is not there: no browser wallet installed, or a Safe connector outside the Safe app. */
   | 'NO_INJECTED_WALLET'
   /** The wallet does not know the chain the app asked it to switch to. */
   | 'CHAIN_NOT_ADDED'
@@ -53,6 +53,16 @@ function findErrorCode(chain: readonly object[]): number | null {
     if (typeof code === 'number') return code;
   }
   return null;
+}
+
+/**
+ * Whether `code` appears anywhere along the error's cause chain. wagmi wraps some wallet errors in another
+ * coded one (a failed wallet_addEthereumChain after a 4902 becomes a 4001), so the first code is not enough.
+ *
+ * @example hasErrorCode({ code: 4001, cause: { code: 4902 } }, 4902) // true
+ */
+export function hasErrorCode(error: unknown, code: number): boolean {
+  return causeChain(error).some((link) => (link as { code?: unknown }).code === code);
 }
 
 /** The first link of the chain named `name`. */
@@ -98,9 +108,43 @@ export function toWalletError(error: unknown): WalletError {
   if (code === EIP1193_ERROR_CODES.unrecognizedChain) {
     return new WalletError('CHAIN_NOT_ADDED', 'The wallet does not know this network.', { cause: error });
   }
-  const mismatch = findNamed(chain, 'ChainMismatchError');
+  // viem's check before sending, and wagmi's check of the connector's chain against the connection's.
+  const mismatch = findNamed(chain, 'ChainMismatchError') ?? findNamed(chain, 'ConnectorChainMismatchError');
   if (mismatch !== null) {
     return new WalletError('WRONG_NETWORK', shortMessage(mismatch), { cause: error });
   }
+  if (findNamed(chain, 'ProviderNotFoundError') !== null) {
+    return new WalletError('NO_INJECTED_WALLET', 'This wallet was not found in this browser.', {
+      cause: error,
+    });
+  }
+  if (
+    findNamed(chain, 'ConnectorNotConnectedError') !== null ||
+    findNamed(chain, 'ConnectorAccountNotFoundError') !== null
+  ) {
+    return new WalletError('NO_ACCOUNT', 'The wallet is not connected to this site any more.', {
+      cause: error,
+    });
+  }
   return new WalletError('FAILED', shortMessage(error), { cause: error });
+}
+
+/**
+ * An error of wagmi's switchChain as a WalletError. A wallet that does not know the chain answers 4902;
+ * wagmi then offers the chain (wallet_addEthereumChain) and, when that fails too, reports a 4001 whose cause
+ * is the failure of the addition, not a rejection by the user: both mean CHAIN_NOT_ADDED.
+ *
+ * @example toSwitchChainError({ code: 4001, cause: { code: -32601 } }).code // 'CHAIN_NOT_ADDED'
+ */
+export function toSwitchChainError(error: unknown): WalletError {
+  const chain = causeChain(error);
+  const [first, ...causes] = chain;
+  const addFailed =
+    (first as { code?: unknown } | undefined)?.code === EIP1193_ERROR_CODES.userRejected &&
+    causes.length > 0 &&
+    findErrorCode(causes) !== EIP1193_ERROR_CODES.userRejected;
+  if (hasErrorCode(error, EIP1193_ERROR_CODES.unrecognizedChain) || addFailed) {
+    return new WalletError('CHAIN_NOT_ADDED', 'The wallet does not know this network.', { cause: error });
+  }
+  return toWalletError(error);
 }

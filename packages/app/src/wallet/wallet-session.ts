@@ -12,14 +12,20 @@ import { chainName } from '../lib/format';
 /**
  * The wallet interface every page builds on: who is connected, on which chain, and the things a page asks of
  * a wallet: sign a message (Sign-In with Ethereum, affiliate terms), sign EIP-712 typed data (an admin's
- * payout batch approval), send a transaction (approve, claim) and wait for its receipt.
+ * payout batch approval), send a transaction (approve, claim) and wait for its receipt. Every wallet (the
+ * dev wallet, EIP-6963 browser wallets, WalletConnect, Coinbase Wallet, Base Account, a Safe) is reached
+ * through wagmi underneath (wallet-engine.ts) and offers exactly this interface.
  *
- * Key format: the connector chosen last is stored in localStorage under `sge.wallet.connector` as `dev` or
- * `injected` (see connector-storage.ts).
+ * Key format: the connector chosen last is stored in localStorage under `sge.wallet.connector` as its wagmi
+ * connector id (see connector-storage.ts).
  */
 
-/** Which kind of wallet: Mock mode's dev wallet, or the browser's injected wallet (EIP-1193). */
-export type TConnectorId = 'dev' | 'injected';
+/**
+ * Which connector: wagmi's connector id. `dev` (Mock mode's dev wallet), `injected` (the browser's
+ * `window.ethereum`), an EIP-6963 wallet's reverse-DNS id (`io.metamask`, `io.rabby`, ...),
+ * `walletConnect`, `coinbaseWalletSDK`, `baseAccount` or `safe`.
+ */
+export type TConnectorId = string;
 
 export interface TTransactionRequest {
   to: Address;
@@ -29,10 +35,10 @@ export interface TTransactionRequest {
   value?: bigint;
 }
 
-/** A connected wallet on the platform's chain, as pages use it. */
 /** EIP-712 typed data as viem signs it (domain, types, primaryType, message). */
 export type TTypedData = TypedDataDefinition;
 
+/** A connected wallet on the platform's chain, as pages use it. */
 export interface TWallet {
   connector: TConnectorId;
   /** EIP-55 checksummed. */
@@ -46,34 +52,6 @@ export interface TWallet {
   sendTransaction(request: TTransactionRequest): Promise<Hash>;
   /** Resolves once the transaction is mined (success or revert: check `status`); rejects after a timeout. */
   waitForReceipt(hash: Hash): Promise<TransactionReceipt>;
-}
-
-/** A change reported by the wallet after connecting. */
-export type TSessionEvent =
-  | { type: 'account-changed'; address: Address }
-  | { type: 'chain-changed'; chainId: number }
-  /** The wallet dropped the connection or no longer gives this site an account. */
-  | { type: 'disconnected' };
-
-/**
- * A live connection made by a connector. `address` and `chainId` are what the wallet said at connect time;
- * later changes arrive through `subscribe`. The methods always act on the wallet's current account.
- */
-export interface TWalletSession {
-  connector: TConnectorId;
-  address: Address;
-  chainId: number;
-  signMessage(message: string): Promise<Hex>;
-  signTypedData(typedData: TTypedData): Promise<Hex>;
-  /** Sends on `chain` only: viem refuses (ChainMismatchError) when the wallet is on another chain. */
-  sendTransaction(request: TTransactionRequest, chain: Chain): Promise<Hash>;
-  waitForReceipt(hash: Hash): Promise<TransactionReceipt>;
-  /** Asks the wallet to switch to `chainId`; null when the wallet cannot switch (the dev wallet). */
-  switchChain: ((chainId: number) => Promise<void>) | null;
-  /** Calls `listener` on every change; returns the unsubscribe function. */
-  subscribe(listener: (event: TSessionEvent) => void): () => void;
-  /** Stops listening to the wallet. Idempotent. */
-  close(): void;
 }
 
 /**

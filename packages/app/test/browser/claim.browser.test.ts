@@ -62,6 +62,8 @@ describe('the Claim page against the API in Mock mode', () => {
         await page.getByTestId('token-id').waitFor({ timeout: MINT_TIMEOUT_MS });
 
         // To the Claim page through the navigation; the wallet stays connected.
+        // On a phone the navigation sits behind the Menu button.
+        await page.getByRole('button', { name: 'Menu' }).click();
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Claim' }).click();
         await page.getByRole('heading', { name: 'Claim your SGE' }).waitFor();
         const eligibility = page.getByTestId('claim-eligibility');

@@ -109,6 +109,8 @@ describe('paying through the simulated Commerce checkout, registering, then clai
         expect(charge).toMatchObject({ status: 'CONFIRMED', paid: true, wallet: address });
 
         // Paid and registered: the Claim page lets the wallet claim (the payment gate counts the Commerce payment).
+        // On a phone the navigation sits behind the Menu button.
+        await page.getByRole('button', { name: 'Menu' }).click();
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Claim' }).click();
         await page.getByRole('heading', { name: 'Claim your SGE' }).waitFor();
         const eligibility = page.getByTestId('claim-eligibility');

@@ -1,4 +1,5 @@
-import { type Address, type Hex, isAddressEqual } from 'viem';
+import type { Address, Hex } from 'viem';
+import { isAddressEqual } from 'viem/utils';
 import type { TAdminIdentity } from '../../api/payout-approval';
 import type { TWalletState } from '../../wallet/wallet-context';
 import type { TWallet } from '../../wallet/wallet-session';

@@ -1,6 +1,6 @@
 import { affiliateTermsMessage, type TAffiliateProfile, ZAffiliateCode } from '@sge/shared';
 import { type FormEvent, useId, useState } from 'react';
-import { getAddress } from 'viem';
+import { getAddress } from 'viem/utils';
 import { ApiError, describeApiError } from '../../api/api-error';
 import { affiliateClient } from '../../api/money-clients';
 import { useChainSettings } from '../../api/use-chain-settings';
