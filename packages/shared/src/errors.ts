@@ -64,5 +64,10 @@ export const ERROR_CODES = [
   'CHALLENGE_REQUIRED',
   'CHALLENGE_FAILED',
   'PROGRAM_GATE_REQUIRED',
+  // Gasless claims and real-token behaviour (issue 19, parts 2 and 3).
+  'WALLET_BLACKLISTED',
+  'CLAIM_WOULD_REVERT',
+  'GASLESS_NOT_SUPPORTED',
+  'CLAIM_AUTHORIZATION_INVALID',
 ] as const;
 export type TErrorCode = (typeof ERROR_CODES)[number];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AFFILIATE_DEPTH_MAX,
   CLAIM_AMOUNT_MAX_WEI,
+  CLAIM_RELAY_FEE_MAX_MICRO_USD,
   COMMISSION_LEVELS_MAX,
   MIN_PAYOUT_MAX_MICRO_USD,
   PROGRAM_FEE_MAX_MICRO_USD,
@@ -56,6 +57,8 @@ export const ZProgramSettings = z.object({
   mintsPerDayMax: z.number().int().min(0).max(100_000_000).nullable(),
   /** Budget: relayer gas (wei) spent on this program's mints per UTC day (null: none). */
   gasPerDayMaxWei: ZUnsignedAmountString.nullable(),
+  /** USDC (micro-USD) a gasless claimant pays the relayer on top of the fee, shown before signing. */
+  claimRelayFeeMicroUsd: ZUnsignedAmountString,
 });
 export type TProgramSettings = z.infer<typeof ZProgramSettings>;
 
@@ -75,6 +78,7 @@ export const PROGRAM_MONEY_SETTINGS = [
   'commissionLevelsBps',
   'holdPeriodSeconds',
   'minPayoutMicroUsd',
+  'claimRelayFeeMicroUsd',
 ] as const satisfies readonly (keyof TProgramSettings)[];
 export type TProgramMoneySetting = (typeof PROGRAM_MONEY_SETTINGS)[number];
 
@@ -104,6 +108,7 @@ const ZProgramSettingsInput = ZProgramSettings.extend({
   feeMicroUsd: ZBoundedAmountString(PROGRAM_FEE_MAX_MICRO_USD, 'micro-USD'),
   claimAmountWei: ZBoundedAmountString(CLAIM_AMOUNT_MAX_WEI, 'wei'),
   minPayoutMicroUsd: ZBoundedAmountString(MIN_PAYOUT_MAX_MICRO_USD, 'micro-USD'),
+  claimRelayFeeMicroUsd: ZBoundedAmountString(CLAIM_RELAY_FEE_MAX_MICRO_USD, 'micro-USD'),
 });
 
 const MONEY_PICK = {
@@ -116,6 +121,7 @@ const MONEY_PICK = {
   commissionLevelsBps: true,
   holdPeriodSeconds: true,
   minPayoutMicroUsd: true,
+  claimRelayFeeMicroUsd: true,
 } as const;
 
 /** The money settings of a pending change (PROGRAM_SETTINGS): only the fields it changes, bounded. */

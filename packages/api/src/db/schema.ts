@@ -36,6 +36,7 @@ export interface ProgramsTable {
   challenge_required: ColumnType<boolean, boolean | undefined, boolean>;
   mints_per_day_max: number | null;
   gas_per_day_max_wei: ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
+  claim_relay_fee_micro_usd: ColumnType<bigint, bigint | string | undefined, bigint | string>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

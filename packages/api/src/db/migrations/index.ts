@@ -10,6 +10,7 @@ import * as custodyApprovals from './0008-custody-approvals';
 import * as payoutSignatures from './0009-payout-signatures';
 import * as sessionsHardening from './0010-sessions-hardening';
 import * as registrationProof from './0011-registration-proof';
+import * as gaslessClaims from './0017-gasless-claims';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-payout-signatures': payoutSignatures,
   '0010-sessions-hardening': sessionsHardening,
   '0011-registration-proof': registrationProof,
+  '0017-gasless-claims': gaslessClaims,
 };

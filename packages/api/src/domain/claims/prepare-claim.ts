@@ -6,6 +6,15 @@ import { AppError } from '../app-error';
 import type { TClaimEnvironment } from './claim-context';
 import { checkClaimEligibility } from './get-claim-info';
 
+/** AppError WALLET_BLACKLISTED naming the token (403): the token's issuer refuses this wallet's payments. */
+export function walletBlacklisted(wallet: Address, token: TClaimToken, tokenAddress: Address): AppError {
+  return new AppError(
+    'WALLET_BLACKLISTED',
+    `${wallet} is blacklisted by ${token} (${tokenAddress}): the token refuses its payments, so a claim in ${token} would revert`,
+    { details: { field: 'body.token', token, tokenAddress, wallet } },
+  );
+}
+
 /**
  * The transactions `wallet` must sign, in order, to claim with `token` (SPEC §5):
  * 1. `approve(claim, 0)` when the current allowance is non-zero but short of the fee: USDT refuses to change
@@ -14,7 +23,9 @@ import { checkClaimEligibility } from './get-claim-info';
  * 3. `claimWithUSDC()` / `claimWithUSDT()`.
  *
  * Refuses what would revert: ALREADY_CLAIMED (409), PAYMENT_REQUIRED (402), CLAIM_NOT_ELIGIBLE (409, with
- * details.reason: NO_SGE_ID, CLAIMS_PAUSED, VAULT_SHORT), INSUFFICIENT_BALANCE (409, naming the token).
+ * details.reason: NO_SGE_ID, CLAIMS_PAUSED, VAULT_SHORT), WALLET_BLACKLISTED (403, naming the token whose
+ * blacklist holds the wallet: its approve or payment would revert), INSUFFICIENT_BALANCE (409, naming the
+ * token).
  *
  * @example
  * const { transactions } = await prepareClaim(env, program, wallet, 'USDT');
@@ -29,8 +40,12 @@ export async function prepareClaim(
   if (reason === 'ALREADY_CLAIMED') throw new AppError('ALREADY_CLAIMED', message!, { details: { reason } });
   if (reason === 'PAYMENT_REQUIRED')
     throw new AppError('PAYMENT_REQUIRED', message!, { details: { reason } });
-  if (reason !== null) throw new AppError('CLAIM_NOT_ELIGIBLE', message!, { details: { reason } });
-  const { address: tokenAddress, balance, allowance } = state.tokens[token];
+  // WALLET_BLACKLISTED (by both tokens) is answered below, naming the token asked for.
+  if (reason !== null && reason !== 'WALLET_BLACKLISTED') {
+    throw new AppError('CLAIM_NOT_ELIGIBLE', message!, { details: { reason } });
+  }
+  const { address: tokenAddress, balance, allowance, blacklisted } = state.tokens[token];
+  if (blacklisted) throw walletBlacklisted(wallet, token, tokenAddress);
   if (balance < terms.fee) {
     throw new AppError(
       'INSUFFICIENT_BALANCE',

@@ -28,5 +28,7 @@ export function programSettingsToColumns(settings: Partial<TProgramSettings>): U
   if (settings.mintsPerDayMax !== undefined) columns.mints_per_day_max = settings.mintsPerDayMax;
   if (settings.gasPerDayMaxWei !== undefined)
     columns.gas_per_day_max_wei = settings.gasPerDayMaxWei === null ? null : BigInt(settings.gasPerDayMaxWei);
+  if (settings.claimRelayFeeMicroUsd !== undefined)
+    columns.claim_relay_fee_micro_usd = BigInt(settings.claimRelayFeeMicroUsd);
   return columns;
 }

@@ -25,6 +25,7 @@ export function toProgramView(row: TProgram): TProgramView {
     challengeRequired: row.challenge_required,
     mintsPerDayMax: row.mints_per_day_max,
     gasPerDayMaxWei: row.gas_per_day_max_wei === null ? null : row.gas_per_day_max_wei.toString(),
+    claimRelayFeeMicroUsd: row.claim_relay_fee_micro_usd.toString(),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

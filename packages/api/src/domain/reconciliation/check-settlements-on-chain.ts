@@ -342,6 +342,16 @@ function matchClaimFee(
     context.treasuryAddress;
   const wallet = addressOrNull(settlement.wallet);
   if (!token || !treasury || !wallet) return null; // nothing on-chain to compare the amount with
+  const claimContract = addressOrNull(detail('claimContract'));
+  const relayFee = detail('relayFee');
+  if (relayFee !== null && claimContract)
+    return matchGaslessClaimFee(settlement, receipt, {
+      token,
+      treasury,
+      wallet,
+      claimContract,
+      relayFee: BigInt(relayFee),
+    });
   const paid = transfersOf(receipt.logs).filter(
     (transfer) =>
       !transfer.indexed && isAddressEqual(transfer.token, token) && isAddressEqual(transfer.from, wallet),
@@ -363,6 +373,38 @@ function matchClaimFee(
     };
   }
   return null;
+}
+
+/**
+ * A gasless claim (issue 19): the wallet's authorization moved the fee plus the relay fee to the claim
+ * contract, which paid the treasury (in a batch, all the batch's fees in one Transfer).
+ */
+function matchGaslessClaimFee(
+  settlement: TSettlementToMatch,
+  receipt: TransactionReceipt,
+  input: { token: Address; treasury: Address; wallet: Address; claimContract: Address; relayFee: bigint },
+): TMismatch | null {
+  const transfers = transfersOf(receipt.logs).filter(
+    (transfer) => !transfer.indexed && isAddressEqual(transfer.token, input.token),
+  );
+  const pulled = transfers.some(
+    (transfer) =>
+      isAddressEqual(transfer.from, input.wallet) &&
+      isAddressEqual(transfer.to, input.claimContract) &&
+      transfer.value === settlement.amount + input.relayFee,
+  );
+  const forwarded = transfers.some(
+    (transfer) =>
+      isAddressEqual(transfer.from, input.claimContract) &&
+      isAddressEqual(transfer.to, input.treasury) &&
+      transfer.value >= settlement.amount,
+  );
+  if (pulled && forwarded) return null;
+  return {
+    kind: 'WRONG_AMOUNT',
+    message: `the gasless claim holds no Transfer of ${settlement.amount} + ${input.relayFee} ${settlement.currency} from the wallet to the claim contract and of the fee on to the treasury ${input.treasury}`,
+    details: { treasury: input.treasury, claimContract: input.claimContract },
+  };
 }
 
 async function matchPayout(
