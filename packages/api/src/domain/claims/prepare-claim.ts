@@ -4,7 +4,7 @@ import { encodeApprove, encodeClaim } from '../../chain/claim-contract';
 import type { TProgram } from '../../db/schema';
 import { AppError } from '../app-error';
 import type { TClaimEnvironment } from './claim-context';
-import { checkClaimEligibility } from './get-claim-info';
+import { checkClaimEligibility, type TClaimEligibility } from './get-claim-info';
 
 /** AppError WALLET_BLACKLISTED naming the token (403): the token's issuer refuses this wallet's payments. */
 export function walletBlacklisted(wallet: Address, token: TClaimToken, tokenAddress: Address): AppError {
@@ -13,6 +13,42 @@ export function walletBlacklisted(wallet: Address, token: TClaimToken, tokenAddr
     `${wallet} is blacklisted by ${token} (${tokenAddress}): the token refuses its payments, so a claim in ${token} would revert`,
     { details: { field: 'body.token', token, tokenAddress, wallet } },
   );
+}
+
+/**
+ * Refuses a claim paid with `token` that would revert (the ineligibility reasons below, a blacklist holding the
+ * wallet, a balance short of `needed`); returns the wallet's position in the token.
+ */
+export function assertCanPay(
+  { state, reason, message }: TClaimEligibility,
+  wallet: Address,
+  token: TClaimToken,
+  needed: bigint,
+) {
+  if (reason === 'ALREADY_CLAIMED') throw new AppError('ALREADY_CLAIMED', message!, { details: { reason } });
+  if (reason === 'PAYMENT_REQUIRED')
+    throw new AppError('PAYMENT_REQUIRED', message!, { details: { reason } });
+  // WALLET_BLACKLISTED (by both tokens) is answered below, naming the token asked for.
+  if (reason !== null && reason !== 'WALLET_BLACKLISTED') {
+    throw new AppError('CLAIM_NOT_ELIGIBLE', message!, { details: { reason } });
+  }
+  const position = state.tokens[token];
+  if (position.blacklisted) throw walletBlacklisted(wallet, token, position.address);
+  if (position.balance < needed) {
+    throw new AppError(
+      'INSUFFICIENT_BALANCE',
+      `${wallet} holds ${position.balance} ${token} units, less than the ${needed} the claim takes`,
+      {
+        details: {
+          field: 'body.token',
+          token,
+          balance: position.balance.toString(),
+          needed: needed.toString(),
+        },
+      },
+    );
+  }
+  return position;
 }
 
 /**
@@ -36,23 +72,9 @@ export async function prepareClaim(
   wallet: Address,
   token: TClaimToken,
 ): Promise<TClaimPrepareResponse> {
-  const { terms, state, reason, message } = await checkClaimEligibility(env, program, wallet);
-  if (reason === 'ALREADY_CLAIMED') throw new AppError('ALREADY_CLAIMED', message!, { details: { reason } });
-  if (reason === 'PAYMENT_REQUIRED')
-    throw new AppError('PAYMENT_REQUIRED', message!, { details: { reason } });
-  // WALLET_BLACKLISTED (by both tokens) is answered below, naming the token asked for.
-  if (reason !== null && reason !== 'WALLET_BLACKLISTED') {
-    throw new AppError('CLAIM_NOT_ELIGIBLE', message!, { details: { reason } });
-  }
-  const { address: tokenAddress, balance, allowance, blacklisted } = state.tokens[token];
-  if (blacklisted) throw walletBlacklisted(wallet, token, tokenAddress);
-  if (balance < terms.fee) {
-    throw new AppError(
-      'INSUFFICIENT_BALANCE',
-      `${wallet} holds ${balance} ${token} units, less than the fee of ${terms.fee}`,
-      { details: { field: 'body.token', token, balance: balance.toString(), needed: terms.fee.toString() } },
-    );
-  }
+  const eligibility = await checkClaimEligibility(env, program, wallet);
+  const { terms } = eligibility;
+  const { address: tokenAddress, balance, allowance } = assertCanPay(eligibility, wallet, token, terms.fee);
   const base = { value: '0', chainId: env.chainId };
   const transactions: TClaimTransaction[] = [];
   if (allowance > 0n && allowance < terms.fee) {
