@@ -5,7 +5,8 @@ import { type Kysely, sql } from 'kysely';
  *
  * - `claim_relay_fee_micro_usd`: USDC (6 decimals) a gasless claimant pays the relayer on top of the fee, for
  *   the gas the relayer spends submitting the claim (a money setting: changed through a second admin). The
- *   default, 0.50 USDC, covers a single gasless claim (~120,000 gas) at up to ~2 gwei with ETH at 2,000 USD;
+ *   default, 0.50 USDC, covers a single gasless claim (~180,000 gas, bench:gas) at up to ~1.4 gwei with ETH at
+ *   2,000 USD;
  *   mainnet programs should raise it, L2 programs may lower it.
  * - A gasless claim is a CLAIM intent whose payload carries the EIP-3009 authorization; its key
  *   `payload->>'authorizationKey'` (`<usdc>:<from>:<nonce>`, lower-case) is unique, so one signed

@@ -24,6 +24,7 @@ export function assertCanPay(
   wallet: Address,
   token: TClaimToken,
   needed: bigint,
+  neededLabel = 'the fee of',
 ) {
   if (reason === 'ALREADY_CLAIMED') throw new AppError('ALREADY_CLAIMED', message!, { details: { reason } });
   if (reason === 'PAYMENT_REQUIRED')
@@ -37,7 +38,7 @@ export function assertCanPay(
   if (position.balance < needed) {
     throw new AppError(
       'INSUFFICIENT_BALANCE',
-      `${wallet} holds ${position.balance} ${token} units, less than the ${needed} the claim takes`,
+      `${wallet} holds ${position.balance} ${token} units, less than ${neededLabel} ${needed}`,
       {
         details: {
           field: 'body.token',

@@ -30,7 +30,13 @@ export async function prepareGaslessClaim(
   const { terms } = eligibility;
   const relayFee = program.claim_relay_fee_micro_usd;
   const total = terms.fee + relayFee;
-  const { address: usdc, balance } = assertCanPay(eligibility, wallet, 'USDC', total);
+  const { address: usdc, balance } = assertCanPay(
+    eligibility,
+    wallet,
+    'USDC',
+    total,
+    'the fee plus relay fee of',
+  );
   const message = {
     from: wallet,
     to: terms.address,

@@ -93,7 +93,7 @@ export async function submitGaslessClaim(
     const code = await chainRead('the wallet code', () => deps.client.getCode({ address: wallet }));
     if (!code || code === '0x') throw invalid('body.signature', `not signed by ${wallet}`);
   }
-  assertCanPay(eligibility, wallet, 'USDC', message.value);
+  assertCanPay(eligibility, wallet, 'USDC', message.value, 'the fee plus relay fee of');
   const used = await chainRead('the authorization state', () =>
     readAuthorizationUsed(deps.client, usdc, wallet, message.nonce),
   );
