@@ -1,4 +1,5 @@
 import type { TGaslessClaimSubmitResponse, TReceiveAuthorization } from '@sge/shared';
+import { sql } from 'kysely';
 import type { Address, Hex } from 'viem';
 import type { TProgram } from '../../db/schema';
 import { AppError } from '../app-error';
@@ -36,7 +37,7 @@ export async function gaslessClaimState(
     .selectFrom('intents')
     .select(['id', 'status', 'status_reason', 'payload', 'result'])
     .where('type', '=', 'CLAIM')
-    .where((eb) => eb(eb.ref('payload', '->>').key('authorizationKey' as never), '=', authorizationKey))
+    .where(sql<boolean>`payload->>'authorizationKey' = ${authorizationKey}`)
     .executeTakeFirst();
   if (!intent) return null;
   const payload = intent.payload as unknown as TGaslessClaimPayload;

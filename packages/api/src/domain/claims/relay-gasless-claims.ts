@@ -132,11 +132,14 @@ async function takeGaslessClaims(
       const budgets = await readSponsorshipBudgets(tx, deps.globalDailyGasBudgetWei);
       if (budgets.globalGasPaused) return null;
       const paused = pausedProgramIds(budgets);
+      const notPaused =
+        paused.length === 0
+          ? sql`true`
+          : sql`program_id NOT IN (${sql.join(paused.map((id) => sql`${id}::uuid`))})`;
       const first = await sql<{ program_id: string }>`
         SELECT program_id FROM intents
          WHERE type = 'CLAIM' AND status = 'PENDING' AND payload ? 'authorizationKey'
-           AND NOT payload ? 'relayReference' AND next_attempt_at <= now()
-           AND NOT (program_id = ANY(${paused}::uuid[]))
+           AND NOT payload ? 'relayReference' AND next_attempt_at <= now() AND ${notPaused}
          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(tx);
       const programId = first.rows[0]?.program_id;
       if (!programId) return null;
@@ -154,7 +157,7 @@ async function takeGaslessClaims(
          SET status = 'PROCESSING', status_reason = ${`relaying in ${reference}`}, locked_by = ${workerId},
              locked_until = now() + ${lease}::interval, attempts = attempts + 1, updated_at = now(),
              payload = payload || jsonb_build_object('relayReference', ${reference}::text)
-       WHERE id = ANY(${ids}::uuid[])
+       WHERE id IN (${sql.join(ids.map((id) => sql`${id}::uuid`))})
       RETURNING id, wallet, attempts, max_attempts, payload, program_id`.execute(tx);
     const program = await tx
       .selectFrom('programs')
@@ -180,7 +183,7 @@ async function release(
          SET status = ${failed ? 'FAILED' : 'PENDING'}, status_reason = ${failed ? reason : `retrying: ${reason}`},
              last_error = ${reason}, locked_by = NULL, locked_until = NULL, updated_at = now(),
              next_attempt_at = now() + ${`${retryMs} milliseconds`}::interval,
-             payload = CASE WHEN ${options.keepReference} THEN payload ELSE payload - 'relayReference' END
+             payload = ${options.keepReference ? sql`payload` : sql`payload - 'relayReference'`}
        WHERE id = ${intent.id} AND status = 'PROCESSING'`.execute(deps.db);
   }
 }

@@ -151,9 +151,13 @@ describe('gasless claims in Mock mode', () => {
     const again = ZGaslessClaimSubmitResponse.parse((await post('/api/claim/gasless/submit', body)).body);
     expect(again.intentId).toBe(first.intentId);
 
+    let last: unknown = null;
     const claimed = await until('the gasless claim', async () => {
       const now = ZClaimInfo.parse(await get(`/api/claim/info?wallet=${account.address}`));
+      last = now.gaslessClaim;
       return now.claim ?? null;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(last)}`);
     });
     expect(claimed).toMatchObject({
       token: 'USDC',
@@ -164,7 +168,7 @@ describe('gasless claims in Mock mode', () => {
     expect(await client().getBalance({ address: account.address })).toBe(0n);
     expect(await client().getTransactionCount({ address: account.address })).toBe(0);
     expect(await balanceOf(contracts.sgeId!, account.address)).toBe(1n);
-    expect(await balanceOf(contracts.sge!, account.address)).toBe(AMOUNT_WEI);
+    expect(await balanceOf(contracts.sgeToken!, account.address)).toBe(AMOUNT_WEI);
     expect(await balanceOf(contracts.usdc!, treasury)).toBe(treasuryBefore + FEE);
     expect(await balanceOf(contracts.usdc!, relayer)).toBe(relayerBefore + relayFee);
     expect(

@@ -1,8 +1,8 @@
 import type { TClaimInfo, TGaslessClaimPrepareResponse } from '@sge/shared';
 import { useState } from 'react';
 import { getAddress, type Hex } from 'viem';
-import { describeApiError } from '../../api/api-error';
 import { claimApi } from '../../claim/claim-api';
+import { describeClaimError } from '../../claim/claim-errors';
 import { formatTokenAmount, SGE_DECIMALS, STABLECOIN_DECIMALS } from '../../claim/format-amount';
 import type { TWallet } from '../../wallet/wallet-session';
 
@@ -10,6 +10,18 @@ import type { TWallet } from '../../wallet/wallet-session';
 const GASLESS_POLL_MS = 1_000;
 /** Stop asking after this long: the claim stays queued, the page's info shows it later. */
 const GASLESS_WAIT_MS_MAX = 180_000;
+
+/** USDC's EIP-3009 type (the API sends the same; written here so viem checks the message against it). */
+const RECEIVE_WITH_AUTHORIZATION_TYPES = {
+  ReceiveWithAuthorization: [
+    { name: 'from', type: 'address' },
+    { name: 'to', type: 'address' },
+    { name: 'value', type: 'uint256' },
+    { name: 'validAfter', type: 'uint256' },
+    { name: 'validBefore', type: 'uint256' },
+    { name: 'nonce', type: 'bytes32' },
+  ],
+} as const;
 
 type TGaslessFlow =
   | { status: 'idle' }
@@ -44,9 +56,16 @@ export function GaslessClaim({
       const { domain, message } = plan.typedData;
       const signature: Hex = await connected.signTypedData({
         domain: { ...domain, verifyingContract: getAddress(domain.verifyingContract) },
-        types: plan.typedData.types,
+        types: RECEIVE_WITH_AUTHORIZATION_TYPES,
         primaryType: 'ReceiveWithAuthorization',
-        message,
+        message: {
+          from: getAddress(message.from),
+          to: getAddress(message.to),
+          value: BigInt(message.value),
+          validAfter: BigInt(message.validAfter),
+          validBefore: BigInt(message.validBefore),
+          nonce: message.nonce as Hex,
+        },
       });
       setFlow({ status: 'relaying' });
       const body = { wallet: connected.address, authorization: message, signature };
@@ -64,8 +83,8 @@ export function GaslessClaim({
       setFlow({ status: 'done' });
       onSettled();
     } catch (error) {
-      const described = describeApiError(error);
-      setFlow({ status: 'failed', title: described.summary, detail: described.detail });
+      const problem = describeClaimError(error);
+      setFlow({ status: 'failed', title: problem.title, detail: problem.detail });
     }
   };
 
