@@ -44,7 +44,8 @@ export function GaslessClaim({
   onSettled: () => void;
 }) {
   const [flow, setFlow] = useState<TGaslessFlow>({ status: 'idle' });
-  if (!info.tokens.USDC.gasless || !info.eligible) return null;
+  // Stays mounted once started: the refreshed info says ALREADY_CLAIMED, and the outcome must stay visible.
+  if (!info.tokens.USDC.gasless || (!info.eligible && flow.status === 'idle')) return null;
   const total = BigInt(info.fee) + BigInt(info.relayFee);
   const busy = flow.status === 'preparing' || flow.status === 'signing' || flow.status === 'relaying';
 
