@@ -5,7 +5,11 @@
  * - payoutGasPerRecipientAt100WithApprovals: `SGEPayout.payBatch` of TestUSDC (with its blacklist check)
  *   to 100 fresh recipients carrying two approvers' EIP-712 signatures, receipt gasUsed / 100 (the
  *   transaction's 21,000 base, calldata and both signature checks included);
- * - claimGas / claimUsdtGas: one `claimWithUSDC` / `claimWithUSDT` (after approve).
+ * - claimGas / claimUsdtGas: one `claimWithUSDC` / `claimWithUSDT` (after approve); approveGas: that approve,
+ *   so approve + claim = approveGas + claimGas, both paid by the wallet;
+ * - gaslessClaimGas: one `claimWithAuthorization` (EIP-3009 ReceiveWithAuthorization of TestUSDC, fee to the
+ *   treasury, relay fee to the relayer), paid by the relayer; gaslessClaimGasPerClaimAt10: one
+ *   `claimWithAuthorizations` of 10 wallets, receipt gasUsed / 10.
  *
  * Prints ONE JSON object on stdout and exits 1 when a target is missed.
  * Usage: `npm run bench:gas -w @sge/contracts`.
@@ -155,7 +159,7 @@ async function main(): Promise<number> {
             args: [holder, fee],
           }),
         );
-        await gasUsed(
+        approveGas = await gasUsed(
           publicClient,
           await client.writeContract({
             address: usdc,
@@ -193,8 +197,86 @@ async function main(): Promise<number> {
         }),
       );
     };
+    let approveGas = 0n;
     const claimGas = await claimWith(claimantKey, 'usdc');
     const claimUsdtGas = await claimWith(ANVIL_PRIVATE_KEYS[4], 'usdt');
+
+    // Gasless claims: fresh wallets with an SGE-ID and USDC only, each signing one authorization.
+    const relayFee = 500_000n;
+    const gaslessKeys = Array.from({ length: 11 }, (_, index) =>
+      keccak256(toHex(`sge-bench:gasless:${index}`)),
+    );
+    const gaslessAccounts = gaslessKeys.map((key) => privateKeyToAccount(key));
+    await gasUsed(
+      publicClient,
+      await relayer.writeContract({
+        address: sgeId,
+        abi: sgeIdAbi,
+        functionName: 'mintBatch',
+        args: [gaslessAccounts.map((account) => account.address)],
+      }),
+    );
+    const validBefore = (await publicClient.getBlock()).timestamp + 3_600n;
+    const authorizations = [];
+    for (const [index, account] of gaslessAccounts.entries()) {
+      const value = deployment.feeMicroUsd + relayFee;
+      await gasUsed(
+        publicClient,
+        await deployer.writeContract({
+          address: usdc,
+          abi: testUsdcAbi,
+          functionName: 'mint',
+          args: [account.address, value],
+        }),
+      );
+      const nonce = keccak256(toHex(`sge-bench:nonce:${index}`));
+      const signature = await account.signTypedData({
+        domain: { name: 'USD Coin', version: '2', chainId: foundry.id, verifyingContract: usdc },
+        types: {
+          ReceiveWithAuthorization: [
+            { name: 'from', type: 'address' },
+            { name: 'to', type: 'address' },
+            { name: 'value', type: 'uint256' },
+            { name: 'validAfter', type: 'uint256' },
+            { name: 'validBefore', type: 'uint256' },
+            { name: 'nonce', type: 'bytes32' },
+          ],
+        },
+        primaryType: 'ReceiveWithAuthorization',
+        message: { from: account.address, to: sgeClaim, value, validAfter: 0n, validBefore, nonce },
+      });
+      const r = `0x${signature.slice(2, 66)}` as `0x${string}`;
+      const sPart = `0x${signature.slice(66, 130)}` as `0x${string}`;
+      const v = Number.parseInt(signature.slice(130, 132), 16);
+      authorizations.push({
+        from: account.address,
+        value,
+        validAfter: 0n,
+        validBefore,
+        nonce,
+        v,
+        r,
+        s: sPart,
+      });
+    }
+    const gaslessClaimGas = await gasUsed(
+      publicClient,
+      await relayer.writeContract({
+        address: sgeClaim,
+        abi: sgeClaimAbi,
+        functionName: 'claimWithAuthorization',
+        args: [authorizations[0]!],
+      }),
+    );
+    const gaslessBatchGas = await gasUsed(
+      publicClient,
+      await relayer.writeContract({
+        address: sgeClaim,
+        abi: sgeClaimAbi,
+        functionName: 'claimWithAuthorizations',
+        args: [authorizations.slice(1)],
+      }),
+    );
 
     const result = {
       mintSingleGas: Number(mintSingleGas),
@@ -202,6 +284,11 @@ async function main(): Promise<number> {
       payoutGasPerRecipientAt100WithApprovals: Math.ceil(Number(payoutGas) / BATCH_SIZE),
       claimGas: Number(claimGas),
       claimUsdtGas: Number(claimUsdtGas),
+      approveGas: Number(approveGas),
+      approvePlusClaimGas: Number(approveGas + claimGas),
+      gaslessClaimGas: Number(gaslessClaimGas),
+      gaslessClaimGasPerClaimAt10: Math.ceil(Number(gaslessBatchGas) / 10),
+      gaslessBatchGasTotalAt10: Number(gaslessBatchGas),
       mintBatchGasTotal: Number(mintBatchGas),
       payoutBatchGasTotal: Number(payoutGas),
       batchSize: BATCH_SIZE,

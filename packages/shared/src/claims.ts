@@ -17,7 +17,9 @@ export type TClaimToken = z.infer<typeof ZClaimToken>;
  * - NO_SGE_ID: the wallet holds no SGE-ID (register first);
  * - PAYMENT_REQUIRED: the program requires a payment first (Coinbase Commerce);
  * - CLAIMS_PAUSED: the program or the claim contract is paused;
- * - VAULT_SHORT: the claim contract holds less SGE than one claim pays out.
+ * - VAULT_SHORT: the claim contract holds less SGE than one claim pays out;
+ * - WALLET_BLACKLISTED: the wallet is on the blacklist of every stablecoin it could pay with (USDC's
+ *   FiatToken blacklist, USDT's TetherToken blacklist): any payment would revert.
  */
 export const ZClaimIneligibleReason = z.enum([
   'ALREADY_CLAIMED',
@@ -25,6 +27,7 @@ export const ZClaimIneligibleReason = z.enum([
   'PAYMENT_REQUIRED',
   'CLAIMS_PAUSED',
   'VAULT_SHORT',
+  'WALLET_BLACKLISTED',
 ]);
 export type TClaimIneligibleReason = z.infer<typeof ZClaimIneligibleReason>;
 
@@ -43,6 +46,10 @@ export const ZClaimTokenState = z.object({
   balance: ZAmountString,
   /** Current allowance of the wallet for the claim contract. */
   allowance: ZAmountString,
+  /** Whether the token's issuer blacklisted the wallet; null when the token has no blacklist to read. */
+  blacklisted: z.boolean().nullable(),
+  /** Whether the token takes a gasless claim (an EIP-3009 authorization): USDC yes, USDT no. */
+  gasless: z.boolean(),
 });
 export type TClaimTokenState = z.infer<typeof ZClaimTokenState>;
 
@@ -53,8 +60,12 @@ export const ZClaimView = z.object({
   programId: z.string().uuid(),
   wallet: ZAddress,
   token: ZClaimToken,
-  /** Fee paid, in the token's smallest unit (6 decimals). */
+  /** Fee the treasury received, in the token's smallest unit (6 decimals): net of a token's transfer fee. */
   fee: ZAmountString,
+  /** Fee the claim contract charged; more than `fee` when the token (USDT's fee switch) kept a part. */
+  feeCharged: ZAmountString,
+  /** USDC paid to the relayer for submitting a gasless claim ("0" for a claim the wallet sent itself). */
+  relayFee: ZAmountString,
   /** SGE received, in wei. */
   amountWei: ZAmountString,
   txHash: z.string(),
@@ -89,6 +100,12 @@ export const ZClaimInfo = z.object({
   tokens: z.object({ USDC: ZClaimTokenState, USDT: ZClaimTokenState }),
   /** The recorded claim of this wallet, when there is one. */
   claim: ZClaimView.nullable(),
+  /** USDC the relayer takes for submitting a gasless claim (the program's relay fee), on top of `fee`. */
+  relayFee: ZAmountString,
+  /** A gasless claim of this wallet waiting for (or being sent by) the relayer, when there is one. */
+  gaslessClaim: z
+    .object({ intentId: z.string().uuid(), status: z.string(), reason: z.string().nullable() })
+    .nullable(),
 });
 export type TClaimInfo = z.infer<typeof ZClaimInfo>;
 

@@ -73,5 +73,10 @@ export const ERROR_CODES = [
   'PAYMENT_UNDERPAID',
   'PAYMENT_EXPIRED',
   'PAYMENT_PROVIDER_MISMATCH',
+  // Gasless claims and real-token behaviour (issue 19, parts 2 and 3).
+  'WALLET_BLACKLISTED',
+  'CLAIM_WOULD_REVERT',
+  'GASLESS_NOT_SUPPORTED',
+  'CLAIM_AUTHORIZATION_INVALID',
 ] as const;
 export type TErrorCode = (typeof ERROR_CODES)[number];

@@ -6,6 +6,7 @@ export * from './claims';
 export * from './commerce';
 export * from './dev-wallet';
 export * from './errors';
+export * from './gasless-claims';
 export * from './ledger';
 export * from './limits';
 export * from './networks';

@@ -92,6 +92,14 @@ export const PROGRAM_FEE_MAX_MICRO_USD = 100_000_000_000n;
 export const MIN_PAYOUT_MAX_MICRO_USD = 100_000_000_000n;
 /** Most SGE handed out per claim: 1,000,000,000 SGE (18 decimals). */
 export const CLAIM_AMOUNT_MAX_WEI = 1_000_000_000n * 10n ** 18n;
+/** Largest relay fee of a gasless claim: 100 USDC (a mainnet claim at a 400-gwei spike costs ~50 USD). */
+export const CLAIM_RELAY_FEE_MAX_MICRO_USD = 100_000_000n;
+/** A gasless claim's authorization is valid this long after prepare (the user signs, the relayer sends). */
+export const GASLESS_AUTHORIZATION_TTL_SECONDS = 60 * 60;
+/** The relayer refuses an authorization expiring sooner than this: it must be mined before it expires. */
+export const GASLESS_AUTHORIZATION_MARGIN_SECONDS = 120;
+/** Most gasless claims one relayer transaction carries (SGEClaim.AUTHORIZATION_BATCH_MAX is 100). */
+export const GASLESS_CLAIM_BATCH_SIZE_MAX = 20;
 
 /**
  * A pending change (program money settings, a manual payment above the threshold) that no second admin
@@ -125,5 +133,12 @@ check(
     CLAIM_AMOUNT_MAX_WEI > 0n &&
     CLAIM_AMOUNT_MAX_WEI < 2n ** 256n,
   'amount bounds must be positive and fit a uint256',
+);
+check(
+  GASLESS_AUTHORIZATION_TTL_SECONDS > 2 * GASLESS_AUTHORIZATION_MARGIN_SECONDS &&
+    GASLESS_CLAIM_BATCH_SIZE_MAX >= 1 &&
+    GASLESS_CLAIM_BATCH_SIZE_MAX <= 100 &&
+    CLAIM_RELAY_FEE_MAX_MICRO_USD > 0n,
+  'a gasless authorization must outlive its margin; a batch fits the claim contract (1..100)',
 );
 check(CHANGE_REQUEST_TTL_SECONDS >= 60 * 60, 'a second admin needs at least an hour to decide a change');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AFFILIATE_DEPTH_MAX,
   CLAIM_AMOUNT_MAX_WEI,
+  CLAIM_RELAY_FEE_MAX_MICRO_USD,
   COMMISSION_LEVELS_MAX,
   MIN_PAYOUT_MAX_MICRO_USD,
   PROGRAM_FEE_MAX_MICRO_USD,
@@ -70,6 +71,8 @@ export const ZProgramSettings = z.object({
   gasPerDayMaxWei: ZUnsignedAmountString.nullable(),
   /** How the payment gate is paid (issue 19); a money setting. */
   paymentProvider: ZPaymentProvider,
+  /** USDC (micro-USD) a gasless claimant pays the relayer on top of the fee, shown before signing. */
+  claimRelayFeeMicroUsd: ZUnsignedAmountString,
 });
 export type TProgramSettings = z.infer<typeof ZProgramSettings>;
 
@@ -91,6 +94,7 @@ export const PROGRAM_MONEY_SETTINGS = [
   'minPayoutMicroUsd',
   // Who receives the program's payments (issue 19).
   'paymentProvider',
+  'claimRelayFeeMicroUsd',
 ] as const satisfies readonly (keyof TProgramSettings)[];
 export type TProgramMoneySetting = (typeof PROGRAM_MONEY_SETTINGS)[number];
 
@@ -120,6 +124,7 @@ const ZProgramSettingsInput = ZProgramSettings.extend({
   feeMicroUsd: ZBoundedAmountString(PROGRAM_FEE_MAX_MICRO_USD, 'micro-USD'),
   claimAmountWei: ZBoundedAmountString(CLAIM_AMOUNT_MAX_WEI, 'wei'),
   minPayoutMicroUsd: ZBoundedAmountString(MIN_PAYOUT_MAX_MICRO_USD, 'micro-USD'),
+  claimRelayFeeMicroUsd: ZBoundedAmountString(CLAIM_RELAY_FEE_MAX_MICRO_USD, 'micro-USD'),
 });
 
 const MONEY_PICK = {
@@ -133,6 +138,7 @@ const MONEY_PICK = {
   holdPeriodSeconds: true,
   minPayoutMicroUsd: true,
   paymentProvider: true,
+  claimRelayFeeMicroUsd: true,
 } as const;
 
 /** The money settings of a pending change (PROGRAM_SETTINGS): only the fields it changes, bounded. */

@@ -13,6 +13,7 @@ import {
   type Transport,
   zeroAddress,
 } from 'viem';
+import { readBlacklisted } from './token-blacklist';
 
 /**
  * Reads of an SGEClaim contract (or any contract with its interface, SPEC §5): its immutable terms (cached
@@ -118,6 +119,8 @@ export async function readClaimState(
     usdtBalance,
     usdtAllowance,
     sgeIds,
+    usdcBlacklisted,
+    usdtBlacklisted,
   ] = await Promise.all([
     client.readContract({
       address: terms.address,
@@ -133,6 +136,8 @@ export async function readClaimState(
     balanceOf(terms.usdt, wallet),
     allowance(terms.usdt),
     sgeIdAddress ? balanceOf(sgeIdAddress, wallet) : Promise.resolve(null),
+    readBlacklisted(client, terms.usdc, wallet),
+    readBlacklisted(client, terms.usdt, wallet),
   ]);
   return {
     hasClaimed,
@@ -142,8 +147,18 @@ export async function readClaimState(
     /** Null when no SGE-ID contract is known (then holding one is not checked). */
     holdsSgeId: sgeIds === null ? null : sgeIds > 0n,
     tokens: {
-      USDC: { address: terms.usdc, balance: usdcBalance, allowance: usdcAllowance },
-      USDT: { address: terms.usdt, balance: usdtBalance, allowance: usdtAllowance },
+      USDC: {
+        address: terms.usdc,
+        balance: usdcBalance,
+        allowance: usdcAllowance,
+        blacklisted: usdcBlacklisted,
+      },
+      USDT: {
+        address: terms.usdt,
+        balance: usdtBalance,
+        allowance: usdtAllowance,
+        blacklisted: usdtBlacklisted,
+      },
     },
   };
 }

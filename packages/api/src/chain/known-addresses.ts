@@ -100,10 +100,14 @@ export function knownAddressesOf(runtime: {
 }
 
 /**
- * The contracts the relayer may send to: the known SGE-ID and payout contracts (mints, payouts, voids). The
- * relayer refuses any other destination (runtime.ts), so a changed program setting or a compromised caller
- * cannot make the hot wallet call, and pay gas for, an arbitrary address.
+ * The contracts the relayer may send to: the known SGE-ID, payout and claim contracts (mints, payouts, voids,
+ * gasless claims). The relayer refuses any other destination (runtime.ts), so a changed program setting or a
+ * compromised caller cannot make the hot wallet call, and pay gas for, an arbitrary address.
  */
 export function relayerTargets(known: TKnownAddresses): ReadonlySet<string> {
-  return new Set([...known.sgeIdAddress, ...known.payoutAddress].map((address) => address.toLowerCase()));
+  return new Set(
+    [...known.sgeIdAddress, ...known.payoutAddress, ...known.sgeClaimAddress].map((address) =>
+      address.toLowerCase(),
+    ),
+  );
 }

@@ -38,6 +38,7 @@ export interface ProgramsTable {
   gas_per_day_max_wei: ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
   /** Issue 19 (0016): how the program's payment gate is paid. */
   payment_provider: ColumnType<TPaymentProviderName, TPaymentProviderName | undefined, TPaymentProviderName>;
+  claim_relay_fee_micro_usd: ColumnType<bigint, bigint | string | undefined, bigint | string>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

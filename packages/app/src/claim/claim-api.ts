@@ -4,11 +4,16 @@ import {
   type TClaimRecordResponse,
   type TClaimToken,
   type TFaucetResponse,
+  type TGaslessClaimPrepareResponse,
+  type TGaslessClaimSubmitRequest,
+  type TGaslessClaimSubmitResponse,
   ZClaimInfo,
   ZClaimPrepareResponse,
   ZClaimRecordResponse,
   ZErrorResponse,
   ZFaucetResponse,
+  ZGaslessClaimPrepareResponse,
+  ZGaslessClaimSubmitResponse,
 } from '@sge/shared';
 import type { z } from 'zod';
 import { apiBaseUrl } from '../api/api';
@@ -106,6 +111,10 @@ export const claimApi = {
     request('POST', '/api/claim/prepare', ZClaimPrepareResponse, { wallet, token }),
   record: (wallet: string, txHash: string): Promise<TClaimRecordResponse> =>
     request('POST', '/api/claim/record', ZClaimRecordResponse, { wallet, txHash }),
+  gaslessPrepare: (wallet: string): Promise<TGaslessClaimPrepareResponse> =>
+    request('POST', '/api/claim/gasless/prepare', ZGaslessClaimPrepareResponse, { wallet }),
+  gaslessSubmit: (body: TGaslessClaimSubmitRequest): Promise<TGaslessClaimSubmitResponse> =>
+    request('POST', '/api/claim/gasless/submit', ZGaslessClaimSubmitResponse, body),
   faucet: (wallet: string): Promise<TFaucetResponse> =>
     request('POST', '/api/dev/faucet', ZFaucetResponse, { wallet }),
 };

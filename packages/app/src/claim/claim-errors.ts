@@ -12,6 +12,7 @@ export type TClaimProblemKind =
   | 'payment-required'
   | 'reverted'
   | 'not-recorded'
+  | 'blacklisted'
   | 'failed';
 
 /** Thrown by the claim flow when a transaction was mined but reverted. */
@@ -74,6 +75,11 @@ export function describeClaimError(error: unknown): TClaimProblem {
         return { kind: 'not-eligible', title: 'This wallet cannot claim', detail: message };
       case 'PAYMENT_REQUIRED':
         return { kind: 'payment-required', title: 'A payment is required first', detail: message };
+      case 'WALLET_BLACKLISTED':
+        return { kind: 'blacklisted', title: 'This wallet is blacklisted by the token', detail: message };
+      case 'CLAIM_WOULD_REVERT':
+      case 'CLAIM_AUTHORIZATION_INVALID':
+        return { kind: 'reverted', title: 'The claim would fail on the chain', detail: message };
       case 'CLAIM_TX_PENDING':
       case 'CLAIM_TX_NOT_FOUND':
       case 'CLAIM_TX_FAILED':

@@ -10,6 +10,7 @@ import { ClaimEligibility } from '../components/claim/claim-eligibility';
 import { ClaimResult } from '../components/claim/claim-result';
 import { ClaimSteps } from '../components/claim/claim-steps';
 import { FaucetButton } from '../components/claim/faucet-button';
+import { GaslessClaim } from '../components/claim/gasless-claim';
 import { MockModeNotice } from '../components/mock-mode-notice';
 import { WalletPanel } from '../components/wallet-panel';
 import { connectedAddress, useWallet } from '../wallet/wallet-context';
@@ -151,6 +152,10 @@ export function ClaimPage() {
                   : `Claim ${formatTokenAmount(info.data.amountWei, SGE_DECIMALS)} SGE with ${token}`}
               </button>
             </p>
+
+            {token === 'USDC' && flow.status === 'idle' && (
+              <GaslessClaim info={info.data} wallet={wallet} onSettled={refresh} />
+            )}
 
             <div className="progress">
               <p role="status" aria-live="polite" className="progress__message" data-testid="claim-progress">

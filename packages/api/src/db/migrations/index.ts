@@ -14,6 +14,7 @@ import * as listIndexes from './0012-list-indexes';
 import * as ledgerBalances from './0013-ledger-balances';
 import * as reconciliationWatermarks from './0014-reconciliation-watermarks';
 import * as paymentProviders from './0016-payment-providers';
+import * as gaslessClaims from './0017-gasless-claims';
 import * as l1DataFees from './0018-l1-data-fees';
 
 /**
@@ -36,5 +37,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013-ledger-balances': ledgerBalances,
   '0014-reconciliation-watermarks': reconciliationWatermarks,
   '0016-payment-providers': paymentProviders,
+  '0017-gasless-claims': gaslessClaims,
   '0018-l1-data-fees': l1DataFees,
 };

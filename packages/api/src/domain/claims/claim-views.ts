@@ -13,6 +13,11 @@ export type TClaimSettlementDetails = {
   amountWei: string;
   source: 'api' | 'watcher';
   blockTime: string;
+  /** The fee the claim contract charged, when the treasury received less (a token's transfer fee). */
+  feeCharged?: string;
+  /** A gasless claim's relay fee (USDC to `relayer`), absent for a claim the wallet sent itself. */
+  relayFee?: string;
+  relayer?: string;
 };
 
 type TSettlementRow = Selectable<SettlementsTable>;
@@ -27,6 +32,8 @@ export function toClaimView(row: TSettlementRow, explorerUrl: string | null): TC
     wallet: row.wallet!,
     token: row.currency as TClaimToken,
     fee: row.amount.toString(),
+    feeCharged: details.feeCharged ?? row.amount.toString(),
+    relayFee: details.relayFee ?? '0',
     amountWei: details.amountWei,
     txHash: row.tx_hash!,
     blockNumber: Number(row.block_number),

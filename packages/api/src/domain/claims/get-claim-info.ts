@@ -1,10 +1,12 @@
 import type { TClaimIneligibleReason, TClaimInfo } from '@sge/shared';
+import { sql } from 'kysely';
 import type { Address } from 'viem';
 import { readClaimState, type TClaimContractTerms, type TClaimState } from '../../chain/claim-contract';
 import type { TProgram } from '../../db/schema';
 import { hasPaid } from '../payments/has-paid';
 import { chainRead, programClaimTerms, sgeIdContractOf, type TClaimEnvironment } from './claim-context';
 import { listClaimHistory } from './claim-views';
+import { claimIntentKey } from './record-claim';
 
 export type TClaimEligibility = {
   terms: TClaimContractTerms;
@@ -65,6 +67,12 @@ export async function checkClaimEligibility(
         : 'claims are paused on the claim contract',
     );
   }
+  if (state.tokens.USDC.blacklisted === true && state.tokens.USDT.blacklisted === true) {
+    return result(
+      'WALLET_BLACKLISTED',
+      `${wallet} is blacklisted by both USDC (${terms.usdc}) and USDT (${terms.usdt}): any fee payment would revert`,
+    );
+  }
   if (state.vaultBalance < terms.claimAmount) {
     return result(
       'VAULT_SHORT',
@@ -80,15 +88,23 @@ export async function getClaimInfo(
   program: TProgram,
   wallet: Address,
 ): Promise<TClaimInfo> {
-  const [{ terms, state, reason, message }, history] = await Promise.all([
+  const [{ terms, state, reason, message }, history, gasless] = await Promise.all([
     checkClaimEligibility(env, program, wallet),
     listClaimHistory(env.db, program.id, wallet, env.explorerUrl),
+    env.db
+      .selectFrom('intents')
+      .select(['id', 'status', 'status_reason'])
+      .where('idempotency_key', '=', claimIntentKey(program.id, wallet))
+      .where(sql<boolean>`payload ? 'authorizationKey'`)
+      .executeTakeFirst(),
   ]);
   const token = (symbol: 'USDC' | 'USDT') => ({
     symbol,
     address: state.tokens[symbol].address,
     balance: state.tokens[symbol].balance.toString(),
     allowance: state.tokens[symbol].allowance.toString(),
+    blacklisted: state.tokens[symbol].blacklisted,
+    gasless: symbol === 'USDC',
   });
   return {
     wallet,
@@ -105,5 +121,9 @@ export async function getClaimInfo(
     vaultBalanceWei: state.vaultBalance.toString(),
     tokens: { USDC: token('USDC'), USDT: token('USDT') },
     claim: history[0] ?? null,
+    relayFee: program.claim_relay_fee_micro_usd.toString(),
+    gaslessClaim: gasless
+      ? { intentId: gasless.id, status: gasless.status, reason: gasless.status_reason }
+      : null,
   };
 }

@@ -4,7 +4,53 @@ import { encodeApprove, encodeClaim } from '../../chain/claim-contract';
 import type { TProgram } from '../../db/schema';
 import { AppError } from '../app-error';
 import type { TClaimEnvironment } from './claim-context';
-import { checkClaimEligibility } from './get-claim-info';
+import { checkClaimEligibility, type TClaimEligibility } from './get-claim-info';
+
+/** AppError WALLET_BLACKLISTED naming the token (403): the token's issuer refuses this wallet's payments. */
+export function walletBlacklisted(wallet: Address, token: TClaimToken, tokenAddress: Address): AppError {
+  return new AppError(
+    'WALLET_BLACKLISTED',
+    `${wallet} is blacklisted by ${token} (${tokenAddress}): the token refuses its payments, so a claim in ${token} would revert`,
+    { details: { field: 'body.token', token, tokenAddress, wallet } },
+  );
+}
+
+/**
+ * Refuses a claim paid with `token` that would revert (the ineligibility reasons below, a blacklist holding the
+ * wallet, a balance short of `needed`); returns the wallet's position in the token.
+ */
+export function assertCanPay(
+  { state, reason, message }: TClaimEligibility,
+  wallet: Address,
+  token: TClaimToken,
+  needed: bigint,
+  neededLabel = 'the fee of',
+) {
+  if (reason === 'ALREADY_CLAIMED') throw new AppError('ALREADY_CLAIMED', message!, { details: { reason } });
+  if (reason === 'PAYMENT_REQUIRED')
+    throw new AppError('PAYMENT_REQUIRED', message!, { details: { reason } });
+  // WALLET_BLACKLISTED (by both tokens) is answered below, naming the token asked for.
+  if (reason !== null && reason !== 'WALLET_BLACKLISTED') {
+    throw new AppError('CLAIM_NOT_ELIGIBLE', message!, { details: { reason } });
+  }
+  const position = state.tokens[token];
+  if (position.blacklisted) throw walletBlacklisted(wallet, token, position.address);
+  if (position.balance < needed) {
+    throw new AppError(
+      'INSUFFICIENT_BALANCE',
+      `${wallet} holds ${position.balance} ${token} units, less than ${neededLabel} ${needed}`,
+      {
+        details: {
+          field: 'body.token',
+          token,
+          balance: position.balance.toString(),
+          needed: needed.toString(),
+        },
+      },
+    );
+  }
+  return position;
+}
 
 /**
  * The transactions `wallet` must sign, in order, to claim with `token` (SPEC §5):
@@ -14,7 +60,9 @@ import { checkClaimEligibility } from './get-claim-info';
  * 3. `claimWithUSDC()` / `claimWithUSDT()`.
  *
  * Refuses what would revert: ALREADY_CLAIMED (409), PAYMENT_REQUIRED (402), CLAIM_NOT_ELIGIBLE (409, with
- * details.reason: NO_SGE_ID, CLAIMS_PAUSED, VAULT_SHORT), INSUFFICIENT_BALANCE (409, naming the token).
+ * details.reason: NO_SGE_ID, CLAIMS_PAUSED, VAULT_SHORT), WALLET_BLACKLISTED (403, naming the token whose
+ * blacklist holds the wallet: its approve or payment would revert), INSUFFICIENT_BALANCE (409, naming the
+ * token).
  *
  * @example
  * const { transactions } = await prepareClaim(env, program, wallet, 'USDT');
@@ -25,19 +73,9 @@ export async function prepareClaim(
   wallet: Address,
   token: TClaimToken,
 ): Promise<TClaimPrepareResponse> {
-  const { terms, state, reason, message } = await checkClaimEligibility(env, program, wallet);
-  if (reason === 'ALREADY_CLAIMED') throw new AppError('ALREADY_CLAIMED', message!, { details: { reason } });
-  if (reason === 'PAYMENT_REQUIRED')
-    throw new AppError('PAYMENT_REQUIRED', message!, { details: { reason } });
-  if (reason !== null) throw new AppError('CLAIM_NOT_ELIGIBLE', message!, { details: { reason } });
-  const { address: tokenAddress, balance, allowance } = state.tokens[token];
-  if (balance < terms.fee) {
-    throw new AppError(
-      'INSUFFICIENT_BALANCE',
-      `${wallet} holds ${balance} ${token} units, less than the fee of ${terms.fee}`,
-      { details: { field: 'body.token', token, balance: balance.toString(), needed: terms.fee.toString() } },
-    );
-  }
+  const eligibility = await checkClaimEligibility(env, program, wallet);
+  const { terms } = eligibility;
+  const { address: tokenAddress, balance, allowance } = assertCanPay(eligibility, wallet, token, terms.fee);
   const base = { value: '0', chainId: env.chainId };
   const transactions: TClaimTransaction[] = [];
   if (allowance > 0n && allowance < terms.fee) {

@@ -26,6 +26,8 @@ function claimOf(wallet: string, overrides: Partial<TVerifiedClaim> = {}): TVeri
     token: 'USDC',
     tokenAddress: getAddress(`0x${'0a'.repeat(20)}`),
     fee: FEE,
+    feeCharged: FEE,
+    relay: null,
     amountWei: AMOUNT_WEI,
     claimContract: getAddress(`0x${'0c'.repeat(20)}`),
     treasury: getAddress(`0x${'0e'.repeat(20)}`),

@@ -23,8 +23,12 @@ export type TVerifiedClaim = {
   wallet: string;
   token: TClaimToken;
   tokenAddress: string;
-  /** Fee paid, in the token's smallest unit (6 decimals = micro-USD at par). */
+  /** Fee the treasury received, in the token's smallest unit (6 decimals = micro-USD at par). */
   fee: bigint;
+  /** Fee the claim contract charged: more than `fee` when the token kept a transfer fee (USDT's fee switch). */
+  feeCharged: bigint;
+  /** A gasless claim's relay fee and who was paid it; null for a claim the wallet sent itself. */
+  relay: { relayFee: bigint; relayer: string } | null;
   amountWei: bigint;
   claimContract: string;
   treasury: string;
@@ -136,6 +140,8 @@ export async function recordVerifiedClaim(db: TDb, claim: TVerifiedClaim): Promi
         amountWei: claim.amountWei.toString(),
         source: claim.source,
         blockTime: claim.blockTime.toISOString(),
+        ...(claim.feeCharged !== claim.fee ? { feeCharged: claim.feeCharged.toString() } : {}),
+        ...(claim.relay ? { relayFee: claim.relay.relayFee.toString(), relayer: claim.relay.relayer } : {}),
       };
       const recorded = await settleRevenueIntent(
         tx,

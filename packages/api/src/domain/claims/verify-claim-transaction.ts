@@ -14,6 +14,7 @@ import {
   type TClaimContractTerms,
   type TClaimedLog,
 } from '../../chain/claim-contract';
+import { decodeGaslessOutcomes } from '../../chain/gasless-claim';
 import type { TProgram } from '../../db/schema';
 import { AppError } from '../app-error';
 import { chainRead, programClaimTerms, type TClaimEnvironment } from './claim-context';
@@ -69,6 +70,74 @@ export function checkClaimedTerms(
     );
   }
   return token;
+}
+
+type TTransfer = { token: Address; from: Address; to: Address; value: bigint };
+
+/**
+ * The fee the treasury received from a claim the wallet sent itself: the Transfers of the fee token from the
+ * wallet to the treasury. A token with a transfer fee (USDT's basisPointsRate) delivers less and sends the
+ * rest elsewhere in the same call (TetherToken: to its owner); the Transfers from the wallet must then add up
+ * to the fee charged (CLAIM_TX_INVALID fee-transfer otherwise).
+ */
+function feeReceived(
+  transfers: readonly TTransfer[],
+  input: { wallet: Address; treasury: Address; claimed: TClaimedLog; txHash: Hex },
+): bigint {
+  const { wallet, treasury, claimed } = input;
+  if (claimed.fee === 0n) return 0n;
+  const fromWallet = transfers.filter((t) => t.token === claimed.paymentToken && t.from === wallet);
+  const received = fromWallet.filter((t) => t.to === treasury).reduce((sum, t) => sum + t.value, 0n);
+  const sent = fromWallet.reduce((sum, t) => sum + t.value, 0n);
+  if (received === 0n || received > claimed.fee || sent !== claimed.fee) {
+    throw invalid(
+      'fee-transfer',
+      `transaction ${input.txHash} holds no Transfer of the fee from ${wallet} to the treasury ${treasury} (received ${received} of ${claimed.fee})`,
+      { received: received.toString(), fee: claimed.fee.toString() },
+    );
+  }
+  return received;
+}
+
+/**
+ * The fee of a gasless claim: the wallet's authorization moved fee + relay fee to the claim contract, which
+ * forwarded the fee (in a batch, every claim's fee in one Transfer) to the treasury.
+ */
+function gaslessFeeReceived(
+  transfers: readonly TTransfer[],
+  input: {
+    wallet: Address;
+    treasury: Address;
+    claimContract: Address;
+    claimed: TClaimedLog;
+    relayed: { relayFee: bigint };
+    txHash: Hex;
+  },
+): bigint {
+  const { wallet, treasury, claimContract, claimed } = input;
+  const pulled = transfers.some(
+    (t) =>
+      t.token === claimed.paymentToken &&
+      t.from === wallet &&
+      t.to === claimContract &&
+      t.value === claimed.fee + input.relayed.relayFee,
+  );
+  const forwarded =
+    claimed.fee === 0n ||
+    transfers.some(
+      (t) =>
+        t.token === claimed.paymentToken &&
+        t.from === claimContract &&
+        t.to === treasury &&
+        t.value >= claimed.fee,
+    );
+  if (!pulled || !forwarded) {
+    throw invalid(
+      'fee-transfer',
+      `gasless claim ${input.txHash} holds no Transfer of ${claimed.fee} + ${input.relayed.relayFee} from ${wallet} to the claim contract and of the fee on to the treasury ${treasury}`,
+    );
+  }
+  return claimed.fee;
 }
 
 async function fetchReceipt(env: TClaimEnvironment, txHash: Hex): Promise<TransactionReceipt> {
@@ -154,18 +223,19 @@ export async function verifyClaimTransaction(
   const treasury = await chainRead('the claim contract treasury', () =>
     readTreasuryAt(env.client, terms.address, receipt.blockNumber),
   );
-  if (
-    claimed.fee > 0n &&
-    !transfers.some(
-      (t) =>
-        t.token === claimed.paymentToken && t.from === wallet && t.to === treasury && t.value === claimed.fee,
-    )
-  ) {
-    throw invalid(
-      'fee-transfer',
-      `transaction ${txHash} holds no Transfer of the fee from ${wallet} to the treasury ${treasury}`,
-    );
-  }
+  const relayed = [...decodeGaslessOutcomes(receipt.logs, terms.address).relayed.values()].find(
+    (outcome) => outcome.account === wallet,
+  );
+  const received = relayed
+    ? gaslessFeeReceived(transfers, {
+        wallet,
+        treasury,
+        claimContract: terms.address,
+        claimed,
+        relayed,
+        txHash,
+      })
+    : feeReceived(transfers, { wallet, treasury, claimed, txHash });
   if (
     !transfers.some(
       (t) =>
@@ -193,7 +263,9 @@ export async function verifyClaimTransaction(
     wallet,
     token,
     tokenAddress: claimed.paymentToken,
-    fee: claimed.fee,
+    fee: received,
+    feeCharged: claimed.fee,
+    relay: relayed ? { relayFee: relayed.relayFee, relayer: relayed.relayer } : null,
     amountWei: claimed.amount,
     claimContract: terms.address,
     treasury,

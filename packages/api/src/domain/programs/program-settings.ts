@@ -29,5 +29,7 @@ export function programSettingsToColumns(settings: Partial<TProgramSettings>): U
   if (settings.gasPerDayMaxWei !== undefined)
     columns.gas_per_day_max_wei = settings.gasPerDayMaxWei === null ? null : BigInt(settings.gasPerDayMaxWei);
   if (settings.paymentProvider !== undefined) columns.payment_provider = settings.paymentProvider;
+  if (settings.claimRelayFeeMicroUsd !== undefined)
+    columns.claim_relay_fee_micro_usd = BigInt(settings.claimRelayFeeMicroUsd);
   return columns;
 }

@@ -26,6 +26,7 @@ export function toProgramView(row: TProgram): TProgramView {
     mintsPerDayMax: row.mints_per_day_max,
     gasPerDayMaxWei: row.gas_per_day_max_wei === null ? null : row.gas_per_day_max_wei.toString(),
     paymentProvider: row.payment_provider,
+    claimRelayFeeMicroUsd: row.claim_relay_fee_micro_usd.toString(),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

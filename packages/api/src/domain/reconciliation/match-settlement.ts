@@ -181,6 +181,17 @@ function matchClaimFee(
     context.treasuryAddress?.toLowerCase();
   const wallet = lowerAddressOrNull(settlement.wallet);
   if (!token || !treasury || !wallet) return null; // nothing on-chain to compare the amount with
+  const claimContract = lowerAddressOrNull(detail('claimContract'));
+  const relayFee = detail('relayFee');
+  if (relayFee !== null && claimContract) {
+    return matchGaslessClaimFee(settlement, decoded, {
+      token,
+      treasury,
+      wallet,
+      claimContract,
+      relayFee: BigInt(relayFee),
+    });
+  }
   const paid = (decoded.erc20BySender.get(wallet) ?? []).filter((transfer) => transfer.token === token);
   const toTreasury = paid.filter((transfer) => transfer.to === treasury);
   if (paid.length > 0 && toTreasury.length === 0) {
@@ -202,6 +213,33 @@ function matchClaimFee(
     };
   }
   return null;
+}
+
+/**
+ * A gasless claim (issue 19): the wallet's authorization moved the fee plus the relay fee to the claim contract,
+ * which paid the treasury (in a batch, all the batch's fees in one Transfer).
+ */
+function matchGaslessClaimFee(
+  settlement: TSettlementToMatch,
+  decoded: TDecodedReceipt,
+  input: { token: string; treasury: string; wallet: string; claimContract: string; relayFee: bigint },
+): TMismatch | null {
+  const pulled = (decoded.erc20BySender.get(input.wallet) ?? []).some(
+    (transfer) =>
+      transfer.token === input.token &&
+      transfer.to === input.claimContract &&
+      transfer.value === settlement.amount + input.relayFee,
+  );
+  const forwarded = (decoded.erc20BySender.get(input.claimContract) ?? []).some(
+    (transfer) =>
+      transfer.token === input.token && transfer.to === input.treasury && transfer.value >= settlement.amount,
+  );
+  if (pulled && forwarded) return null;
+  return {
+    kind: 'WRONG_AMOUNT',
+    message: `the gasless claim holds no Transfer of ${settlement.amount} + ${input.relayFee} ${settlement.currency} from the wallet to the claim contract and of the fee on to the treasury ${getAddress(input.treasury)}`,
+    details: { treasury: getAddress(input.treasury), claimContract: getAddress(input.claimContract) },
+  };
 }
 
 async function matchPayout(

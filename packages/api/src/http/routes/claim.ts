@@ -8,6 +8,10 @@ import {
   ZClaimRecordRequest,
   ZClaimRecordResponse,
   ZErrorResponse,
+  ZGaslessClaimPrepareRequest,
+  ZGaslessClaimPrepareResponse,
+  ZGaslessClaimSubmitRequest,
+  ZGaslessClaimSubmitResponse,
 } from '@sge/shared';
 import { type Address, getAddress, type Hex } from 'viem';
 import { z } from 'zod';
@@ -15,9 +19,12 @@ import { claimEnvironment } from '../../domain/claims/claim-context';
 import { listClaimHistory } from '../../domain/claims/claim-views';
 import { getClaimInfo } from '../../domain/claims/get-claim-info';
 import { prepareClaim } from '../../domain/claims/prepare-claim';
+import { prepareGaslessClaim } from '../../domain/claims/prepare-gasless-claim';
 import { recordClaimTransaction } from '../../domain/claims/record-claim-transaction';
+import { submitGaslessClaim } from '../../domain/claims/submit-gasless-claim';
 import { ProgramCache } from '../../domain/programs/program-cache';
 import type { TRuntime } from '../../runtime';
+import { wakeGaslessClaimWorkers } from '../../worker/processors/claim-gasless';
 import type { TApp } from '../server';
 
 const ZProgramQuery = z.object({ programId: z.uuid().optional() });
@@ -29,6 +36,8 @@ const ZProgramParams = z.object({ programId: z.uuid() });
  * - POST /api/claim/prepare {wallet, token} POST /api/v2/programs/:programId/claim/prepare
  * - POST /api/claim/record {wallet, txHash} POST /api/v2/programs/:programId/claim/record
  * - GET  /api/claim/history?wallet=         GET  /api/v2/programs/:programId/claim/history?wallet=
+ * - POST /api/claim/gasless/prepare {wallet}  the EIP-3009 typed data of a gasless USDC claim, fee and relay fee
+ * - POST /api/claim/gasless/submit {wallet, authorization, signature}  hands it to the relayer (202; 200 final)
  * Record answers 201 when it recorded the claim, 200 when it was recorded already (same body otherwise).
  */
 export function registerClaimRoutes(app: TApp, runtime: TRuntime) {
@@ -68,6 +77,54 @@ export function registerClaimRoutes(app: TApp, runtime: TRuntime) {
     summary: 'The recorded claims of a wallet',
     response: { 200: ZClaimHistory },
   };
+
+  const gaslessPrepare = {
+    tags: ['public'],
+    summary:
+      'The USDC ReceiveWithAuthorization (EIP-3009) to sign for a gasless claim, with fee and relay fee',
+    body: ZGaslessClaimPrepareRequest,
+    querystring: ZProgramQuery,
+    response: {
+      200: ZGaslessClaimPrepareResponse,
+      402: ZErrorResponse,
+      403: ZErrorResponse,
+      409: ZErrorResponse,
+      503: ZErrorResponse,
+    },
+  };
+  const gaslessSubmit = {
+    tags: ['public'],
+    summary: 'Submit a signed gasless claim to the relayer; the authorization nonce makes it exactly-once',
+    description:
+      'Checks the authorization (program terms, signature, blacklist, balance, unused nonce) and simulates the ' +
+      'claim before accepting it. 202 while the relayer works on it, 200 once recorded or failed; a repeat ' +
+      'with the same authorization returns the same intent.',
+    body: ZGaslessClaimSubmitRequest,
+    querystring: ZProgramQuery,
+    response: {
+      200: ZGaslessClaimSubmitResponse,
+      202: ZGaslessClaimSubmitResponse,
+      402: ZErrorResponse,
+      403: ZErrorResponse,
+      409: ZErrorResponse,
+      422: ZErrorResponse,
+      503: ZErrorResponse,
+    },
+  };
+  app.post('/api/claim/gasless/prepare', { schema: gaslessPrepare }, async (request) => {
+    const program = await programs.get(request.query.programId ?? DEFAULT_PROGRAM_ID);
+    return await prepareGaslessClaim(env, program, checksum(request.body.wallet));
+  });
+  app.post('/api/claim/gasless/submit', { schema: gaslessSubmit }, async (request, reply) => {
+    const program = await programs.get(request.query.programId ?? DEFAULT_PROGRAM_ID);
+    const result = await submitGaslessClaim(
+      { ...env, relayerAddress: runtime.relayer.address, wake: () => wakeGaslessClaimWorkers(runtime) },
+      program,
+      request.body,
+    );
+    const final = result.status === 'CONFIRMED' || result.status === 'FAILED';
+    return reply.status(final ? 200 : 202).send(result);
+  });
 
   const doRecord = async (programId: string, body: z.infer<typeof ZClaimRecordRequest>) => {
     const program = await programs.get(programId);

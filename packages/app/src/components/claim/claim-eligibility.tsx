@@ -11,6 +11,7 @@ const REASON_TITLES: Readonly<Record<TClaimIneligibleReason, string>> = {
   PAYMENT_REQUIRED: 'A payment is required first',
   CLAIMS_PAUSED: 'Claims are paused',
   VAULT_SHORT: 'The claim vault is empty',
+  WALLET_BLACKLISTED: 'This wallet is blacklisted by the stablecoins',
 };
 
 /** The wallet's eligibility (GET /api/claim/info): the verdict, the fee and amount, and its balances. */
