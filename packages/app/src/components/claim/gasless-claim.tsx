@@ -1,6 +1,7 @@
 import type { TClaimInfo, TGaslessClaimPrepareResponse } from '@sge/shared';
 import { useState } from 'react';
-import { getAddress, type Hex } from 'viem';
+import type { Hex } from 'viem';
+import { getAddress } from 'viem/utils';
 import { claimApi } from '../../claim/claim-api';
 import { describeClaimError } from '../../claim/claim-errors';
 import { formatTokenAmount, SGE_DECIMALS, STABLECOIN_DECIMALS } from '../../claim/format-amount';
