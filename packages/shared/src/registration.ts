@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZIntentStatus, ZIntentType } from './admin';
+import { ZPaymentProvider } from './programs';
 import { ZRegistrationSignature } from './registration-proof';
 
 /** An Ethereum address as typed by a person or a wallet: any case; the API checksums it. */
@@ -93,6 +94,8 @@ export const ZWalletStatus = z.object({
   payment: z.object({
     required: z.boolean(),
     paid: z.boolean(),
+    /** How this program takes payments (issue 19): the page offers that checkout, or a direct on-chain payment. */
+    provider: ZPaymentProvider,
   }),
   claim: z.object({
     status: z.enum(['UNCLAIMED', 'CLAIMED']),

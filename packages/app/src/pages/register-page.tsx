@@ -214,7 +214,7 @@ export function RegisterPage() {
               )}
             </div>
 
-            {state.status === 'ready' && <ReadyNote state={state} />}
+            {state.status === 'ready' && <ReadyNote state={state} onPaid={submit} />}
             <SubmitButton state={state} nowMs={nowMs} />
           </form>
 
@@ -280,9 +280,15 @@ export function RegisterPage() {
 }
 
 /** Under the form of a wallet that is not registered yet: the payment gate, or that the check failed. */
-function ReadyNote({ state }: { state: Extract<TRegistrationState, { status: 'ready' }> }) {
+function ReadyNote({
+  state,
+  onPaid,
+}: {
+  state: Extract<TRegistrationState, { status: 'ready' }>;
+  onPaid: () => void;
+}) {
   if (state.paymentRequired)
-    return <PaymentRequired wallet={state.wallet} title="A payment is required first" />;
+    return <PaymentRequired wallet={state.wallet} title="A payment is required first" onPaid={onPaid} />;
   if (state.checkError !== null) {
     return (
       <p className="form-note" data-testid="check-error">

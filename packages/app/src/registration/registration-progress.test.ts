@@ -24,7 +24,7 @@ const AT_MS = 1_000_000;
 
 function walletStatus(
   registration: Partial<TWalletStatus['registration']>,
-  payment: TWalletStatus['payment'] = { required: false, paid: false },
+  payment: Omit<TWalletStatus['payment'], 'provider'> = { required: false, paid: false },
 ): TWalletStatus {
   return {
     wallet: WALLET,
@@ -40,7 +40,7 @@ function walletStatus(
       reason: null,
       ...registration,
     },
-    payment,
+    payment: { ...payment, provider: 'coinbase-commerce' },
     claim: { status: 'UNCLAIMED', claimedAt: null },
   };
 }

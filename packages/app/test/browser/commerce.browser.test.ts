@@ -103,7 +103,7 @@ describe('paying through the simulated Commerce checkout, registering, then clai
         const status = ZWalletStatus.parse(
           await (await fetch(`${api.url}/api/status?wallet=${address}`)).json(),
         );
-        expect(status.payment).toEqual({ required: true, paid: true });
+        expect(status.payment).toEqual({ required: true, paid: true, provider: 'coinbase-commerce' });
         expect(status.registration).toMatchObject({ status: 'CONFIRMED', referredBy: 'BETA' });
         const charge = await (await fetch(`${api.url}/api/commerce/charge/${code}`)).json();
         expect(charge).toMatchObject({ status: 'CONFIRMED', paid: true, wallet: address });

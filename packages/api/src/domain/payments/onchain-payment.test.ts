@@ -169,7 +169,7 @@ describe('direct on-chain payment', () => {
       explorerUrl: null,
       sgeIdAddress: null,
     });
-    expect(status.payment).toEqual({ required: false, paid: true });
+    expect(status.payment).toEqual({ required: false, paid: true, provider: 'onchain' });
     // Paid: a new request is refused.
     await expect(request()).rejects.toMatchObject({ code: 'CONFLICT' });
   });

@@ -70,6 +70,7 @@ export async function getWalletStatus(
       // Whether the wallet has paid, whatever the program requires (issue 19): a paid wallet of a program
       // without the gate (or one that dropped it) is still a paying customer.
       paid: await hasPaid(db, program.id, wallet),
+      provider: program.payment_provider,
     },
     claim: {
       status: user?.claim_status ?? 'UNCLAIMED',

@@ -1,9 +1,12 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { api } from '../../api/api';
 import { apiErrorCode, describeApiError } from '../../api/api-error';
 import { createCharge } from '../../api/commerce';
 import { parseReferral, referralToSend } from '../../registration/referral';
 import { rememberCheckout } from '../../registration/use-checkout-return';
+import { OnchainPayment } from './onchain-payment';
 
 /** The page the checkout sends the user back to: this one, without a previous checkout's parameters. */
 function returnUrl(): string {
@@ -20,8 +23,22 @@ function returnUrl(): string {
  * its hosted checkout — Commerce's page in Real mode, the API's simulated checkout in Mock mode. The
  * checkout returns to this page, which confirms the payment and registers (see useCheckoutReturn).
  */
-export function PaymentRequired({ wallet, title }: { wallet: string; title: string }) {
+export function PaymentRequired({
+  wallet,
+  title,
+  onPaid,
+}: {
+  wallet: string;
+  title: string;
+  onPaid?: () => void;
+}) {
   const [searchParams] = useSearchParams();
+  // Which way the program takes payments (issue 19): a checkout, or the wallet paying directly on-chain.
+  const status = useQuery({
+    queryKey: ['payment-provider', wallet.toLowerCase()],
+    queryFn: ({ signal }) => api.getWalletStatus(wallet, { signal }),
+  });
+  const onchain = status.data?.payment.provider === 'onchain';
   const [state, setState] = useState<
     { status: 'idle' } | { status: 'creating' } | { status: 'failed'; error: unknown }
   >({ status: 'idle' });
@@ -46,7 +63,14 @@ export function PaymentRequired({ wallet, title }: { wallet: string; title: stri
     <div className="notice notice--warning" role="alert" data-testid="payment-required">
       <p className="notice__title">{title}</p>
       <p>This program asks for a payment before it issues an SGE-ID to this wallet.</p>
-      <div data-slot="checkout" data-wallet={wallet}>
+      {onchain && (
+        <OnchainPayment
+          wallet={wallet}
+          referral={referralToSend(parseReferral(searchParams))}
+          onPaid={onPaid}
+        />
+      )}
+      <div data-slot="checkout" data-wallet={wallet} hidden={onchain}>
         <p>
           <button
             type="button"
