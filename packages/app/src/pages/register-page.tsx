@@ -121,13 +121,17 @@ export function RegisterPage() {
     setFollowWallet(false);
   }, [checkoutWallet]);
   const registeredForCharge = useRef<string | null>(null);
+  const signerAddress = walletState.status === 'connected' ? walletState.wallet.address : null;
   useEffect(() => {
     if (checkout.status !== 'paid' || wallet?.toLowerCase() !== checkout.charge.wallet.toLowerCase()) return;
     if (registeredForCharge.current === checkout.code) return;
     if (state.status !== 'ready' && state.status !== 'rejected') return;
+    // The wallet reconnects after the page loads (the wallet layer loads after the first render): wait for it,
+    // so that the registration carries its signature (proof of wallet) instead of being refused unsigned.
+    if (signerAddress?.toLowerCase() !== checkout.charge.wallet.toLowerCase()) return;
     registeredForCharge.current = checkout.code;
     submit();
-  }, [checkout, wallet, state.status, submit]);
+  }, [checkout, wallet, signerAddress, state.status, submit]);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
