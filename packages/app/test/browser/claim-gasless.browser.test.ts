@@ -54,6 +54,8 @@ describe('the gasless claim against the API in Mock mode', () => {
         await page.getByRole('button', { name: 'Register', exact: true }).click();
         await page.getByTestId('token-id').waitFor({ timeout: MINT_TIMEOUT_MS });
 
+        // On a phone the navigation sits behind the Menu button.
+        await page.getByRole('button', { name: 'Menu' }).click();
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Claim' }).click();
         await page.getByTestId('claim-eligibility').waitFor();
         await page.getByRole('button', { name: 'Get test USDC and USDT' }).click();
