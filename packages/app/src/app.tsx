@@ -2,11 +2,17 @@ import { createBrowserRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { Layout } from './components/layout';
 import { AdminLayout } from './pages/admin/admin-layout';
+import { ADMIN_SCREENS } from './pages/admin/admin-operations';
+import { AffiliatesPage } from './pages/admin/affiliates-page';
 import { AuditLogPage } from './pages/admin/audit-log-page';
 import { ChangesPage } from './pages/admin/changes-page';
+import { CommissionsPage } from './pages/admin/commissions-page';
 import { IntentsPage } from './pages/admin/intents-page';
+import { LedgerPage } from './pages/admin/ledger-page';
+import { OperationsPage } from './pages/admin/operations-page';
 import { PaymentsPage } from './pages/admin/payments-page';
 import { PayoutBatchesPage } from './pages/admin/payout-batches-page';
+import { ProgramPage } from './pages/admin/program-page';
 import { ProgramsPage } from './pages/admin/programs-page';
 import { ReconciliationPage } from './pages/admin/reconciliation-page';
 import { SettlementsPage } from './pages/admin/settlements-page';
@@ -50,6 +56,12 @@ const router = createBrowserRouter([
               { path: 'changes', element: <ChangesPage /> },
               { path: 'audit', element: <AuditLogPage /> },
               { path: 'reconciliation', element: <ReconciliationPage /> },
+              // The screens issue 21 added take their paths from the registry (admin-operations.ts).
+              { path: ADMIN_SCREENS.program.path, element: <ProgramPage /> },
+              { path: ADMIN_SCREENS.affiliates.path, element: <AffiliatesPage /> },
+              { path: ADMIN_SCREENS.commissions.path, element: <CommissionsPage /> },
+              { path: ADMIN_SCREENS.ledger.path, element: <LedgerPage /> },
+              { path: ADMIN_SCREENS.operations.path, element: <OperationsPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },
