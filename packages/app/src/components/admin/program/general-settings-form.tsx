@@ -70,8 +70,19 @@ export function GeneralSettingsForm({ program }: { program: TProgram }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const body = bodyOf(draft);
-    setInvalid(typeof body === 'string' ? body : null);
-    if (typeof body !== 'string') save.mutate(body);
+    const base = bodyOf(draftOf(program));
+    if (typeof body === 'string') return setInvalid(body);
+    // Only what changed, so the audit log records what the admin did.
+    const changed = Object.fromEntries(
+      Object.entries(body).filter(
+        ([field, value]) =>
+          typeof base === 'string' ||
+          JSON.stringify(base[field as keyof typeof base]) !== JSON.stringify(value),
+      ),
+    );
+    if (Object.keys(changed).length === 0) return setInvalid('Nothing changed.');
+    setInvalid(null);
+    save.mutate(changed as TUpdateProgramRequest);
   };
   return (
     <form className="card" noValidate onSubmit={submit} aria-labelledby="general-settings-heading">
