@@ -2,7 +2,6 @@ import { createBrowserRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { Layout } from './components/layout';
 import { AdminLayout } from './pages/admin/admin-layout';
-import { ADMIN_SCREENS } from './pages/admin/admin-operations';
 import { AffiliatesPage } from './pages/admin/affiliates-page';
 import { AuditLogPage } from './pages/admin/audit-log-page';
 import { ChangesPage } from './pages/admin/changes-page';
@@ -56,12 +55,12 @@ const router = createBrowserRouter([
               { path: 'changes', element: <ChangesPage /> },
               { path: 'audit', element: <AuditLogPage /> },
               { path: 'reconciliation', element: <ReconciliationPage /> },
-              // The screens issue 21 added take their paths from the registry (admin-operations.ts).
-              { path: ADMIN_SCREENS.program.path, element: <ProgramPage /> },
-              { path: ADMIN_SCREENS.affiliates.path, element: <AffiliatesPage /> },
-              { path: ADMIN_SCREENS.commissions.path, element: <CommissionsPage /> },
-              { path: ADMIN_SCREENS.ledger.path, element: <LedgerPage /> },
-              { path: ADMIN_SCREENS.operations.path, element: <OperationsPage /> },
+              // Each /admin path is a screen of pages/admin/admin-operations.ts (its test checks they match).
+              { path: 'programs/:programId', element: <ProgramPage /> },
+              { path: 'affiliates', element: <AffiliatesPage /> },
+              { path: 'commissions', element: <CommissionsPage /> },
+              { path: 'ledger', element: <LedgerPage /> },
+              { path: 'operations', element: <OperationsPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

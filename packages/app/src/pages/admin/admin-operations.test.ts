@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TPlatform } from '../../../../api/src/platform';
 import { startTestPlatform, tempDir } from '../../../../api/test/support/platform';
+import { appRoutePaths } from '../../../test/browser/app-routes';
 import {
   ADMIN_OPERATIONS,
   ADMIN_SCREENS,
@@ -76,6 +77,14 @@ describe('admin app coverage of the admin API', () => {
     for (const [, entry] of screened) {
       if ('screen' in entry) expect(ADMIN_SCREENS[entry.screen].path).toMatch(/^\/admin/);
     }
+  });
+
+  it('routes every screen of the registry in the app', () => {
+    const routes = appRoutePaths();
+    const unrouted = Object.values(ADMIN_SCREENS)
+      .map((screen) => screen.path)
+      .filter((path) => !routes.includes(path));
+    expect(unrouted).toEqual([]);
   });
 
   it('fills path parameters, URI-encoded, and refuses a missing one', () => {
