@@ -2,11 +2,16 @@ import { createBrowserRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { Layout } from './components/layout';
 import { AdminLayout } from './pages/admin/admin-layout';
+import { AffiliatesPage } from './pages/admin/affiliates-page';
 import { AuditLogPage } from './pages/admin/audit-log-page';
 import { ChangesPage } from './pages/admin/changes-page';
+import { CommissionsPage } from './pages/admin/commissions-page';
 import { IntentsPage } from './pages/admin/intents-page';
+import { LedgerPage } from './pages/admin/ledger-page';
+import { OperationsPage } from './pages/admin/operations-page';
 import { PaymentsPage } from './pages/admin/payments-page';
 import { PayoutBatchesPage } from './pages/admin/payout-batches-page';
+import { ProgramPage } from './pages/admin/program-page';
 import { ProgramsPage } from './pages/admin/programs-page';
 import { ReconciliationPage } from './pages/admin/reconciliation-page';
 import { SettlementsPage } from './pages/admin/settlements-page';
@@ -50,6 +55,12 @@ const router = createBrowserRouter([
               { path: 'changes', element: <ChangesPage /> },
               { path: 'audit', element: <AuditLogPage /> },
               { path: 'reconciliation', element: <ReconciliationPage /> },
+              // Each /admin path is a screen of pages/admin/admin-operations.ts (its test checks they match).
+              { path: 'programs/:programId', element: <ProgramPage /> },
+              { path: 'affiliates', element: <AffiliatesPage /> },
+              { path: 'commissions', element: <CommissionsPage /> },
+              { path: 'ledger', element: <LedgerPage /> },
+              { path: 'operations', element: <OperationsPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

@@ -183,3 +183,32 @@ export const ZAdminMe = z.object({
   programId: z.uuid().nullable(),
 });
 export type TAdminMe = z.infer<typeof ZAdminMe>;
+
+/** GET /api/admin/fund-check: the relayer's balance, what it still pays for, and whether to refill it. */
+export const ZFundCheck = z.object({
+  address: z.string(),
+  chainId: z.number(),
+  balanceWei: z.string(),
+  balanceEth: z.string(),
+  nextBaseFeeWei: z.string(),
+  priorityFeeWei: z.string(),
+  mintGasEstimate: z.string(),
+  /** ethereum | op-stack | arbitrum: how the chain charges a transaction (ARCHITECTURE.md). */
+  feeModel: z.enum(['ethereum', 'op-stack', 'arbitrum']),
+  /** L2 execution per SGE-ID: mintGasEstimate × (next base fee + priority fee). */
+  executionCostPerMintWei: z.string(),
+  /** The rollup's L1 component per SGE-ID (OP-stack L1 data fee, Arbitrum L1 gas); 0 on Ethereum. */
+  l1FeePerMintWei: z.string(),
+  costPerMintWei: z.string(),
+  mintsRemaining: z.string(),
+  warningEth: z.string(),
+  criticalEth: z.string(),
+  warning: z.boolean(),
+  critical: z.boolean(),
+  pendingTransactions: z.number(),
+});
+export type TFundCheck = z.infer<typeof ZFundCheck>;
+
+/** A job queue as GET /api/admin/queues lists it: jobs waiting (not running) and whether it is paused. */
+export const ZQueueState = z.object({ name: z.string(), paused: z.boolean(), depth: z.number().int() });
+export type TQueueState = z.infer<typeof ZQueueState>;

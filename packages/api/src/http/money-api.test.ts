@@ -14,7 +14,6 @@ import { APPROVER_ACCOUNTS, signBatchApproval } from '../../test/support/payout-
 import { startTestPlatform, tempDir } from '../../test/support/platform';
 import type { TDb } from '../db/client';
 import { DEFAULT_PROGRAM_ID } from '../db/migrations/0001-core-schema';
-import { setAffiliateStatus } from '../domain/affiliates/set-affiliate-status';
 import { matureCommissions } from '../domain/commissions/mature-commissions';
 import { recordRevenueSettlement } from '../domain/commissions/record-revenue-settlement';
 import { assertProgramAcceptsIntents } from '../domain/programs/assert-program-accepts-intents';
@@ -854,13 +853,21 @@ describe('money API', () => {
       });
       const reinstated = await signIn(api, w, { programId: A, chainId });
       expect(reinstated.response.status).toBe(200);
-      await setAffiliateStatus(
-        db,
-        { actor: 'alice', requestId: null },
-        { affiliateId, status: 'TERMINATED', reason: 'left', programScope: null },
-      );
+      const terminated = await api('POST', `/api/admin/affiliates/${affiliateId}/terminate`, {
+        key: ALICE,
+        body: { reason: 'left' },
+      });
+      expect(terminated.status).toBe(200);
+      expect(terminated.body.status).toBe('TERMINATED');
       expect((await api('GET', '/api/affiliate/me', { bearer: reinstated.token })).status).toBe(401);
       expect((await signIn(api, w, { programId: A, chainId })).response.status).toBe(403);
+      // Termination is final.
+      const back = await api('POST', `/api/admin/affiliates/${affiliateId}/reinstate`, {
+        key: ALICE,
+        body: { reason: 'changed my mind' },
+      });
+      expect(back.status).toBe(409);
+      expect(back.body.error).toBe('INVALID_STATE');
     });
 
     it('signs a wallet out everywhere: every session of the wallet, in every program, and no other wallet’s', async () => {

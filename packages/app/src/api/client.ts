@@ -68,7 +68,7 @@ export interface TApiClient {
   send<T>(method: THttpMethod, path: string, schema: z.ZodType<T>, init?: TSendInit): Promise<T>;
 }
 
-export type THttpMethod = 'GET' | 'POST' | 'PATCH';
+export type THttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT';
 
 export interface TSendInit extends TRequestOptions {
   /** Serialised as JSON. */

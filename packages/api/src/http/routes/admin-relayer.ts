@@ -1,32 +1,9 @@
+import { ZFundCheck } from '@sge/shared';
 import { formatEther } from 'viem';
-import { z } from 'zod';
 import { checkRelayerFunds, countPendingRelayerTransactions } from '../../domain/relayer/check-relayer-funds';
 import type { TRuntime } from '../../runtime';
 import { authGuards } from '../plugins/auth';
 import type { TApp } from '../server';
-
-const ZFundCheck = z.object({
-  address: z.string(),
-  chainId: z.number(),
-  balanceWei: z.string(),
-  balanceEth: z.string(),
-  nextBaseFeeWei: z.string(),
-  priorityFeeWei: z.string(),
-  mintGasEstimate: z.string(),
-  /** ethereum | op-stack | arbitrum: how the chain charges a transaction (ARCHITECTURE.md). */
-  feeModel: z.enum(['ethereum', 'op-stack', 'arbitrum']),
-  /** L2 execution per SGE-ID: mintGasEstimate × (next base fee + priority fee). */
-  executionCostPerMintWei: z.string(),
-  /** The rollup's L1 component per SGE-ID (OP-stack L1 data fee, Arbitrum L1 gas); 0 on Ethereum. */
-  l1FeePerMintWei: z.string(),
-  costPerMintWei: z.string(),
-  mintsRemaining: z.string(),
-  warningEth: z.string(),
-  criticalEth: z.string(),
-  warning: z.boolean(),
-  critical: z.boolean(),
-  pendingTransactions: z.number(),
-});
 
 /** GET /api/admin/fund-check: the relayer's balance, what it still pays for, and whether to refill it. */
 export function registerAdminRelayerRoutes(app: TApp, runtime: TRuntime) {

@@ -1,3 +1,4 @@
+import { type QueryKey, useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, describeApiError } from '../../api/api-error';
 
 /** What the last admin action did: a short confirmation, or the API's error in words. */
@@ -26,14 +27,33 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs an admin action and reports its outcome through `report`. */
-export async function runAction(
-  report: (result: TActionResult) => void,
-  action: () => Promise<string>,
-): Promise<void> {
-  try {
-    report({ ok: true, text: await action() });
-  } catch (error) {
-    report({ ok: false, error });
-  }
+/**
+ * An admin action as a TanStack Query mutation: `run` answers the sentence to show when it succeeds; the
+ * queries under `invalidates` are read again whatever the outcome. `isPending` disables its buttons.
+ *
+ * @example
+ * const pause = useAdminAction(async (id: string) => { await adminClient.setProgramPaused(id, true); return 'Paused.'; });
+ */
+export function useAdminAction<TInput = void>(
+  run: (input: TInput) => Promise<string>,
+  invalidates: QueryKey = ['admin'],
+) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSettled: () => queryClient.invalidateQueries({ queryKey: invalidates }),
+  });
+}
+
+type TActionState = { status: string; data?: string | undefined; error: unknown; submittedAt: number };
+
+/** The outcome of the most recently started of `actions` (idle ones are ignored). */
+export function latestResult(actions: readonly TActionState[]): TActionResult {
+  const latest = actions
+    .filter((action) => action.status === 'success' || action.status === 'error')
+    .sort((a, b) => b.submittedAt - a.submittedAt)[0];
+  if (latest === undefined) return null;
+  return latest.status === 'success'
+    ? { ok: true, text: latest.data ?? '' }
+    : { ok: false, error: latest.error };
 }

@@ -1,48 +1,46 @@
 import type { TReconciliationRunSummary } from '@sge/shared';
-import { runAction, type TActionResult } from '../admin/action-result';
+import type { useAdminAction } from '../admin/action-result';
+import { ConfirmButton } from '../admin/confirm-button';
 import { reconciliationClient } from './reconciliation-client';
 
+type TStart = ReturnType<typeof useAdminAction<'run' | 'full'>>;
+
+/** Starts a run (what is new since the last run) or the full re-check (all history); the workers perform it. */
+export async function startRun(mode: 'run' | 'full'): Promise<string> {
+  if (mode === 'run') {
+    const started = await reconciliationClient.runNow();
+    return `Reconciliation run ${started.id} queued for the workers.`;
+  }
+  const started = await reconciliationClient.fullRecheck();
+  return `Full re-check ${started.id} queued for the workers.`;
+}
+
 /**
- * The reconciliation page's actions: run now (what is new since the last run) and the full re-check (all
- * history, asked to confirm), both performed by the workers; and the running run's progress.
+ * The reconciliation page's actions: run now and the full re-check (asked to confirm: it reads every
+ * settlement and ledger entry again), each disabled while one is being started.
  */
-export function RunControls(props: {
-  setResult: (result: TActionResult) => void;
-  refresh: () => Promise<unknown>;
-}) {
-  const { setResult, refresh } = props;
+export function RunControls({ start }: { start: TStart }) {
   return (
     <>
       <button
         type="button"
         className="button button--primary"
         data-testid="run-now"
-        onClick={() =>
-          runAction(setResult, async () => {
-            const started = await reconciliationClient.runNow();
-            await refresh();
-            return `Reconciliation run ${started.id} queued for the workers.`;
-          })
-        }
+        disabled={start.isPending}
+        onClick={() => start.mutate('run')}
       >
-        Run reconciliation now
+        {start.isPending && start.variables === 'run' ? 'Starting…' : 'Run reconciliation now'}
       </button>
-      <button
-        type="button"
-        className="button"
-        data-testid="full-recheck"
-        onClick={() => {
-          if (!window.confirm('Re-check all history? This reads every settlement and ledger entry again.'))
-            return;
-          void runAction(setResult, async () => {
-            const started = await reconciliationClient.fullRecheck();
-            await refresh();
-            return `Full re-check ${started.id} queued for the workers.`;
-          });
-        }}
-      >
-        Full re-check
-      </button>
+      <span data-testid="full-recheck">
+        <ConfirmButton
+          label="Full re-check"
+          question="Re-check all history? This reads every settlement and ledger entry again."
+          pending={start.isPending && start.variables === 'full'}
+          pendingLabel="Starting…"
+          disabled={start.isPending}
+          onConfirm={() => start.mutate('full')}
+        />
+      </span>
     </>
   );
 }

@@ -6,6 +6,7 @@ import { AdminContext, type TAdminContext } from '../../components/admin/admin-c
 import { AdminKeyForm } from '../../components/admin/admin-key-form';
 import { ProgramSelect } from '../../components/admin/program-select';
 import '../../components/affiliate/money-pages.css';
+import { ADMIN_SCREENS } from './admin-operations';
 
 /** The sections of /admin (`/admin/reconciliation`: pages/admin/reconciliation-page.tsx). */
 const ADMIN_NAV_ITEMS = [
@@ -17,6 +18,11 @@ const ADMIN_NAV_ITEMS = [
   { to: '/admin/changes', label: 'Changes to approve', end: false },
   { to: '/admin/audit', label: 'Audit log', end: false },
   { to: '/admin/reconciliation', label: 'Reconciliation', end: false },
+  ...(['affiliates', 'commissions', 'ledger', 'operations'] as const).map((screen) => ({
+    to: ADMIN_SCREENS[screen].path,
+    label: ADMIN_SCREENS[screen].label,
+    end: false,
+  })),
 ] as const;
 
 /** /admin: sign-in with an admin key, then the section navigation, the program filter and the section. */

@@ -3,8 +3,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { adminClient } from '../../api/money-clients';
 import { useAdmin } from '../../components/admin/admin-context';
+import { ConfirmButton } from '../../components/admin/confirm-button';
+import {
+  describeMoneySetting,
+  MONEY_SETTING_LABELS,
+} from '../../components/admin/program/program-settings-model';
+import { formatMoney } from '../../components/affiliate/money';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { ADMIN_REFRESH_INTERVAL_MS } from '../../limits';
+import { ADMIN_SCREENS } from './admin-operations';
 
 /**
  * /admin/changes: money settings and large manual payments proposed by one admin, waiting for another
@@ -31,7 +38,7 @@ export function ChangesPage() {
   });
   return (
     <section aria-labelledby="changes-heading">
-      <h2 id="changes-heading">Changes to approve</h2>
+      <h2 id="changes-heading">{ADMIN_SCREENS.changes.label}</h2>
       <div className="admin-filters">
         <div className="field">
           <label htmlFor="changes-status" className="field__label">
@@ -89,14 +96,14 @@ export function ChangesPage() {
                 <td>
                   {change.status === 'PENDING' && (
                     <>
-                      <button
-                        type="button"
-                        className="button button--small"
+                      <ConfirmButton
+                        label="Approve"
+                        question={`Apply this change now? ${describeChange(change)}`}
+                        pending={decide.isPending && decide.variables?.id === change.id}
+                        pendingLabel="Applying…"
                         disabled={decide.isPending}
-                        onClick={() => decide.mutate({ id: change.id, approve: true })}
-                      >
-                        Approve
-                      </button>{' '}
+                        onConfirm={() => decide.mutate({ id: change.id, approve: true })}
+                      />{' '}
                       <button
                         type="button"
                         className="button button--small"
@@ -120,12 +127,13 @@ export function ChangesPage() {
 function describeChange(change: TChange): string {
   if (change.kind === 'MANUAL_PAYMENT') {
     const p = change.payload;
-    return `manual payment ${p.amount} (micro-${p.currency}) from ${p.wallet}, reference ${p.reference}`;
+    return `manual payment ${formatMoney(p.amount, p.currency)} from ${p.wallet}, reference ${p.reference}`;
   }
   return Object.entries(change.payload)
-    .map(
-      ([field, value]) =>
-        `${field}: ${JSON.stringify(change.before[field as keyof typeof change.before])} → ${JSON.stringify(value)}`,
-    )
+    .map(([field, value]) => {
+      const label = MONEY_SETTING_LABELS[field as keyof typeof MONEY_SETTING_LABELS] ?? field;
+      const before = change.before[field as keyof typeof change.before];
+      return `${label}: ${describeMoneySetting(field, before)} → ${describeMoneySetting(field, value)}`;
+    })
     .join('; ');
 }

@@ -1,23 +1,22 @@
 import { ZIntentStatus, ZIntentType } from '@sge/shared';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { adminClient } from '../../api/money-clients';
-import { ActionResult, runAction, type TActionResult } from '../../components/admin/action-result';
+import { ActionResult, latestResult, useAdminAction } from '../../components/admin/action-result';
 import { useAdmin } from '../../components/admin/admin-context';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { ADMIN_REFRESH_INTERVAL_MS } from '../../limits';
+import { ADMIN_SCREENS } from './admin-operations';
 
 const WALLET_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 
 /** /admin/intents: users and intents, filtered by type, status and wallet; FAILED intents can be retried. */
 export function IntentsPage() {
   const { programId } = useAdmin();
-  const queryClient = useQueryClient();
   const [type, setType] = useState('');
   const [status, setStatus] = useState('');
   const [walletInput, setWalletInput] = useState('');
   const [reason, setReason] = useState('retried from the admin page');
-  const [result, setResult] = useState<TActionResult>(null);
   const wallet = WALLET_PATTERN.test(walletInput.trim()) ? walletInput.trim() : undefined;
   const filter = { programId: programId ?? undefined, type, status, wallet };
   const intents = useQuery({
@@ -25,15 +24,17 @@ export function IntentsPage() {
     queryFn: ({ signal }) => adminClient.intents(filter, { signal }),
     refetchInterval: ADMIN_REFRESH_INTERVAL_MS,
   });
-  const users = useQuery({
-    queryKey: ['admin', 'users', programId, wallet],
-    queryFn: ({ signal }) => adminClient.users({ programId: programId ?? undefined, wallet }, { signal }),
-    refetchInterval: ADMIN_REFRESH_INTERVAL_MS,
-  });
+  const retry = useAdminAction(
+    async (intentId: string) => {
+      await adminClient.retryIntent(intentId, reason.trim() || 'retried from the admin page');
+      return `Intent ${intentId} queued again.`;
+    },
+    ['admin', 'intents'],
+  );
 
   return (
     <section aria-labelledby="intents-heading">
-      <h2 id="intents-heading">Users and intents</h2>
+      <h2 id="intents-heading">{ADMIN_SCREENS.intents.label}</h2>
       <div className="admin-filters">
         <div className="field">
           <label htmlFor="intent-type" className="field__label">
@@ -92,7 +93,7 @@ export function IntentsPage() {
           />
         </div>
       </div>
-      <ActionResult result={result} />
+      <ActionResult result={latestResult([retry])} />
       {intents.error && <ApiErrorAlert error={intents.error} lastGoodAtMs={null} retryNote="" />}
       <h3>Intents</h3>
       <div className="table-scroll">
@@ -124,16 +125,8 @@ export function IntentsPage() {
                     <button
                       type="button"
                       className="button button--small"
-                      onClick={() =>
-                        runAction(setResult, async () => {
-                          await adminClient.retryIntent(
-                            intent.id,
-                            reason.trim() || 'retried from the admin page',
-                          );
-                          await queryClient.invalidateQueries({ queryKey: ['admin', 'intents'] });
-                          return `Intent ${intent.id} queued again.`;
-                        })
-                      }
+                      disabled={retry.isPending}
+                      onClick={() => retry.mutate(intent.id)}
                     >
                       Retry
                     </button>
@@ -144,6 +137,20 @@ export function IntentsPage() {
           </tbody>
         </table>
       </div>
+      <UsersTable programId={programId} wallet={wallet} />
+    </section>
+  );
+}
+
+/** The program's users (one wallet when the filter names one): referrer, SGE-ID, claim. */
+function UsersTable({ programId, wallet }: { programId: string | null; wallet: string | undefined }) {
+  const users = useQuery({
+    queryKey: ['admin', 'users', programId, wallet],
+    queryFn: ({ signal }) => adminClient.users({ programId: programId ?? undefined, wallet }, { signal }),
+    refetchInterval: ADMIN_REFRESH_INTERVAL_MS,
+  });
+  return (
+    <>
       <h3>Users</h3>
       <div className="table-scroll">
         <table className="data-table" data-testid="users">
@@ -169,6 +176,6 @@ export function IntentsPage() {
           </tbody>
         </table>
       </div>
-    </section>
+    </>
   );
 }

@@ -1,13 +1,13 @@
 import {
-  type TChange,
-  type TManualPayment,
+  type TManualPaymentRequest,
   ZManualPaymentCurrency,
   ZManualPaymentReference,
   ZWalletInput,
 } from '@sge/shared';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { ApiError, describeApiError } from '../../api/api-error';
 import { adminClient } from '../../api/money-clients';
+import { errorText } from '../../components/admin/action-result';
 import { useAdmin } from '../../components/admin/admin-context';
 import { formatMicroUsd, parseMicroUsd } from '../../components/affiliate/money';
 
@@ -26,14 +26,17 @@ export function PaymentsPage() {
   const [reference, setReference] = useState('');
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Partial<Record<TField, string>>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [recorded, setRecorded] = useState<TManualPayment | TChange | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const queryClient = useQueryClient();
+  const record = useMutation({
+    mutationFn: (body: TManualPaymentRequest) => adminClient.recordPayment(body),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['admin'] }),
+  });
+  const recorded = record.data ?? null;
+  const failure = record.error === null ? null : errorText(record.error);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setFailure(null);
-    setRecorded(null);
+    record.reset();
     const next: Partial<Record<TField, string>> = {};
     if (!ZWalletInput.safeParse(wallet).success) next.wallet = 'A 0x-prefixed 20-byte hex address.';
     const micro = parseMicroUsd(amount);
@@ -44,23 +47,14 @@ export function PaymentsPage() {
     if (note.trim() === '') next.note = 'Say what the payment is.';
     setErrors(next);
     if (Object.keys(next).length > 0 || micro === null) return;
-    setSubmitting(true);
-    try {
-      setRecorded(
-        await adminClient.recordPayment({
-          ...(programId === null ? {} : { programId }),
-          wallet: wallet.trim(),
-          amount: micro,
-          currency,
-          reference: reference.trim(),
-          note: note.trim(),
-        }),
-      );
-    } catch (cause) {
-      setFailure(cause instanceof ApiError ? describeApiError(cause).detail : String(cause));
-    } finally {
-      setSubmitting(false);
-    }
+    record.mutate({
+      ...(programId === null ? {} : { programId }),
+      wallet: wallet.trim(),
+      amount: micro,
+      currency,
+      reference: reference.trim(),
+      note: note.trim(),
+    });
   };
 
   const field = (name: TField, label: string, value: string, set: (value: string) => void, hint?: string) => (
@@ -125,8 +119,8 @@ export function PaymentsPage() {
             {failure}
           </p>
         )}
-        <button type="submit" className="button button--primary" disabled={submitting}>
-          {submitting ? 'Recording…' : 'Record payment'}
+        <button type="submit" className="button button--primary" disabled={record.isPending}>
+          {record.isPending ? 'Recording…' : 'Record payment'}
         </button>
       </form>
       {recorded !== null && 'kind' in recorded && (

@@ -2,12 +2,14 @@ import { ZIntentType } from '@sge/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { adminClient } from '../../api/money-clients';
-import { ActionResult, runAction, type TActionResult } from '../../components/admin/action-result';
+import { ActionResult, latestResult, useAdminAction } from '../../components/admin/action-result';
 import { useAdmin } from '../../components/admin/admin-context';
+import { refundOf, SettlementRefundButton } from '../../components/admin/settlement-refund-button';
 import { formatMicroUsd } from '../../components/affiliate/money';
 import { TxLink } from '../../components/affiliate/tx-link';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { ADMIN_REFRESH_INTERVAL_MS } from '../../limits';
+import { ADMIN_SCREENS } from './admin-operations';
 
 /** Offers `text` as a file download named `filename`. */
 function download(filename: string, text: string) {
@@ -25,17 +27,23 @@ function download(filename: string, text: string) {
 export function SettlementsPage() {
   const { programId } = useAdmin();
   const [kind, setKind] = useState('');
-  const [result, setResult] = useState<TActionResult>(null);
+  const [reason, setReason] = useState('');
   const filter = { programId: programId ?? undefined, kind: kind === '' ? undefined : kind };
   const settlements = useQuery({
     queryKey: ['admin', 'settlements', filter],
     queryFn: ({ signal }) => adminClient.settlements(filter, { signal }),
     refetchInterval: ADMIN_REFRESH_INTERVAL_MS,
   });
+  const exportCsv = useAdminAction(async () => {
+    const csv = await adminClient.settlementsCsv(filter);
+    download('settlements.csv', csv);
+    return `Exported ${Math.max(0, csv.trim().split('\n').length - 1)} settlements.`;
+  }, ['admin', 'settlements']);
+  const refund = useAdminAction(refundOf);
 
   return (
     <section aria-labelledby="settlements-heading">
-      <h2 id="settlements-heading">Settlements</h2>
+      <h2 id="settlements-heading">{ADMIN_SCREENS.settlements.label}</h2>
       <div className="admin-filters">
         <div className="field">
           <label htmlFor="settlement-kind" className="field__label">
@@ -53,21 +61,27 @@ export function SettlementsPage() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="refund-reason" className="field__label">
+            Reason (for Refund)
+          </label>
+          <input
+            id="refund-reason"
+            className="field__input"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </div>
         <button
           type="button"
           className="button"
-          onClick={() =>
-            runAction(setResult, async () => {
-              const csv = await adminClient.settlementsCsv(filter);
-              download('settlements.csv', csv);
-              return `Exported ${Math.max(0, csv.trim().split('\n').length - 1)} settlements.`;
-            })
-          }
+          disabled={exportCsv.isPending}
+          onClick={() => exportCsv.mutate()}
         >
-          Export CSV
+          {exportCsv.isPending ? 'Exporting…' : 'Export CSV'}
         </button>
       </div>
-      <ActionResult result={result} />
+      <ActionResult result={latestResult([exportCsv, refund])} />
       {settlements.error && <ApiErrorAlert error={settlements.error} lastGoodAtMs={null} retryNote="" />}
       <div className="table-scroll">
         <table className="data-table" data-testid="settlements">
@@ -100,7 +114,9 @@ export function SettlementsPage() {
                     <span className="mono">{settlement.providerRef ?? '—'}</span>
                   )}
                 </td>
-                <td>{settlement.refunded ? 'yes' : 'no'}</td>
+                <td>
+                  <SettlementRefundButton settlement={settlement} reason={reason} refund={refund} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -20,7 +20,7 @@ import type { TApp } from '../../server';
 
 const security = [{ adminKey: [] }];
 
-/** Affiliates: list, get, suspend, reinstate. */
+/** Affiliates: list, get, suspend, reinstate, terminate. */
 export function registerAdminAffiliateRoutes(app: TApp, runtime: TRuntime) {
   const guards = authGuards(runtime);
   const { db } = runtime.database;
@@ -67,6 +67,7 @@ export function registerAdminAffiliateRoutes(app: TApp, runtime: TRuntime) {
   for (const [verb, status] of [
     ['suspend', 'SUSPENDED'],
     ['reinstate', 'ACTIVE'],
+    ['terminate', 'TERMINATED'],
   ] as const) {
     app.post(
       `/api/admin/affiliates/:id/${verb}`,
@@ -74,10 +75,13 @@ export function registerAdminAffiliateRoutes(app: TApp, runtime: TRuntime) {
         onRequest: guards.admin,
         schema: {
           tags: ['admin'],
-          summary:
-            verb === 'suspend'
-              ? 'Suspend an affiliate: no new commissions (forfeited to the platform), left out of payouts (audited)'
-              : 'Reinstate a suspended affiliate (audited)',
+          summary: {
+            suspend:
+              'Suspend an affiliate: no new commissions (forfeited to the platform), left out of payouts (audited)',
+            reinstate: 'Reinstate a suspended affiliate (audited)',
+            terminate:
+              'Terminate an affiliate for good: as suspended, and it can never be reinstated (audited)',
+          }[verb],
           security,
           params: ZIdParams,
           body: ZReasonRequest,

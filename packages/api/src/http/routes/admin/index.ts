@@ -9,6 +9,7 @@ import { registerAdminMeRoutes } from './me';
 import { registerAdminPaymentRoutes } from './payments';
 import { registerAdminPayoutBatchRoutes } from './payout-batches';
 import { registerAdminProgramRoutes } from './programs';
+import { registerAdminQueueRoutes } from './queues';
 import { registerAdminReconciliationRoutes } from './reconciliation';
 import { registerAdminSettlementRoutes } from './settlements';
 import { registerAdminUserAndIntentRoutes } from './users-and-intents';
@@ -27,4 +28,5 @@ export function registerAdminRoutes(app: TApp, runtime: TRuntime) {
   registerAdminReconciliationRoutes(app, runtime);
   registerAdminChangeRoutes(app, runtime);
   registerAdminMeRoutes(app, runtime);
+  registerAdminQueueRoutes(app, runtime);
 }
