@@ -19,7 +19,7 @@ import {
 } from './scale-reconciliation';
 
 /**
- * `npm run bench:scale [-- --keep] [--sizes 10000,1000000] [--runs 5] [--export-only]`
+ * `npm run bench:scale [-- --keep] [--sizes 10000,1000000] [--runs 5] [--export-only | --skip-export]`
  *
  * Issue 22: every operation of the issue's table measured in Real mode (PostgreSQL, Redis, anvil; the platform
  * in-process, roles api and workers) on a history of 10,000 and of 1,000,000 users seeded by
@@ -49,6 +49,8 @@ const SIZES = (option('sizes') ?? '10000,1000000').split(',').map(Number);
 const RUNS = Number(option('runs') ?? 5);
 /** `--export-only`: measure the settlements CSV export alone (e.g. again on kept databases). */
 const EXPORT_ONLY = process.argv.includes('--export-only');
+/** `--skip-export`: leave the settlements CSV export out (it takes minutes at 1M users). */
+const SKIP_EXPORT = process.argv.includes('--skip-export');
 
 /** The reconciliation run's row in `operations`. */
 const RUN_OPERATION = `reconciliation run (${NEW_SETTLEMENTS} new settlements)`;
@@ -179,7 +181,7 @@ async function measureExport(api: TApi): Promise<{ rows: number; ms: number; pea
 async function measureSize(users: number): Promise<{
   ms: Map<string, number>;
   samples: Map<string, number>;
-  export: Awaited<ReturnType<typeof measureExport>>;
+  export: Awaited<ReturnType<typeof measureExport>> | null;
   reconciliation: TReconciliationMeasurement | null;
   rows: Record<string, number>;
 }> {
@@ -293,7 +295,7 @@ async function measureSize(users: number): Promise<{
         samples.set(RUN_OPERATION, 1);
         process.stderr.write(`${users} users: ${RUN_OPERATION} ${reconciliation.runMs} ms\n`);
       }
-      const exported = await measureExport(api);
+      const exported = SKIP_EXPORT ? null : await measureExport(api);
       return {
         ms,
         samples,
