@@ -164,6 +164,18 @@ export interface LedgerBalancesTable {
   updated_at: ColumnType<Date, never, never>;
 }
 
+/**
+ * Counts (and sums) kept per program by triggers (0021), in 16 shards per counter: `users`, `registrations`,
+ * `claims`, `affiliates`, `commissions:<STATUS>`. Read only (sum over the shards).
+ */
+export interface ProgramCountersTable {
+  program_id: string;
+  counter: string;
+  shard: ColumnType<number, never, never>;
+  n: ColumnType<number, never, never>;
+  amount: ColumnType<bigint, never, never>;
+}
+
 /** Maintained partial sums of ledger_balances per (program, currency), 64 per pair by account hash (0013). */
 export interface LedgerBalanceTotalsTable {
   program_id: string;
@@ -538,6 +550,7 @@ export interface Database {
   ledger_balance_totals: LedgerBalanceTotalsTable;
   ledger_checkpoint_days: LedgerCheckpointDaysTable;
   ledger_balance_checkpoints: LedgerBalanceCheckpointsTable;
+  program_counters: ProgramCountersTable;
   commissions: CommissionsTable;
   payout_batches: PayoutBatchesTable;
   payouts: PayoutsTable;

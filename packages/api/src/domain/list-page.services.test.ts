@@ -11,6 +11,10 @@ import type { TAccount } from './ledger/accounts';
 import { listAccountBalances } from './ledger/get-balances';
 import { ledgerContentHash } from './ledger/post-ledger-transaction';
 import { hasPaid } from './payments/has-paid';
+import type { TReconciliationContext } from './reconciliation/check-context';
+import { checkProcessingTime } from './reconciliation/check-processing-time';
+import { countIntentBacklog } from './reconciliation/count-intent-backlog';
+import { findStuckIntents } from './reconciliation/find-stuck-intents';
 import { exportSettlements } from './settlements/export-settlements';
 import { listSettlements } from './settlements/list-settlements';
 import { listUsers } from './users/list-users';
@@ -254,5 +258,17 @@ describe('admin lists and lookups on a large history', () => {
 
   it('the payment gate looks a wallet’s payments up by index', async () => {
     await expectIndexed((db) => hasPaid(db, DEFAULT_PROGRAM_ID, wallet));
+  });
+
+  it('the live checks read intents by index: stuck, backlog, and the newest confirmed (processing time)', async () => {
+    const now = new Date();
+    await expectIndexed((db) => findStuckIntents(db, { timeoutMinutes: 10, now, limit: 50 }), {
+      sorts: true,
+    });
+    await expectIndexed((db) => countIntentBacklog(db, now), { sorts: true });
+    // The sample of the newest confirmed intents comes in index order (0021), never a sort of all of them.
+    await expectIndexed((db) =>
+      checkProcessingTime.run({ db, intentTimeoutMinutes: 10 } as unknown as TReconciliationContext),
+    );
   });
 });

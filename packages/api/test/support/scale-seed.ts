@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { TDb } from '../../src/db/client';
 import { DEFAULT_PROGRAM_ID } from '../../src/db/migrations/0001-core-schema';
+import { writeLedgerCheckpoint } from '../../src/domain/ledger/write-ledger-checkpoint';
 
 /**
  * Seeds a platform's history through SQL shaped like the rows the platform writes (issue 22's scale bench and
@@ -54,8 +55,9 @@ export async function seededUserCount(db: TDb): Promise<number> {
 /**
  * Seeds users from the current count up to `users` (a multiple of 500): the affiliates first (one
  * transaction, in tree layers), then chunks of `chunkUsers` users on `connections` connections at once (chunks
- * are independent once the affiliates exist); `progress` hears each finished chunk. Then ANALYZE, as
- * autovacuum would after a load. An interrupted seed is refused when extended (its chunks have gaps).
+ * are independent once the affiliates exist); `progress` hears each finished chunk. Then the ledger's
+ * checkpoints up to today (writeLedgerCheckpoint, as the daily job), and ANALYZE, as autovacuum would after a
+ * load. An interrupted seed is refused when extended (its chunks have gaps).
  */
 export async function seedScale(
   db: TDb,
@@ -97,6 +99,10 @@ export async function seedScale(
       }
     });
   await Promise.all(Array.from({ length: options.connections ?? 1 }, worker));
+  // The daily checkpoint job's work over the seeded days (one checkpoint per account and day with entries), as
+  // a history the platform wrote would have it: "as of" balances then start from the day's checkpoint. Without
+  // it, the first worker to start writes them while the bench measures (an "as of" read summed all history).
+  await writeLedgerCheckpoint(db);
   await sql`ANALYZE`.execute(db);
 }
 
