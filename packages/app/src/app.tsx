@@ -50,6 +50,11 @@ const router = createBrowserRouter([
               { path: 'changes', element: <ChangesPage /> },
               { path: 'audit', element: <AuditLogPage /> },
               { path: 'reconciliation', element: <ReconciliationPage /> },
+              // Loaded on first visit: the page and its charts (recharts) stay out of the first page's bundle.
+              {
+                path: 'overview',
+                lazy: async () => ({ Component: (await import('./pages/admin/overview-page')).OverviewPage }),
+              },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

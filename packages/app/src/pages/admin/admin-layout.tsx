@@ -10,6 +10,7 @@ import '../../components/affiliate/money-pages.css';
 /** The sections of /admin (`/admin/reconciliation`: pages/admin/reconciliation-page.tsx). */
 const ADMIN_NAV_ITEMS = [
   { to: '/admin', label: 'Programs', end: true },
+  { to: '/admin/overview', label: 'Overview', end: false },
   { to: '/admin/intents', label: 'Users & intents', end: false },
   { to: '/admin/settlements', label: 'Settlements', end: false },
   { to: '/admin/payouts', label: 'Payout batches', end: false },
