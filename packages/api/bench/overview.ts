@@ -93,7 +93,9 @@ async function main() {
     await sql`
       SELECT (SELECT count(*) FROM users WHERE registered_at >= now() - interval '30 days'),
              (SELECT count(*) FROM settlements WHERE kind = 'CLAIM' AND created_at >= now() - interval '30 days'),
-             (SELECT sum(amount) FROM settlements WHERE kind = 'CLAIM' AND created_at >= now() - interval '30 days')`.execute(db);
+             (SELECT sum(amount) FROM settlements WHERE kind = 'CLAIM' AND created_at >= now() - interval '30 days')`.execute(
+      db,
+    );
     return Math.round((performance.now() - started) * 100) / 100;
   }
 
