@@ -61,6 +61,11 @@ const router = createBrowserRouter([
               { path: 'commissions', element: <CommissionsPage /> },
               { path: 'ledger', element: <LedgerPage /> },
               { path: 'operations', element: <OperationsPage /> },
+              // Loaded on first visit: the page and its charts (recharts) stay out of the first page's bundle.
+              {
+                path: 'overview',
+                lazy: async () => ({ Component: (await import('./pages/admin/overview-page')).OverviewPage }),
+              },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

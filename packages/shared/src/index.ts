@@ -10,6 +10,7 @@ export * from './gasless-claims';
 export * from './ledger';
 export * from './limits';
 export * from './networks';
+export * from './overview';
 export * from './pagination';
 export * from './payments';
 export * from './payouts';

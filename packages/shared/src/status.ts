@@ -64,6 +64,11 @@ export const ZSystemStatus = z.object({
      */
     readReplica: z.object({ lagSeconds: z.number().nonnegative().nullable() }).nullable(),
   }),
+  /**
+   * Whether every program's ledger sums to zero per currency (from the maintained balance totals, 0013): a
+   * yes/no only, never an amount. null when the database did not answer.
+   */
+  ledger: z.object({ balanced: z.boolean().nullable() }),
   updatedAt: z.string(),
 });
 export type TSystemStatus = z.infer<typeof ZSystemStatus>;

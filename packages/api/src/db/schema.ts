@@ -532,7 +532,28 @@ export interface ChangeRequestsTable {
   result: Json<Record<string, unknown>> | null;
 }
 
+/** 0019-daily-rollups: the overview's figures per (program, UTC day, shard), maintained by triggers; read-only. */
+export interface DailyRollupsTable {
+  program_id: string;
+  day: ColumnType<string, never, never>;
+  shard: ColumnType<number, never, never>;
+  registrations: ColumnType<number, never, never>;
+  claims: ColumnType<number, never, never>;
+  claim_fees_micro_usd: ColumnType<bigint, never, never>;
+  sge_claimed_wei: ColumnType<bigint, never, never>;
+  revenue_micro_usd: ColumnType<bigint, never, never>;
+  refunds_micro_usd: ColumnType<bigint, never, never>;
+  commissions_accrued_micro_usd: ColumnType<bigint, never, never>;
+  commissions_payable_micro_usd: ColumnType<bigint, never, never>;
+  commissions_paid_micro_usd: ColumnType<bigint, never, never>;
+  commissions_cancelled_micro_usd: ColumnType<bigint, never, never>;
+  payouts: ColumnType<number, never, never>;
+  payouts_micro_usd: ColumnType<bigint, never, never>;
+  gas_spent_wei: ColumnType<bigint, never, never>;
+}
+
 export interface Database {
+  daily_rollups: DailyRollupsTable;
   mint_batches: MintBatchesTable;
   relayer_accounts: RelayerAccountsTable;
   relayer_transactions: RelayerTransactionsTable;

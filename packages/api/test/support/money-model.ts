@@ -25,6 +25,7 @@ import { startPayoutBatchExecution } from '../../src/domain/payouts/start-payout
 import { createProgram } from '../../src/domain/programs/create-program';
 import { updateProgram } from '../../src/domain/programs/update-program';
 import { CrashPlugin, InjectedCrash } from './crash-plugin';
+import { rollupDifferences } from './daily-rollups';
 import { maintainedBalanceDifferences } from './ledger-balances';
 import { APPROVER_ACCOUNTS, signBatchApproval } from './payout-approvers';
 import { startPayoutChain, type TPayoutChain } from './payout-chain';
@@ -917,6 +918,8 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
             await maintainedBalanceDifferences(db),
             'maintained balances that differ from the entries',
           ).toEqual([]);
+          // The overview's daily rollups (0019) equal the facts they count, retries and crashes included.
+          expect(await rollupDifferences(db), 'daily rollups that differ from the facts').toEqual([]);
           for (const programId of programIds) {
             const incremental = await verifyLedger(db, programId, { mode: 'incremental' });
             expect(incremental, `verifyLedger(${programId}, incremental)`).toMatchObject({

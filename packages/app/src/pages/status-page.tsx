@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { useSystemStatus } from '../api/use-system-status';
 import { ApiErrorAlert } from '../components/api-error-alert';
+import { ActivitySection } from '../components/status/activity-section';
 import { ChainSection } from '../components/status/chain-section';
 import { ContractsSection } from '../components/status/contracts-section';
 import { DatabaseSection } from '../components/status/database-section';
+import { LedgerSection } from '../components/status/ledger-section';
 import { ModeBanner } from '../components/status/mode-banner';
 import { QueueSection } from '../components/status/queue-section';
 import { RefreshBar } from '../components/status/refresh-bar';
@@ -66,7 +68,9 @@ export function StatusPage() {
             <RelayerSection status={data} />
             <QueueSection status={data} />
             <DatabaseSection status={data} />
+            <LedgerSection status={data} />
             <ContractsSection status={data} />
+            <ActivitySection />
           </div>
         </>
       )}

@@ -16,6 +16,7 @@ import * as reconciliationWatermarks from './0014-reconciliation-watermarks';
 import * as paymentProviders from './0016-payment-providers';
 import * as gaslessClaims from './0017-gasless-claims';
 import * as l1DataFees from './0018-l1-data-fees';
+import * as dailyRollups from './0019-daily-rollups';
 import * as scaleReads from './0021-scale-reads';
 
 /**
@@ -40,5 +41,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016-payment-providers': paymentProviders,
   '0017-gasless-claims': gaslessClaims,
   '0018-l1-data-fees': l1DataFees,
+  '0019-daily-rollups': dailyRollups,
   '0021-scale-reads': scaleReads,
 };

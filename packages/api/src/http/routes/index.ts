@@ -13,6 +13,7 @@ import { registerHealthRoutes } from './health';
 import { registerMetricsRoute } from './metrics';
 import { registerPaymentRoutes } from './payments';
 import { registerRegistrationRoutes } from './register';
+import { registerStatsRoutes } from './stats';
 import { registerSystemRoutes } from './system';
 
 /** Every route module, registered in this order by buildServer. Add a resource's module here. */
@@ -31,4 +32,5 @@ export const ROUTE_MODULES: readonly ((app: TApp, runtime: TRuntime) => void | P
   registerCommerceRoutes,
   registerClaimRoutes,
   registerPaymentRoutes,
+  registerStatsRoutes,
 ];

@@ -1,14 +1,16 @@
 import { type TSystemStatus, ZSystemStatus } from '@sge/shared';
 import { formatEther } from 'viem';
+import { isLedgerBalanced } from '../../domain/ledger/is-ledger-balanced';
 import type { TRuntime } from '../../runtime';
 import type { TApp } from '../server';
 
-/** What the /status page shows: mode, chain, RPC, relayer, contracts, queue, read replica. */
+/** What the /status page shows: mode, chain, RPC, relayer, contracts, queue, read replica, ledger balanced. */
 export async function readSystemStatus(runtime: TRuntime): Promise<TSystemStatus> {
-  const [snapshot, depths, replicaLagSeconds] = await Promise.all([
+  const [snapshot, depths, replicaLagSeconds, ledgerBalanced] = await Promise.all([
     runtime.chain.snapshot(),
     runtime.queue.depth().catch(() => null),
     runtime.readDatabase.lagSeconds(),
+    isLedgerBalanced(runtime.readDatabase.db).catch(() => null),
   ]);
   const { balanceWarningWei, balanceCriticalWei } = runtime.config.chain;
   const balance = snapshot.relayerBalanceWei;
@@ -30,6 +32,7 @@ export async function readSystemStatus(runtime: TRuntime): Promise<TSystemStatus
     contracts: { ...runtime.contracts },
     queue: { depth: depths === null ? null : Object.values(depths).reduce((sum, depth) => sum + depth, 0) },
     database: { readReplica: runtime.readDatabase.replica ? { lagSeconds: replicaLagSeconds } : null },
+    ledger: { balanced: ledgerBalanced },
     updatedAt: new Date().toISOString(),
   };
 }

@@ -11,6 +11,7 @@ import { ADMIN_SCREENS } from './admin-operations';
 /** The sections of /admin (`/admin/reconciliation`: pages/admin/reconciliation-page.tsx). */
 const ADMIN_NAV_ITEMS = [
   { to: '/admin', label: 'Programs', end: true },
+  { to: ADMIN_SCREENS.overview.path, label: ADMIN_SCREENS.overview.label, end: false },
   { to: '/admin/intents', label: 'Users & intents', end: false },
   { to: '/admin/settlements', label: 'Settlements', end: false },
   { to: '/admin/payouts', label: 'Payout batches', end: false },

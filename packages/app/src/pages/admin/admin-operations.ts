@@ -14,6 +14,7 @@
 export const ADMIN_SCREENS = {
   programs: { path: '/admin', label: 'Programs' },
   program: { path: '/admin/programs/:programId', label: 'Program settings' },
+  overview: { path: '/admin/overview', label: 'Overview' },
   intents: { path: '/admin/intents', label: 'Users & intents' },
   settlements: { path: '/admin/settlements', label: 'Settlements' },
   affiliates: { path: '/admin/affiliates', label: 'Affiliates' },
@@ -44,6 +45,7 @@ export const ADMIN_OPERATIONS = {
   'GET /api/admin/programs/:programId/api-keys': { screen: 'program' },
   'POST /api/admin/programs/:programId/api-keys': { screen: 'program' },
   'POST /api/admin/api-keys/:id/revoke': { screen: 'program' },
+  'GET /api/admin/overview': { screen: 'overview' },
   'GET /api/admin/users': { screen: 'intents' },
   'GET /api/admin/intents': { screen: 'intents' },
   'GET /api/admin/intents/:id': {

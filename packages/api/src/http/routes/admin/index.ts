@@ -6,6 +6,7 @@ import { registerAdminChangeRoutes } from './changes';
 import { registerAdminCommissionRoutes } from './commissions';
 import { registerAdminLedgerRoutes } from './ledger';
 import { registerAdminMeRoutes } from './me';
+import { registerAdminOverviewRoutes } from './overview';
 import { registerAdminPaymentRoutes } from './payments';
 import { registerAdminPayoutBatchRoutes } from './payout-batches';
 import { registerAdminProgramRoutes } from './programs';
@@ -29,4 +30,5 @@ export function registerAdminRoutes(app: TApp, runtime: TRuntime) {
   registerAdminChangeRoutes(app, runtime);
   registerAdminMeRoutes(app, runtime);
   registerAdminQueueRoutes(app, runtime);
+  registerAdminOverviewRoutes(app, runtime);
 }
