@@ -20,8 +20,7 @@ import {
   ZProgram,
 } from '@sge/shared';
 import { z } from 'zod';
-import { ADMIN_CHAIN_ACTION_TIMEOUT_MS } from '../limits';
-import { ApiError } from './api-error';
+import { ADMIN_CHAIN_ACTION_TIMEOUT_MS, ADMIN_EXPORT_TIMEOUT_MS } from '../limits';
 import type { TApiClient, TRequestOptions } from './client';
 import { type TDevWallet, ZDevWallet } from './dev-wallet';
 
@@ -82,7 +81,8 @@ export type TSettlementFilter = { programId?: string; kind?: string; wallet?: st
 export function createAdminClient(
   api: TApiClient,
   key: () => string | null,
-  options: { baseUrl: string; fetch?: typeof fetch } = { baseUrl: '' },
+  /** Unused since every call, the CSV export included, goes through `api` (which has the base URL and fetch). */
+  _options: { baseUrl: string; fetch?: typeof fetch } = { baseUrl: '' },
 ) {
   const headers = (): Record<string, string> => {
     const value = key();
@@ -92,6 +92,9 @@ export function createAdminClient(
     api.send('GET', path, schema, { ...init, headers: headers() });
   const post = <T>(path: string, schema: z.ZodType<T>, body?: unknown) =>
     api.send('POST', path, schema, { body, headers: headers() });
+  /** A GET that answers with text (CSV exports), which streams the whole range: a longer timeout. */
+  const getText = (path: string) =>
+    api.sendForText('GET', path, { headers: headers(), timeoutMs: ADMIN_EXPORT_TIMEOUT_MS });
   /** A POST whose handler waits on the chain (payout batch actions): a longer timeout. */
   const postChain = <T>(path: string, schema: z.ZodType<T>, body?: unknown) =>
     api.send('POST', path, schema, { body, headers: headers(), timeoutMs: ADMIN_CHAIN_ACTION_TIMEOUT_MS });
@@ -112,33 +115,8 @@ export function createAdminClient(
     settlements: (filter: TSettlementFilter, init?: TRequestOptions): Promise<TPage<TAdminSettlement>> =>
       get(`/api/admin/settlements?${query({ ...filter, limit: 100 })}`, ZPage(ZAdminSettlement), init),
     /** The CSV export of the filtered settlements, as text (the API sends it as an attachment). */
-    settlementsCsv: async (filter: TSettlementFilter): Promise<string> => {
-      const path = `/api/admin/settlements?${query({ ...filter, format: 'csv' })}`;
-      const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-      const response = await fetchImpl(`${options.baseUrl}${path}`, {
-        headers: headers(),
-        cache: 'no-store',
-      });
-      const text = await response.text();
-      if (!response.ok) {
-        let message = `HTTP ${response.status}`;
-        let code = 'INTERNAL';
-        try {
-          const body = JSON.parse(text) as { error?: string; message?: string };
-          message = body.message ?? message;
-          code = body.error ?? code;
-        } catch {
-          // Not the API's error shape: keep the status line.
-        }
-        throw new ApiError({
-          failure: { kind: 'api', status: response.status, code, details: undefined },
-          method: 'GET',
-          path,
-          message,
-        });
-      }
-      return text;
-    },
+    settlementsCsv: (filter: TSettlementFilter): Promise<string> =>
+      getText(`/api/admin/settlements?${query({ ...filter, format: 'csv' })}`),
     batches: (programId: string | undefined, init?: TRequestOptions): Promise<TPage<TPayoutBatch>> =>
       get(`/api/admin/payout-batches?${query({ programId, limit: 100 })}`, ZPage(ZPayoutBatch), init),
     batch: (batchId: string, init?: TRequestOptions): Promise<TPayoutBatchDetail> =>
