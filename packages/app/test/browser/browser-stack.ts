@@ -145,12 +145,17 @@ export async function waitForProgramPayment(
   programId: string,
   ready: (payment: TWalletStatus['payment']) => boolean,
 ): Promise<void> {
-  await expect
-    .poll(async () => ready((await readWalletStatus(apiUrl, programId)).payment), {
-      timeout: PROGRAM_CHANGE_VISIBLE_TIMEOUT_MS,
-      interval: PROGRAM_POLL_INTERVAL_MS,
-    })
-    .toBe(true);
+  // A loop of its own rather than expect.poll, which vitest allows only inside a test, not in a beforeAll.
+  const deadline = Date.now() + PROGRAM_CHANGE_VISIBLE_TIMEOUT_MS;
+  let last: TWalletStatus['payment'] | null = null;
+  while (Date.now() < deadline) {
+    last = (await readWalletStatus(apiUrl, programId)).payment;
+    if (ready(last)) return;
+    await new Promise((resolve) => setTimeout(resolve, PROGRAM_POLL_INTERVAL_MS));
+  }
+  throw new Error(
+    `the API did not serve the changed program within ${PROGRAM_CHANGE_VISIBLE_TIMEOUT_MS} ms; its payment settings: ${JSON.stringify(last)}`,
+  );
 }
 
 /**
