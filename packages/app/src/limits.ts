@@ -119,3 +119,25 @@ check(
   ADMIN_CHAIN_ACTION_TIMEOUT_MS > API_REQUEST_TIMEOUT_MS,
   'ADMIN_CHAIN_ACTION_TIMEOUT_MS must be longer than API_REQUEST_TIMEOUT_MS',
 );
+
+/**
+ * An admin CSV export streams the whole filtered range (every settlement of a program), so it may take this
+ * long before the app gives up; a JSON page of the same list answers within API_REQUEST_TIMEOUT_MS.
+ */
+export const ADMIN_EXPORT_TIMEOUT_MS = 60_000;
+check(
+  ADMIN_EXPORT_TIMEOUT_MS > API_REQUEST_TIMEOUT_MS,
+  'ADMIN_EXPORT_TIMEOUT_MS must be longer than API_REQUEST_TIMEOUT_MS',
+);
+
+/** Claim calls: recording waits for the API's on-chain verification (several chain reads), more than a plain read. */
+export const CLAIM_REQUEST_TIMEOUT_MS = 20_000;
+/**
+ * Checkout calls: creating a charge in Real mode waits for Coinbase Commerce's API (the API gives it 10 s),
+ * so this is longer than API_REQUEST_TIMEOUT_MS.
+ */
+export const CHECKOUT_REQUEST_TIMEOUT_MS = 15_000;
+check(
+  CLAIM_REQUEST_TIMEOUT_MS > API_REQUEST_TIMEOUT_MS && CHECKOUT_REQUEST_TIMEOUT_MS > API_REQUEST_TIMEOUT_MS,
+  'the claim and checkout timeouts must be longer than API_REQUEST_TIMEOUT_MS: they wait on the chain or Coinbase',
+);

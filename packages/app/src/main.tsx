@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { startErrorReporting } from './monitoring/error-reporting';
 import { WalletProvider } from './wallet/wallet-provider';
 import './styles.css';
 
@@ -24,3 +25,6 @@ createRoot(container).render(
     </QueryClientProvider>
   </StrictMode>,
 );
+
+// After the first render: @sentry/react is a chunk of its own, fetched only when VITE_SENTRY_DSN is set.
+void startErrorReporting();

@@ -1,44 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
-import { parseEnvelope } from '@sentry/core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, tempDir } from '../../test/support/platform';
+import { startSentryStandIn } from '../../test/support/sentry-stand-in';
 import type { TPlatform } from '../platform';
 import { scrubEvent } from './error-reporter';
-
-type TIngested = { path: string; auth: string; items: { type: string; payload: Record<string, unknown> }[] };
-
-/**
- * A local HTTP server standing in for Sentry's ingest endpoint (`POST /api/<project>/envelope/`, the envelope
- * protocol): it decodes each envelope with Sentry's own parser (@sentry/core) and keeps it.
- */
-async function startSentryStandIn(): Promise<{ dsn: string; envelopes: TIngested[]; server: Server }> {
-  const envelopes: TIngested[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      let body = Buffer.concat(chunks);
-      if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-      const [, items] = parseEnvelope(new Uint8Array(body));
-      envelopes.push({
-        path: request.url ?? '',
-        auth: String(request.headers['x-sentry-auth'] ?? ''),
-        items: items.map(([header, payload]) => ({
-          type: String(header.type),
-          payload: payload as Record<string, unknown>,
-        })),
-      });
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { dsn: `http://5e9c0ffee0a1450cb0aa11ce0f0ba5e1@127.0.0.1:${port}/42`, envelopes, server };
-}
 
 describe('error reporting to Sentry (a local stand-in for its ingest endpoint)', () => {
   const dataDir = tempDir();
@@ -74,11 +39,7 @@ describe('error reporting to Sentry (a local stand-in for its ingest endpoint)',
     }
     await platform.runtime.errorReporter.flush(5_000);
 
-    const events = sentry.envelopes.flatMap((envelope) =>
-      envelope.items
-        .filter((item) => item.type === 'event')
-        .map((item) => ({ envelope, event: item.payload })),
-    );
+    const events = sentry.events();
     const reported = events.find(
       ({ event }) => (event.tags as Record<string, string>)?.request_id === requestId,
     );

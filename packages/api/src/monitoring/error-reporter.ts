@@ -11,6 +11,10 @@ export type TErrorContext = {
   /** The route pattern (`/api/admin/audit-log`) or the queue a job came from. */
   route?: string;
   queue?: string;
+  /** A worker job's name (the queue it was added under), id (`<kind>-<id>`, no secret) and attempt (1, 2, ...). */
+  jobName?: string;
+  jobId?: string;
+  attempt?: number;
 };
 
 /**
@@ -119,6 +123,9 @@ export function createErrorReporter(config: TConfig): TErrorReporter {
         if (context.intentId) scope.setTag('intent_id', context.intentId);
         if (context.route) scope.setTag('route', context.route);
         if (context.queue) scope.setTag('queue', context.queue);
+        if (context.jobName) scope.setTag('job_name', context.jobName);
+        if (context.jobId) scope.setTag('job_id', context.jobId);
+        if (context.attempt !== undefined) scope.setTag('job_attempt', context.attempt);
         Sentry.captureException(error);
       });
     },

@@ -1,4 +1,3 @@
-import { AppError } from '../domain/app-error';
 import { performQueuedRun } from '../domain/reconciliation/perform-queued-run';
 import { reconciliationContextOf } from '../domain/reconciliation/reconciliation-context';
 import { RECONCILIATION_QUEUE } from '../domain/reconciliation/request-reconciliation-run';
@@ -8,6 +7,7 @@ import type { TIntentProcessor } from './intent-processor';
 import { PROCESSORS } from './processors';
 import { startClaimWatcher } from './processors/claim-watcher';
 import { startOnchainPaymentWatcher } from './processors/onchain-payment-watcher';
+import { reportJobFailures } from './report-job-failures';
 import { startScheduledJobs } from './scheduled-jobs';
 import { sweep } from './sweeper';
 
@@ -28,17 +28,10 @@ export async function startWorkers(
   for (const processor of processors) {
     queue.process(
       processor.queue,
-      (data, context) =>
-        processor.handle(runtime, data, { ...context, workerId }).catch((error: unknown) => {
-          // The queue retries the job; the report says which intent failed and why (AppErrors are expected).
-          if (!(error instanceof AppError)) {
-            runtime.errorReporter.report(error, {
-              queue: processor.queue,
-              intentId: typeof data.intentId === 'string' ? data.intentId : undefined,
-            });
-          }
-          throw error;
-        }),
+      // The queue retries a failed job; the report says which job and intent failed and why.
+      reportJobFailures(runtime.errorReporter, processor.queue, (data, context) =>
+        processor.handle(runtime, data, { ...context, workerId }),
+      ),
       { concurrency: config.workers.concurrency },
     );
   }
@@ -48,10 +41,10 @@ export async function startWorkers(
   const reconciliation = reconciliationContextOf(runtime);
   queue.process(
     RECONCILIATION_QUEUE,
-    async (data) => {
+    reportJobFailures(runtime.errorReporter, RECONCILIATION_QUEUE, async (data) => {
       const outcome = await performQueuedRun(reconciliation, String(data.runId), workerId);
       logger.info({ runId: data.runId, outcome }, 'reconciliation run');
-    },
+    }),
     { concurrency: 1 },
   );
 

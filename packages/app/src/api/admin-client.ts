@@ -39,9 +39,8 @@ import {
   ZQueueState,
 } from '@sge/shared';
 import { z } from 'zod';
-import { ADMIN_CHAIN_ACTION_TIMEOUT_MS } from '../limits';
+import { ADMIN_CHAIN_ACTION_TIMEOUT_MS, ADMIN_EXPORT_TIMEOUT_MS } from '../limits';
 import { adminPath } from '../pages/admin/admin-operations';
-import { ApiError } from './api-error';
 import type { TApiClient, TRequestOptions } from './client';
 import { type TDevWallet, ZDevWallet } from './dev-wallet';
 
@@ -114,7 +113,8 @@ export type TLedgerFilter = { programId?: string; account?: string; currency?: s
 export function createAdminClient(
   api: TApiClient,
   key: () => string | null,
-  options: { baseUrl: string; fetch?: typeof fetch } = { baseUrl: '' },
+  /** Unused since every call, the CSV export included, goes through `api` (which has the base URL and fetch). */
+  _options: { baseUrl: string; fetch?: typeof fetch } = { baseUrl: '' },
 ) {
   const headers = (): Record<string, string> => {
     const value = key();
@@ -128,6 +128,9 @@ export function createAdminClient(
     api.send('PATCH', path, schema, { body, headers: headers() });
   const put = <T>(path: string, schema: z.ZodType<T>, body: unknown) =>
     api.send('PUT', path, schema, { body, headers: headers() });
+  /** A GET that answers with text (CSV exports), which streams the whole range: a longer timeout. */
+  const getText = (path: string) =>
+    api.sendForText('GET', path, { headers: headers(), timeoutMs: ADMIN_EXPORT_TIMEOUT_MS });
   /** A POST whose handler waits on the chain (payout batch actions): a longer timeout. */
   const postChain = <T>(path: string, schema: z.ZodType<T>, body?: unknown) =>
     api.send('POST', path, schema, { body, headers: headers(), timeoutMs: ADMIN_CHAIN_ACTION_TIMEOUT_MS });
@@ -165,33 +168,8 @@ export function createAdminClient(
         init,
       ),
     /** The CSV export of the filtered settlements, as text (the API sends it as an attachment). */
-    settlementsCsv: async (filter: TSettlementFilter): Promise<string> => {
-      const path = `${adminPath('GET /api/admin/settlements')}?${query({ ...filter, format: 'csv' })}`;
-      const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-      const response = await fetchImpl(`${options.baseUrl}${path}`, {
-        headers: headers(),
-        cache: 'no-store',
-      });
-      const text = await response.text();
-      if (!response.ok) {
-        let message = `HTTP ${response.status}`;
-        let code = 'INTERNAL';
-        try {
-          const body = JSON.parse(text) as { error?: string; message?: string };
-          message = body.message ?? message;
-          code = body.error ?? code;
-        } catch {
-          // Not the API's error shape: keep the status line.
-        }
-        throw new ApiError({
-          failure: { kind: 'api', status: response.status, code, details: undefined },
-          method: 'GET',
-          path,
-          message,
-        });
-      }
-      return text;
-    },
+    settlementsCsv: (filter: TSettlementFilter): Promise<string> =>
+      getText(`${adminPath('GET /api/admin/settlements')}?${query({ ...filter, format: 'csv' })}`),
     batches: (programId: string | undefined, init?: TRequestOptions): Promise<TPage<TPayoutBatch>> =>
       get(
         `${adminPath('GET /api/admin/payout-batches')}?${query({ programId, limit: 100 })}`,

@@ -46,7 +46,41 @@ export class ApiError extends Error {
     this.requestId = args.requestId ?? null;
     this.retryAfterMs = args.retryAfterMs ?? null;
   }
+
+  /** The HTTP status of the answer, or null when none arrived (network failure, timeout). */
+  get status(): number | null {
+    return this.failure.kind === 'network' || this.failure.kind === 'timeout' ? null : this.failure.status;
+  }
+
+  /**
+   * One code for every failure: the API's own (`RATE_LIMITED`, `VALIDATION_FAILED`, ...) when it answered
+   * with its error shape, else the client's: `TIMEOUT`, `NETWORK`, `HTTP_ERROR`, `INVALID_RESPONSE`.
+   */
+  get code(): string {
+    return this.failure.kind === 'api' ? this.failure.code : CLIENT_FAILURE_CODES[this.failure.kind];
+  }
+
+  /**
+   * The request field the API blamed (`details.field`, or the first of `details.issues[].field` of a
+   * VALIDATION_FAILED), or null.
+   */
+  get field(): string | null {
+    if (this.failure.kind !== 'api') return null;
+    const details = (this.failure.details ?? {}) as { field?: unknown; issues?: unknown };
+    if (typeof details.field === 'string') return details.field;
+    const first: unknown = Array.isArray(details.issues) ? details.issues[0] : undefined;
+    const field = (first as { field?: unknown } | undefined)?.field;
+    return typeof field === 'string' ? field : null;
+  }
 }
+
+/** The codes of failures the API did not describe itself (the `api` kind carries the API's code). */
+const CLIENT_FAILURE_CODES: Readonly<Record<Exclude<TApiErrorKind, 'api'>, string>> = {
+  http: 'HTTP_ERROR',
+  'invalid-response': 'INVALID_RESPONSE',
+  network: 'NETWORK',
+  timeout: 'TIMEOUT',
+};
 
 /**
  * The API's error code when `error` is an ApiError carrying the API's error shape, else null.

@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ZSystemStatus } from '@sge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemStatusFixture } from '../../test/fixtures/system-status';
 import { ApiError } from './api-error';
 import { createApiClient } from './client';
+
+const systemStatusSchema = () => ZSystemStatus;
 
 /**
  * The client against a real HTTP server on localhost: each test picks how the server answers by the
@@ -90,6 +93,9 @@ describe('createApiClient().getSystemStatus', () => {
     const error = await failure(createApiClient({ baseUrl }).getSystemStatus());
     expect(error.failure).toEqual({ kind: 'http', status: 502, statusText: 'Bad Gateway' });
     expect(error.requestId).toBeNull();
+    expect(error.status).toBe(502);
+    expect(error.code).toBe('HTTP_ERROR');
+    expect(error.field).toBeNull();
   });
 
   it('rejects a 2xx body that is not JSON', async () => {
@@ -133,6 +139,16 @@ describe('createApiClient().getSystemStatus', () => {
     handler = () => {};
     const error = await failure(createApiClient({ baseUrl, timeoutMs: 150 }).getSystemStatus());
     expect(error.failure).toEqual({ kind: 'timeout', timeoutMs: 150 });
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.status).toBeNull();
+    expect(error.message).toBe('No answer within 150 ms');
+  });
+
+  it("uses one request's own timeout over the client's", async () => {
+    handler = () => {};
+    const client = createApiClient({ baseUrl, timeoutMs: 60_000 });
+    const error = await failure(client.send('GET', '/api/slow', systemStatusSchema(), { timeoutMs: 120 }));
+    expect(error.failure).toEqual({ kind: 'timeout', timeoutMs: 120 });
   });
 
   it('times out when the headers arrive but the body stalls', async () => {
@@ -226,6 +242,32 @@ describe('createApiClient() registration calls', () => {
     const error = await failure(createApiClient({ baseUrl }).register({ wallet: WALLET }));
     expect(error.failure).toMatchObject({ kind: 'api', status: 429, code: 'RATE_LIMITED' });
     expect(error.retryAfterMs).toBe(17_000);
+    expect(error.code).toBe('RATE_LIMITED');
+    expect(error.status).toBe(429);
+  });
+
+  it('carries the Retry-After of a 429 that has no JSON body (a proxy limit)', async () => {
+    handler = (_request, response) => {
+      response.writeHead(429, 'Too Many Requests', { 'content-type': 'text/plain', 'retry-after': '3' });
+      response.end('slow down');
+    };
+    const error = await failure(createApiClient({ baseUrl }).register({ wallet: WALLET }));
+    expect(error.failure).toEqual({ kind: 'http', status: 429, statusText: 'Too Many Requests' });
+    expect(error.retryAfterMs).toBe(3_000);
+  });
+
+  it('names the field a VALIDATION_FAILED blames', async () => {
+    handler = answer(
+      400,
+      JSON.stringify({
+        error: 'VALIDATION_FAILED',
+        message: 'body.wallet: must be an address',
+        details: { issues: [{ field: 'body.wallet', message: 'must be an address' }] },
+      }),
+    );
+    const error = await failure(createApiClient({ baseUrl }).register({ wallet: 'nope' }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.field).toBe('body.wallet');
   });
 
   it('asks for a wallet status and an affiliate code with the values URL-encoded', async () => {
@@ -243,5 +285,25 @@ describe('createApiClient() registration calls', () => {
     handler = answer(200, JSON.stringify({ address: WALLET, privateKey: '0x1234', chainId: 31337 }));
     const error = await failure(createApiClient({ baseUrl }).getDevWallet());
     expect(error.failure.kind).toBe('invalid-response');
+  });
+});
+
+describe('createApiClient().sendForText', () => {
+  it('returns a text body as it came, with the headers given', async () => {
+    handler = (request, response) => {
+      response.writeHead(200, { 'content-type': 'text/csv' });
+      response.end(`wallet,amount\n${request.headers['x-admin-key'] ?? ''},1\n`);
+    };
+    const text = await createApiClient({ baseUrl }).sendForText('GET', '/api/admin/settlements?format=csv', {
+      headers: { 'x-admin-key': 'k-1' },
+    });
+    expect(text).toBe('wallet,amount\nk-1,1\n');
+  });
+
+  it("fails with the API's error shape like a JSON call", async () => {
+    handler = answer(401, JSON.stringify({ error: 'UNAUTHORIZED', message: 'bad key' }));
+    const error = await failure(createApiClient({ baseUrl }).sendForText('GET', '/api/admin/settlements'));
+    expect(error.code).toBe('UNAUTHORIZED');
+    expect(error.message).toBe('bad key');
   });
 });

@@ -66,6 +66,11 @@ export interface TApiClient {
    * (affiliate-client.ts, admin-client.ts) are built on it and add their credentials as headers.
    */
   send<T>(method: THttpMethod, path: string, schema: z.ZodType<T>, init?: TSendInit): Promise<T>;
+  /**
+   * An endpoint that answers with text (the admin CSV exports): the same timeout and errors as `send`, the
+   * body returned as it came.
+   */
+  sendForText(method: THttpMethod, path: string, init?: TSendInit): Promise<string>;
 }
 
 export type THttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT';
@@ -110,41 +115,40 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const clientTimeoutMs = options.timeoutMs ?? API_REQUEST_TIMEOUT_MS;
 
-  async function request<T>(
+  /**
+   * The one place the app calls fetch: the timeout (AbortSignal.timeout, combined with the caller's signal)
+   * covers the headers and the body, and every failure becomes an ApiError. Returns the answer's text and
+   * the headers every caller reads; a non-2xx answer has already been thrown.
+   */
+  async function exchange(
     method: THttpMethod,
     path: string,
-    schema: z.ZodType<T>,
     init: TRequestInit,
-  ): Promise<T> {
+    accept: string,
+  ): Promise<{ response: Response; text: string; requestId: string | null }> {
     const timeoutMs = init.timeoutMs ?? clientTimeoutMs;
     const callerSignal = init.signal;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const forwardAbort = () => controller.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) forwardAbort();
-    else callerSignal?.addEventListener('abort', forwardAbort, { once: true });
+    const timeoutSignal = AbortSignal.timeout(timeoutMs);
+    const signal =
+      callerSignal === undefined ? timeoutSignal : AbortSignal.any([callerSignal, timeoutSignal]);
 
     let response: Response;
     let text: string;
     try {
-      const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+      const headers: Record<string, string> = { accept, ...init.headers };
       if (init.body !== undefined) headers['content-type'] = 'application/json';
       response = await fetchImpl(`${options.baseUrl}${path}`, {
         method,
         headers,
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
         cache: 'no-store',
-        signal: controller.signal,
+        signal,
       });
       // The body is read inside the timeout too: a server that sends headers and then stalls is not an answer.
       text = await response.text();
     } catch (cause) {
       if (callerSignal?.aborted) throw callerSignal.reason ?? cause;
-      if (timedOut) {
+      if (timeoutSignal.aborted) {
         throw new ApiError(
           {
             failure: { kind: 'timeout', timeoutMs },
@@ -164,16 +168,12 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
         },
         { cause },
       );
-    } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', forwardAbort);
     }
 
     const requestId = response.headers.get('x-request-id');
-    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), Date.now());
-    const json = parseJson(text);
-
     if (!response.ok) {
+      const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), Date.now());
+      const json = parseJson(text);
       const shape = json.ok ? ZErrorResponse.safeParse(json.value) : null;
       if (shape?.success) {
         throw new ApiError({
@@ -199,7 +199,17 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
         retryAfterMs,
       });
     }
+    return { response, text, requestId };
+  }
 
+  async function request<T>(
+    method: THttpMethod,
+    path: string,
+    schema: z.ZodType<T>,
+    init: TRequestInit,
+  ): Promise<T> {
+    const { response, text, requestId } = await exchange(method, path, init, 'application/json');
+    const json = parseJson(text);
     if (!json.ok) {
       throw new ApiError({
         failure: { kind: 'invalid-response', status: response.status, issues: ['the body is not JSON'] },
@@ -247,5 +257,7 @@ export function createApiClient(options: TApiClientOptions): TApiClient {
       request('GET', `/api/affiliates/lookup?${new URLSearchParams({ code })}`, ZAffiliateLookup, init),
     getDevWallet: (init = {}) => request('GET', '/api/dev/wallet', ZDevWallet, init),
     send: (method, path, schema, init = {}) => request(method, path, schema, init),
+    sendForText: async (method, path, init = {}) =>
+      (await exchange(method, path, init, 'text/csv, text/plain, application/json')).text,
   };
 }

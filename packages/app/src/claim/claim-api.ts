@@ -10,98 +10,22 @@ import {
   ZClaimInfo,
   ZClaimPrepareResponse,
   ZClaimRecordResponse,
-  ZErrorResponse,
   ZFaucetResponse,
   ZGaslessClaimPrepareResponse,
   ZGaslessClaimSubmitResponse,
 } from '@sge/shared';
 import type { z } from 'zod';
-import { apiBaseUrl } from '../api/api';
-import { ApiError } from '../api/api-error';
+import { api } from '../api/api';
+import type { THttpMethod } from '../api/client';
+import { CLAIM_REQUEST_TIMEOUT_MS } from '../limits';
 
 /**
- * The claim endpoints (GET /api/claim/info, POST /api/claim/prepare, POST /api/claim/record) and Mock mode's
- * faucet (POST /api/dev/faucet). Failures are ApiErrors like the rest of the app's API calls.
+ * The claim endpoints (GET /api/claim/info, POST /api/claim/prepare, POST /api/claim/record, the gasless pair)
+ * and Mock mode's faucet (POST /api/dev/faucet), on the app's one API client: failures are ApiErrors.
  */
 
-/** Recording waits for the API's on-chain verification (several chain reads); allow more than a plain read. */
-export const CLAIM_REQUEST_TIMEOUT_MS = 20_000;
-
-async function request<T>(
-  method: 'GET' | 'POST',
-  path: string,
-  schema: z.ZodType<T>,
-  body?: unknown,
-): Promise<T> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), CLAIM_REQUEST_TIMEOUT_MS);
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(`${apiBaseUrl}${path}`, {
-      method,
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      signal: controller.signal,
-    });
-    text = await response.text();
-  } catch (cause) {
-    const failure = controller.signal.aborted
-      ? ({ kind: 'timeout', timeoutMs: CLAIM_REQUEST_TIMEOUT_MS } as const)
-      : ({ kind: 'network' } as const);
-    throw new ApiError({ failure, method, path, message: String(cause) }, { cause });
-  } finally {
-    clearTimeout(timer);
-  }
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // handled below
-  }
-  const requestId = response.headers.get('x-request-id');
-  if (!response.ok) {
-    const shape = ZErrorResponse.safeParse(json);
-    if (shape.success) {
-      throw new ApiError({
-        failure: {
-          kind: 'api',
-          status: response.status,
-          code: shape.data.error,
-          details: shape.data.details,
-        },
-        method,
-        path,
-        message: shape.data.message,
-        requestId,
-      });
-    }
-    throw new ApiError({
-      failure: { kind: 'http', status: response.status, statusText: response.statusText },
-      method,
-      path,
-      message: `HTTP ${response.status}`,
-      requestId,
-    });
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ApiError({
-      failure: { kind: 'invalid-response', status: response.status, issues },
-      method,
-      path,
-      message: 'The response does not match the expected shape',
-      requestId,
-    });
-  }
-  return parsed.data;
+function request<T>(method: THttpMethod, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  return api.send(method, path, schema, { body, timeoutMs: CLAIM_REQUEST_TIMEOUT_MS });
 }
 
 export const claimApi = {

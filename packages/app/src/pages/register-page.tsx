@@ -6,19 +6,13 @@ import { MockModeNotice } from '../components/mock-mode-notice';
 import { CheckoutNotice } from '../components/register/checkout-notice';
 import { PaymentRequired } from '../components/register/payment-required';
 import { ReferralNotice } from '../components/register/referral-notice';
-import { RegisterProblem } from '../components/register/register-problem';
-import { RegistrationResult } from '../components/register/registration-result';
-import { RegistrationSteps } from '../components/register/registration-steps';
+import { RegistrationOutcome } from '../components/register/registration-outcome';
 import { WalletPanel } from '../components/wallet-panel';
 import { useNow } from '../lib/use-now';
 import { RELATIVE_TIME_TICK_MS } from '../limits';
 import { parseReferral, referralToSend } from '../registration/referral';
 import { describeRegisterError, formatWait, type TRegisterProblem } from '../registration/register-errors';
-import {
-  nextPollDelayMs,
-  progressSteps,
-  type TRegistrationState,
-} from '../registration/registration-progress';
+import type { TRegistrationState } from '../registration/registration-progress';
 import { useCheckoutReturn } from '../registration/use-checkout-return';
 import { useRegistration } from '../registration/use-registration';
 import { parseAddressInput, type TAddressInput } from '../registration/wallet-address';
@@ -27,32 +21,6 @@ import { connectedAddress, useWallet } from '../wallet/wallet-context';
 const INPUT_ID = 'wallet-address';
 const HELP_ID = 'wallet-address-help';
 const MESSAGE_ID = 'wallet-address-message';
-
-/** The sentence the live region speaks (and shows) for each state; empty when there is nothing to say. */
-function progressMessage(state: TRegistrationState): string {
-  switch (state.status) {
-    case 'no-wallet':
-    case 'ready':
-    case 'rejected':
-      return '';
-    case 'checking':
-      return 'Checking whether this wallet is already registered…';
-    case 'submitting':
-      return 'Sending your registration…';
-    case 'waiting':
-      return state.step === 'accepted'
-        ? 'Accepted: your registration is queued for minting.'
-        : 'Minting your SGE-ID on the chain…';
-    case 'stalled':
-      return 'Still not minted. The platform keeps working on it in the background.';
-    case 'minted':
-      return state.alreadyRegistered
-        ? 'This wallet already has its SGE-ID.'
-        : 'Minted: your SGE-ID is in your wallet.';
-    case 'failed':
-      return 'The registration failed.';
-  }
-}
 
 /** What the address field says under the input, and whether it is an error. */
 function fieldMessage(input: TAddressInput, insist: boolean): { text: string; error: boolean } | null {
@@ -68,6 +36,14 @@ function fieldMessage(input: TAddressInput, insist: boolean): { text: string; er
     case 'valid':
       return null;
   }
+}
+
+/** The wallet of the charge the page came back from, once the charge is known; else null. */
+function walletOfCheckout(checkout: ReturnType<typeof useCheckoutReturn>): string | null {
+  if ((checkout.status === 'checking' || checkout.status === 'pending') && checkout.charge !== null) {
+    return checkout.charge.wallet;
+  }
+  return checkout.status === 'paid' || checkout.status === 'unpaid' ? checkout.charge.wallet : null;
 }
 
 /**
@@ -102,19 +78,13 @@ export function RegisterPage() {
     signer: walletState.status === 'connected' ? walletState.wallet : null,
   });
   const message = fieldMessage(parsed, insist);
-  const steps = progressSteps(state);
   // One clock for the page, so that every countdown on it shows the same second.
   const nowMs = useNow(RELATIVE_TIME_TICK_MS);
 
   // Back from the checkout: the form takes the charge's wallet, and once the payment is confirmed the page
   // registers it (once per charge) without another click.
   const checkout = useCheckoutReturn();
-  const checkoutWallet =
-    (checkout.status === 'checking' || checkout.status === 'pending') && checkout.charge !== null
-      ? checkout.charge.wallet
-      : checkout.status === 'paid' || checkout.status === 'unpaid'
-        ? checkout.charge.wallet
-        : null;
+  const checkoutWallet = walletOfCheckout(checkout);
   useEffect(() => {
     if (checkoutWallet === null) return;
     setInput(checkoutWallet);
@@ -222,61 +192,7 @@ export function RegisterPage() {
             <SubmitButton state={state} nowMs={nowMs} />
           </form>
 
-          <div className="progress">
-            {/* Always in the document, so that screen readers announce each change of its text. */}
-            <p role="status" aria-live="polite" className="progress__message" data-testid="progress-message">
-              {progressMessage(state)}
-            </p>
-            {steps !== null && <RegistrationSteps steps={steps} />}
-            {state.status === 'waiting' && state.failures > 0 && (
-              <p className="notice notice--warning" data-testid="poll-warning">
-                Lost contact with the platform ({describeApiError(state.lastError).summary.toLowerCase()}).
-                Checking again in {formatWait(nextPollDelayMs(state.failures))}; your registration is not
-                affected.
-              </p>
-            )}
-          </div>
-
-          {state.status === 'rejected' && (
-            <RegisterProblem
-              problem={describeRegisterError(state.error, state.atMs)}
-              wallet={state.wallet}
-              nowMs={nowMs}
-            />
-          )}
-          {state.status === 'stalled' && (
-            <div className="notice notice--warning" data-testid="stalled">
-              <p className="notice__title">This is taking longer than usual</p>
-              <p>
-                Your registration is recorded and the platform keeps minting in the background. Check again in
-                a while.
-                {state.intentId !== null && (
-                  <>
-                    {' '}
-                    Reference: <code className="break">{state.intentId}</code>
-                  </>
-                )}
-              </p>
-              <p className="wallet-panel__actions">
-                <button type="button" className="button" onClick={resume}>
-                  Check again
-                </button>
-              </p>
-            </div>
-          )}
-          {state.status === 'failed' && (
-            <div className="notice notice--critical" role="alert" data-testid="registration-failed">
-              <p className="notice__title">The SGE-ID could not be minted</p>
-              <p>The platform's operators can retry it. If you contact support, quote the reference below.</p>
-              {state.reason !== null && <p className="notice__detail">Reason: {state.reason}</p>}
-              {state.intentId !== null && (
-                <p className="notice__detail">
-                  Reference: <code>{state.intentId}</code>
-                </p>
-              )}
-            </div>
-          )}
-          {state.status === 'minted' && <RegistrationResult state={state} />}
+          <RegistrationOutcome state={state} nowMs={nowMs} onResume={resume} />
         </section>
       </div>
     </>

@@ -21,8 +21,11 @@ export interface TAppDevServer {
 export async function startAppDevServer({
   apiUrl,
   port,
+  env,
 }: {
   apiUrl: string;
+  /** Build-time variables (`VITE_…`) as `import.meta.env` shows them to the app, e.g. VITE_SENTRY_DSN. */
+  env?: Record<string, string>;
   /** A fixed port (e.g. one the API's APP_ORIGIN names, for Sign-In with Ethereum); default any free one. */
   port?: number;
 }): Promise<TAppDevServer> {
@@ -33,6 +36,9 @@ export async function startAppDevServer({
     server: { host: '127.0.0.1', port: port ?? 0, strictPort: port !== undefined, watch: null },
     logLevel: 'warn',
     clearScreen: false,
+    define: Object.fromEntries(
+      Object.entries(env ?? {}).map(([name, value]) => [`import.meta.env.${name}`, JSON.stringify(value)]),
+    ),
   });
   const server = await createServer(config);
   try {

@@ -1,10 +1,14 @@
 import { ZClaimHistory, ZWalletStatus } from '@sge/shared';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiProcess, type TApiProcess } from './api-process';
-import { startAppDevServer, type TAppDevServer } from './app-server';
-import { launchBrowser } from './chromium';
-import { MOBILE_VIEWPORT, withOpenPage } from './with-page';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_PROGRAM_ID,
+  DEV_ADMIN_KEY,
+  expectText,
+  FIRST_RENDER_TIMEOUT_MS,
+  SETUP_TIMEOUT_MS,
+  useMockStack,
+  waitForProgramPayment,
+} from './browser-stack';
 
 /**
  * The payment gate end to end in Mock mode: the real API (embedded database, chain, mint worker) as a child
@@ -14,58 +18,30 @@ import { MOBILE_VIEWPORT, withOpenPage } from './with-page';
  * funds the dev wallet with the Mock faucet and claims with USDT from the Claim page.
  */
 
-/** Starting the API (up to 90 s), Vite and Chromium, with room to spare. */
-const SETUP_TIMEOUT_MS = 180_000;
-const TEARDOWN_TIMEOUT_MS = 30_000;
-/** The first render through a cold dev server includes dependency pre-bundling. */
-const FIRST_RENDER_TIMEOUT_MS = 30_000;
 /** Accepting, batching and mining one registration in Mock mode takes a few seconds; allow plenty. */
 const MINT_TIMEOUT_MS = 60_000;
 /** Opening the checkout and coming back (two navigations, two webhook deliveries). */
 const CHECKOUT_TIMEOUT_MS = 30_000;
 /** Faucet (three transactions), then approve + claim + record on a busy machine. */
 const CLAIM_TIMEOUT_MS = 60_000;
-/** Mock mode's admin key (ADMIN_API_KEYS default outside Production). */
-const DEV_ADMIN_KEY = 'dev-admin-key';
-/** The API reuses a program read for up to 1 s (PROGRAM_CACHE_MS); admin changes are visible after this. */
-const PROGRAM_CACHE_SETTLE_MS = 1_200;
-const DEFAULT_PROGRAM_ID = '00000000-0000-4000-8000-000000000001';
 
 describe('paying through the simulated Commerce checkout, registering, then claiming (Mock mode)', () => {
-  let api: TApiProcess | undefined;
-  let app: TAppDevServer | undefined;
-  let browser: Browser | undefined;
+  const stack = useMockStack();
+  const { withPage } = stack;
 
   beforeAll(async () => {
-    api = await startApiProcess({ env: { MOCK_MODE: 'true' } });
-    app = await startAppDevServer({ apiUrl: api.url });
-    browser = await launchBrowser();
-    const gate = await fetch(`${api.url}/api/admin/programs/${DEFAULT_PROGRAM_ID}`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json', 'x-admin-key': DEV_ADMIN_KEY },
-      body: JSON.stringify({ paymentRequired: true }),
+    const gate = await stack.admin(DEV_ADMIN_KEY, 'PATCH', `/api/admin/programs/${DEFAULT_PROGRAM_ID}`, {
+      paymentRequired: true,
     });
     expect(gate.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, PROGRAM_CACHE_SETTLE_MS));
+    await waitForProgramPayment(stack.api.url, DEFAULT_PROGRAM_ID, (payment) => payment.required);
   }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await api?.stop();
-  }, TEARDOWN_TIMEOUT_MS);
-
-  async function withPage(path: string, use: (page: Page) => Promise<void>): Promise<void> {
-    if (browser === undefined || app === undefined) throw new Error('setup did not complete');
-    const page = await browser.newPage({ viewport: MOBILE_VIEWPORT });
-    await withOpenPage(page, { url: `${app.url}${path}`, apiOutput: () => api?.output() }, () => use(page));
-  }
 
   it(
     'pays on the checkout, comes back, registers with the referral kept, then claims with USDT from /claim',
     async () => {
       await withPage('/?ref=beta', async (page) => {
-        if (api === undefined || app === undefined) throw new Error('setup did not complete');
+        const { api, app } = stack;
         await page
           .getByRole('button', { name: 'Use the dev wallet (Mock mode)' })
           .click({ timeout: FIRST_RENDER_TIMEOUT_MS });
@@ -81,12 +57,12 @@ describe('paying through the simulated Commerce checkout, registering, then clai
           timeout: CHECKOUT_TIMEOUT_MS,
         });
         expect(new URL(page.url()).origin).toBe(api.url);
-        expect(await page.getByTestId('charge-amount').textContent()).toBe('100.00 USD');
+        await expectText(page.getByTestId('charge-amount')).toBe('100.00 USD');
         const code = (await page.getByTestId('charge-code').textContent())?.trim() ?? '';
         expect(code).toMatch(/^[A-Z0-9]{8}$/);
 
         await page.getByTestId('checkout-pay').click();
-        await page.waitForURL((url) => url.origin === app!.url && url.searchParams.get('checkout') === code, {
+        await page.waitForURL((url) => url.origin === app.url && url.searchParams.get('checkout') === code, {
           timeout: CHECKOUT_TIMEOUT_MS,
         });
         expect(new URL(page.url()).searchParams.get('ref')).toBe('beta');
@@ -97,8 +73,8 @@ describe('paying through the simulated Commerce checkout, registering, then clai
         // Back on the Register page the registration goes through without another click.
         const tokenId = page.getByTestId('token-id');
         await tokenId.waitFor({ timeout: MINT_TIMEOUT_MS });
-        expect(await tokenId.textContent()).toBe(BigInt(address).toString());
-        expect(await page.getByTestId('result-referrer').textContent()).toBe('BETA');
+        await expectText(tokenId).toBe(BigInt(address).toString());
+        await expectText(page.getByTestId('result-referrer')).toBe('BETA');
 
         const status = ZWalletStatus.parse(
           await (await fetch(`${api.url}/api/status?wallet=${address}`)).json(),
@@ -126,8 +102,8 @@ describe('paying through the simulated Commerce checkout, registering, then clai
         await page.getByRole('radio', { name: 'USDT' }).check();
         await page.getByRole('button', { name: 'Claim 1,000 SGE with USDT' }).click();
         await page.getByRole('heading', { name: 'SGE claimed' }).waitFor({ timeout: CLAIM_TIMEOUT_MS });
-        expect(await page.getByTestId('claimed-fee').textContent()).toBe('100 USDT');
-        expect(await page.getByTestId('claimed-amount').textContent()).toBe('1,000 SGE');
+        await expectText(page.getByTestId('claimed-fee')).toBe('100 USDT');
+        await expectText(page.getByTestId('claimed-amount')).toBe('1,000 SGE');
         const txHash = (await page.getByTestId('claim-tx-hash').textContent())?.trim() ?? '';
         expect(txHash).toMatch(/^0x[0-9a-f]{64}$/);
 
@@ -154,7 +130,7 @@ describe('paying through the simulated Commerce checkout, registering, then clai
       await page
         .locator('[data-testid="checkout-notice"][data-status="unpaid"]')
         .waitFor({ timeout: CHECKOUT_TIMEOUT_MS });
-      expect(await page.getByTestId('checkout-notice').textContent()).toContain('without paying');
+      await expectText(page.getByTestId('checkout-notice')).toContain('without paying');
       await page.getByTestId('payment-required').waitFor();
     });
   });

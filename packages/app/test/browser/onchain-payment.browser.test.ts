@@ -1,10 +1,15 @@
 import { ZChange, ZWalletStatus } from '@sge/shared';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiProcess, type TApiProcess } from './api-process';
-import { startAppDevServer, type TAppDevServer } from './app-server';
-import { launchBrowser } from './chromium';
-import { MOBILE_VIEWPORT, withOpenPage } from './with-page';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_PROGRAM_ID,
+  DEV_ADMIN_KEY,
+  DEV2_ADMIN_KEY,
+  expectText,
+  FIRST_RENDER_TIMEOUT_MS,
+  SETUP_TIMEOUT_MS,
+  useMockStack,
+  waitForProgramPayment,
+} from './browser-stack';
 
 /**
  * A direct on-chain payment end to end in Mock mode (issue 19): the default program takes its 100 USD fee
@@ -13,37 +18,14 @@ import { MOBILE_VIEWPORT, withOpenPage } from './with-page';
  * treasury from the Register page, the page reports the transfer, and the registration goes through.
  */
 
-const SETUP_TIMEOUT_MS = 180_000;
-const TEARDOWN_TIMEOUT_MS = 30_000;
-const FIRST_RENDER_TIMEOUT_MS = 30_000;
 /** Sending the transfer, mining it, recording it, then accepting, batching and mining the registration. */
 const PAY_AND_MINT_TIMEOUT_MS = 90_000;
-/** Mock mode's two demo admins (a money setting needs a second admin). */
-const DEV_ADMIN_KEY = 'dev-admin-key';
-const DEV2_ADMIN_KEY = 'dev-admin-key-2';
-/** The API reuses a program read for up to 1 s (PROGRAM_CACHE_MS); admin changes are visible after this. */
-const PROGRAM_CACHE_SETTLE_MS = 1_200;
-const DEFAULT_PROGRAM_ID = '00000000-0000-4000-8000-000000000001';
 
 describe('paying the program fee directly in USDC from the dev wallet, then registering (Mock mode)', () => {
-  let api: TApiProcess | undefined;
-  let app: TAppDevServer | undefined;
-  let browser: Browser | undefined;
-
-  const admin = (key: string, method: string, path: string, body?: unknown) =>
-    fetch(`${api!.url}${path}`, {
-      method,
-      headers: {
-        'x-admin-key': key,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const stack = useMockStack();
+  const { withPage, admin } = stack;
 
   beforeAll(async () => {
-    api = await startApiProcess({ env: { MOCK_MODE: 'true' } });
-    app = await startAppDevServer({ apiUrl: api.url });
-    browser = await launchBrowser();
     const gate = await admin(DEV_ADMIN_KEY, 'PATCH', `/api/admin/programs/${DEFAULT_PROGRAM_ID}`, {
       paymentRequired: true,
       paymentProvider: 'onchain',
@@ -53,26 +35,18 @@ describe('paying the program fee directly in USDC from the dev wallet, then regi
     const approved = await admin(DEV2_ADMIN_KEY, 'POST', `/api/admin/changes/${pendingChange.id}/approve`);
     expect(approved.status).toBe(200);
     expect(ZChange.parse(await approved.json()).status).toBe('APPLIED');
-    await new Promise((resolve) => setTimeout(resolve, PROGRAM_CACHE_SETTLE_MS));
+    await waitForProgramPayment(
+      stack.api.url,
+      DEFAULT_PROGRAM_ID,
+      (payment) => payment.required && payment.provider === 'onchain',
+    );
   }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await api?.stop();
-  }, TEARDOWN_TIMEOUT_MS);
-
-  async function withPage(path: string, use: (page: Page) => Promise<void>): Promise<void> {
-    if (browser === undefined || app === undefined) throw new Error('setup did not complete');
-    const page = await browser.newPage({ viewport: MOBILE_VIEWPORT });
-    await withOpenPage(page, { url: `${app.url}${path}`, apiOutput: () => api?.output() }, () => use(page));
-  }
 
   it(
     'pays 100 USDC to the treasury from the page, is recorded once, and registers without a checkout',
     async () => {
       await withPage('/', async (page) => {
-        if (api === undefined) throw new Error('setup did not complete');
+        const { api } = stack;
         await page
           .getByRole('button', { name: 'Use the dev wallet (Mock mode)' })
           .click({ timeout: FIRST_RENDER_TIMEOUT_MS });
@@ -107,7 +81,7 @@ describe('paying the program fee directly in USDC from the dev wallet, then regi
 
         const tokenId = page.getByTestId('token-id');
         await tokenId.waitFor({ timeout: PAY_AND_MINT_TIMEOUT_MS });
-        expect(await tokenId.textContent()).toBe(BigInt(address).toString());
+        await expectText(tokenId).toBe(BigInt(address).toString());
 
         const status = ZWalletStatus.parse(
           await (await fetch(`${api.url}/api/status?wallet=${address}`)).json(),

@@ -1,11 +1,15 @@
 import { registrationTypedData, ZWalletStatus } from '@sge/shared';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { type Address, type Hex, recoverTypedDataAddress } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiProcess, type TApiProcess } from './api-process';
-import { startAppDevServer, type TAppDevServer } from './app-server';
-import { launchBrowser } from './chromium';
-import { MOBILE_VIEWPORT, withOpenPage } from './with-page';
+import { describe, expect, it } from 'vitest';
+import {
+  DEV_ADMIN_KEY,
+  expectText,
+  FIRST_RENDER_TIMEOUT_MS,
+  useMockStack,
+  waitForProgramPayment,
+  waitForProgramWrites,
+} from './browser-stack';
 
 /**
  * The Register page end to end: the real API in Mock mode (embedded database, chain and mint worker) as a
@@ -13,22 +17,12 @@ import { MOBILE_VIEWPORT, withOpenPage } from './with-page';
  * SGE-ID on the embedded chain.
  */
 
-/** Starting the API (up to 90 s), Vite and Chromium, with room to spare. */
-const SETUP_TIMEOUT_MS = 180_000;
-/** The API gets 10 s to stop cleanly before SIGKILL; Vite and Chromium close quickly. */
-const TEARDOWN_TIMEOUT_MS = 30_000;
-/** The first render through a cold dev server includes dependency pre-bundling. */
-const FIRST_RENDER_TIMEOUT_MS = 30_000;
 /** Accepting, batching and mining one registration in Mock mode takes a few seconds; allow plenty. */
 const MINT_TIMEOUT_MS = 60_000;
 /** After a reload, an already registered wallet's SGE-ID shows without any action, within this time. */
 const RELOAD_RESULT_TIMEOUT_MS = 10_000;
 /** How long the malformed-address test watches for requests that must not be sent. */
 const QUIET_PERIOD_MS = 1_500;
-/** Mock mode's admin key (ADMIN_API_KEYS default outside Production). */
-const DEV_ADMIN_KEY = 'dev-admin-key';
-/** The API reuses a program read for up to 1 s (PROGRAM_CACHE_MS); admin changes are visible after this. */
-const PROGRAM_CACHE_SETTLE_MS = 1_200;
 /**
  * Requests the last test sends to use up this machine's per-IP budget (RATE_LIMIT_PER_IP_PER_MINUTE, default
  * 600 a minute), with margin.
@@ -63,36 +57,8 @@ async function recordProgressMessages(page: Page): Promise<() => Promise<string[
 }
 
 describe('the Register page against the API in Mock mode', () => {
-  let api: TApiProcess | undefined;
-  let app: TAppDevServer | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    api = await startApiProcess({ env: { MOCK_MODE: 'true' } });
-    app = await startAppDevServer({ apiUrl: api.url });
-    browser = await launchBrowser();
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await api?.stop();
-  }, TEARDOWN_TIMEOUT_MS);
-
-  /** Opens `path` in a fresh page (its own storage) and fails the test on any uncaught error in the page. */
-  async function withPage(
-    path: string,
-    use: (page: Page) => Promise<void>,
-    options: { initScript?: string } = {},
-  ): Promise<void> {
-    if (browser === undefined || app === undefined) throw new Error('setup did not complete');
-    const page = await browser.newPage({ viewport: MOBILE_VIEWPORT });
-    await withOpenPage(
-      page,
-      { url: `${app.url}${path}`, apiOutput: () => api?.output(), initScript: options.initScript },
-      () => use(page),
-    );
-  }
+  const stack = useMockStack();
+  const { withPage } = stack;
 
   it('registers the dev wallet with a referral, shows its token id, and shows it again at once after a reload', async () => {
     await withPage('/?ref=alpha', async (page) => {
@@ -117,11 +83,11 @@ describe('the Register page against the API in Mock mode', () => {
       const tokenId = page.getByTestId('token-id');
       await tokenId.waitFor({ timeout: MINT_TIMEOUT_MS });
       // The SGE-ID's token id is the wallet address as a number (SGEID contract), as a decimal string.
-      expect(await tokenId.textContent()).toBe(BigInt(address).toString());
-      expect(await page.getByTestId('result-referrer').textContent()).toBe('ALPHA');
+      await expectText(tokenId).toBe(BigInt(address).toString());
+      await expectText(page.getByTestId('result-referrer')).toBe('ALPHA');
       expect(await page.getByRole('heading', { name: 'Your SGE-ID is minted' }).count()).toBe(1);
       const txHash = page.getByTestId('tx-hash');
-      expect(await txHash.textContent()).toMatch(/^0x[0-9a-f]{64}$/);
+      await expectText(txHash).toMatch(/^0x[0-9a-f]{64}$/);
       // The local chain has no block explorer, so the hash is plain text, not a link.
       expect(await txHash.evaluate((element) => element.tagName)).toBe('CODE');
 
@@ -155,7 +121,7 @@ describe('the Register page against the API in Mock mode', () => {
       expect(registerRequests[0]?.headers()['idempotency-key']).toMatch(/^register-[0-9a-f]{32}$/);
 
       // What the page showed is what the API recorded.
-      if (api === undefined) throw new Error('setup did not complete');
+      const { api } = stack;
       const status = ZWalletStatus.parse(
         await (await fetch(`${api.url}/api/status?wallet=${address}`)).json(),
       );
@@ -171,8 +137,8 @@ describe('the Register page against the API in Mock mode', () => {
       await page.getByRole('heading', { name: 'This wallet has its SGE-ID' }).waitFor({
         timeout: RELOAD_RESULT_TIMEOUT_MS,
       });
-      expect(await page.getByTestId('token-id').textContent()).toBe(BigInt(address).toString());
-      expect(await page.getByTestId('result-referrer').textContent()).toBe('ALPHA');
+      await expectText(page.getByTestId('token-id')).toBe(BigInt(address).toString());
+      await expectText(page.getByTestId('result-referrer')).toBe('ALPHA');
       expect(await page.getByTestId('register-button').count()).toBe(0);
       expect(requestsAfterReload).toEqual([]);
     });
@@ -187,27 +153,25 @@ describe('the Register page against the API in Mock mode', () => {
       const message = page.getByTestId('address-message');
 
       await input.pressSequentially('0x12345zz');
-      expect(await message.textContent()).toBe(
-        '"z" cannot be in an address: after 0x only 0-9 and a-f are allowed.',
-      );
+      await expectText(message).toBe('"z" cannot be in an address: after 0x only 0-9 and a-f are allowed.');
       expect(await input.getAttribute('aria-invalid')).toBe('true');
 
       await page.getByRole('button', { name: 'Register', exact: true }).click();
       // The input keeps the focus, so the message (linked with aria-describedby) is read out.
       expect(await input.evaluate((element) => element === document.activeElement)).toBe(true);
-      expect(await message.textContent()).toContain('cannot be in an address');
+      await expectText(message).toContain('cannot be in an address');
 
       // A mixed-case address whose capitals do not match its EIP-55 checksum is a typo.
       await input.fill('0x70997970c51812dc3a010c7d01b50e0d17dc79C8');
-      expect(await message.textContent()).toContain('do not match this address’s checksum');
+      await expectText(message).toContain('do not match this address’s checksum');
       await page.getByRole('button', { name: 'Register', exact: true }).click();
 
       // Too short: a hint while typing, an error once Register is pressed.
       await input.fill('0x7099');
-      expect(await message.textContent()).toBe('4 of 40 characters after 0x.');
+      await expectText(message).toBe('4 of 40 characters after 0x.');
       expect(await input.getAttribute('aria-invalid')).toBe('false');
       await page.getByRole('button', { name: 'Register', exact: true }).click();
-      expect(await message.textContent()).toBe('The address is not complete: 4 of 40 characters after 0x.');
+      await expectText(message).toBe('The address is not complete: 4 of 40 characters after 0x.');
       expect(await input.getAttribute('aria-invalid')).toBe('true');
 
       await page.waitForTimeout(QUIET_PERIOD_MS);
@@ -253,7 +217,7 @@ describe('the Register page against the API in Mock mode', () => {
         await page.getByRole('button', { name: 'Connect browser wallet' }).click();
         const guard = page.getByTestId('wrong-network');
         await guard.waitFor();
-        expect(await guard.textContent()).toContain('Your wallet is on chain 1 (Ethereum mainnet)');
+        await expectText(guard).toContain('Your wallet is on chain 1 (Ethereum mainnet)');
         // Registering needs only the address, so the form already has it.
         expect(await page.getByLabel('Wallet address').inputValue()).toBe(account);
 
@@ -265,7 +229,7 @@ describe('the Register page against the API in Mock mode', () => {
         // (and this wallet starts on chain 1 again, so the guard is back).
         await page.reload();
         await page.getByTestId('wrong-network').waitFor({ timeout: RELOAD_RESULT_TIMEOUT_MS });
-        expect(await page.getByTestId('connected-address').textContent()).toBe(account);
+        await expectText(page.getByTestId('connected-address')).toBe(account);
 
         await page.getByRole('button', { name: 'Disconnect' }).click();
         await page.getByRole('button', { name: 'Connect browser wallet' }).waitFor();
@@ -276,8 +240,7 @@ describe('the Register page against the API in Mock mode', () => {
   });
 
   it('explains a payment gate (with the checkout slot) and a paused program', async () => {
-    if (api === undefined) throw new Error('setup did not complete');
-    const apiUrl = api.url;
+    const apiUrl = stack.api.url;
     const programId = ZWalletStatus.parse(
       await (await fetch(`${apiUrl}/api/status?wallet=0x0000000000000000000000000000000000000001`)).json(),
     ).programId;
@@ -289,11 +252,10 @@ describe('the Register page against the API in Mock mode', () => {
       });
       expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBe(200);
     };
-    const settle = () => new Promise((resolve) => setTimeout(resolve, PROGRAM_CACHE_SETTLE_MS));
 
     try {
       await admin('PATCH', '', { paymentRequired: true });
-      await settle();
+      await waitForProgramPayment(apiUrl, programId, (payment) => payment.required);
 
       await withPage('/', async (page) => {
         const input = page.getByLabel('Wallet address');
@@ -308,14 +270,13 @@ describe('the Register page against the API in Mock mode', () => {
         await page.getByRole('button', { name: 'Register', exact: true }).click();
         expect((await answer).status()).toBe(402);
         await page.getByRole('button', { name: 'Try again' }).waitFor();
-        expect(await page.getByTestId('payment-required').textContent()).toContain(
-          'A payment is required first',
-        );
+        await expectText(page.getByTestId('payment-required')).toContain('A payment is required first');
       });
 
-      await admin('PATCH', '', { paymentRequired: false });
+      // Paused first: a program read that shows the payment gate off was made after the pause too.
       await admin('POST', '/pause');
-      await settle();
+      await admin('PATCH', '', { paymentRequired: false });
+      await waitForProgramPayment(apiUrl, programId, (payment) => !payment.required);
 
       await withPage('/', async (page) => {
         const input = page.getByLabel('Wallet address');
@@ -325,7 +286,7 @@ describe('the Register page against the API in Mock mode', () => {
         await page.getByRole('button', { name: 'Register', exact: true }).click();
         const paused = page.locator('[data-testid="register-error"][data-kind="program-paused"]');
         await paused.waitFor();
-        expect(await paused.textContent()).toContain('Registration is paused');
+        await expectText(paused).toContain('Registration is paused');
       });
     } finally {
       await admin('POST', '/resume');
@@ -334,8 +295,7 @@ describe('the Register page against the API in Mock mode', () => {
   });
 
   it('refuses a wallet outside the allowlist with a message naming it, while the gate is on', async () => {
-    if (api === undefined) throw new Error('setup did not complete');
-    const apiUrl = api.url;
+    const apiUrl = stack.api.url;
     const programId = ZWalletStatus.parse(
       await (await fetch(`${apiUrl}/api/status?wallet=0x0000000000000000000000000000000000000001`)).json(),
     ).programId;
@@ -354,7 +314,7 @@ describe('the Register page against the API in Mock mode', () => {
     try {
       await admin('PUT', '/allowlist', ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8']);
       await admin('PATCH', '', { allowlistRequired: true });
-      await new Promise((resolve) => setTimeout(resolve, PROGRAM_CACHE_SETTLE_MS));
+      await waitForProgramWrites(stack, programId);
 
       await withPage('/', async (page) => {
         const input = page.getByLabel('Wallet address');
@@ -386,8 +346,7 @@ describe('the Register page against the API in Mock mode', () => {
   });
 
   it('solves the proof-of-work challenge of a program with that gate before sending, and registers', async () => {
-    if (api === undefined) throw new Error('setup did not complete');
-    const apiUrl = api.url;
+    const apiUrl = stack.api.url;
     const programId = ZWalletStatus.parse(
       await (await fetch(`${apiUrl}/api/status?wallet=0x0000000000000000000000000000000000000001`)).json(),
     ).programId;
@@ -405,7 +364,7 @@ describe('the Register page against the API in Mock mode', () => {
 
     try {
       await patch({ challengeRequired: true, registrationProof: 'none' });
-      await new Promise((resolve) => setTimeout(resolve, PROGRAM_CACHE_SETTLE_MS));
+      await waitForProgramWrites(stack, programId);
 
       await withPage('/', async (page) => {
         const input = page.getByLabel('Wallet address');
@@ -425,7 +384,7 @@ describe('the Register page against the API in Mock mode', () => {
         await page.getByRole('button', { name: 'Register', exact: true }).click();
 
         await page.getByTestId('token-id').waitFor({ timeout: MINT_TIMEOUT_MS });
-        expect(await page.getByTestId('token-id').textContent()).toBe(BigInt(wallet).toString());
+        await expectText(page.getByTestId('token-id')).toBe(BigInt(wallet).toString());
         // The API asked for the challenge; the page fetched one for this wallet, solved it, and sent again.
         expect(answers.map((answer) => answer.status)).toEqual([403, 202]);
         expect(answers[0]?.body.error).toBe('CHALLENGE_REQUIRED');
@@ -440,8 +399,7 @@ describe('the Register page against the API in Mock mode', () => {
 
   // Uses up the API's per-IP request budget for a minute, so it runs last.
   it('says when to try again after a 429, and keeps the button disabled until then', async () => {
-    if (api === undefined) throw new Error('setup did not complete');
-    const apiUrl = api.url;
+    const apiUrl = stack.api.url;
     await withPage('/', async (page) => {
       const input = page.getByLabel('Wallet address');
       await input.waitFor({ timeout: FIRST_RENDER_TIMEOUT_MS });
@@ -465,12 +423,12 @@ describe('the Register page against the API in Mock mode', () => {
 
       const rateLimited = page.locator('[data-testid="register-error"][data-kind="rate-limited"]');
       await rateLimited.waitFor();
-      expect(await rateLimited.getByTestId('retry-after').textContent()).toMatch(
+      await expectText(rateLimited.getByTestId('retry-after')).toMatch(
         /^You can try again in (\d+ s|1 min( \d+ s)?)\.$/,
       );
       const button = page.getByTestId('register-button');
       expect(await button.isDisabled()).toBe(true);
-      expect(await button.textContent()).toMatch(/^Try again in /);
+      await expectText(button).toMatch(/^Try again in /);
     });
   });
 });
