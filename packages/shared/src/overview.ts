@@ -4,7 +4,7 @@ import { ZAmountString } from './status';
 
 /**
  * The overview dashboard (issue 21): the program's figures per UTC day, read from daily rollups
- * (migration 0019), so a request costs the same after ten years as after ten days.
+ * (migration 0022), so a request costs the same after ten years as after ten days.
  */
 export const OVERVIEW_RANGES = ['24h', '7d', '30d'] as const;
 export const ZOverviewRange = z.enum(OVERVIEW_RANGES, { error: 'one of 24h, 7d, 30d' });

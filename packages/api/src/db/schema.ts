@@ -532,7 +532,7 @@ export interface ChangeRequestsTable {
   result: Json<Record<string, unknown>> | null;
 }
 
-/** 0019-daily-rollups: the overview's figures per (program, UTC day, shard), maintained by triggers; read-only. */
+/** 0022-daily-rollups: the overview's figures per (program, UTC day, shard), maintained by triggers; read-only. */
 export interface DailyRollupsTable {
   program_id: string;
   day: ColumnType<string, never, never>;

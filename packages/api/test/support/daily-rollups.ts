@@ -4,7 +4,7 @@ import type { TDb } from '../../src/db/client';
 export type TRollupDifference = { programId: string; figure: string; rollup: string; facts: string };
 
 /**
- * The daily rollups (0019) summed over all days and shards, against the same figures counted from scratch in
+ * The daily rollups (0022) summed over all days and shards, against the same figures counted from scratch in
  * the facts with count/sum: every program, every column. Empty when they agree.
  */
 export async function rollupDifferences(db: TDb): Promise<TRollupDifference[]> {

@@ -918,7 +918,7 @@ export function describeMoneyModel(engine: string, open: () => Promise<TTestData
             await maintainedBalanceDifferences(db),
             'maintained balances that differ from the entries',
           ).toEqual([]);
-          // The overview's daily rollups (0019) equal the facts they count, retries and crashes included.
+          // The overview's daily rollups (0022) equal the facts they count, retries and crashes included.
           expect(await rollupDifferences(db), 'daily rollups that differ from the facts').toEqual([]);
           for (const programId of programIds) {
             const incremental = await verifyLedger(db, programId, { mode: 'incremental' });

@@ -16,8 +16,8 @@ import * as reconciliationWatermarks from './0014-reconciliation-watermarks';
 import * as paymentProviders from './0016-payment-providers';
 import * as gaslessClaims from './0017-gasless-claims';
 import * as l1DataFees from './0018-l1-data-fees';
-import * as dailyRollups from './0019-daily-rollups';
 import * as scaleReads from './0021-scale-reads';
+import * as dailyRollups from './0022-daily-rollups';
 
 /**
  * Every migration, in order. Listed in code (not read from a directory) so the bundled production build
@@ -41,6 +41,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016-payment-providers': paymentProviders,
   '0017-gasless-claims': gaslessClaims,
   '0018-l1-data-fees': l1DataFees,
-  '0019-daily-rollups': dailyRollups,
   '0021-scale-reads': scaleReads,
+  '0022-daily-rollups': dailyRollups,
 };

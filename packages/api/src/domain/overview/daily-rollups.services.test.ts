@@ -4,7 +4,7 @@ import { rollupDifferences, rollupTotals } from '../../../test/support/daily-rol
 import { openTestPostgres, type TTestDatabase } from '../../../test/support/test-database';
 import type { TDb } from '../../db/client';
 import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
-import * as dailyRollups from '../../db/migrations/0019-daily-rollups';
+import * as dailyRollups from '../../db/migrations/0022-daily-rollups';
 import { postLedgerTransaction } from '../ledger/post-ledger-transaction';
 import { readDailyRollups } from './read-daily-rollups';
 
@@ -20,7 +20,7 @@ async function mintUser(db: TDb, n: number) {
        SET registered_at = coalesce(users.registered_at, EXCLUDED.registered_at)`.execute(db);
 }
 
-describe('daily rollups (0019) on PostgreSQL', () => {
+describe('daily rollups (0022) on PostgreSQL', () => {
   let test: TTestDatabase;
   let db: TDb;
   beforeAll(async () => {

@@ -22,7 +22,7 @@ const AMOUNT_FIGURES = [
 ] as const;
 
 /**
- * The daily rollups (0019) of the `days` UTC days ending today (today included), oldest first, every day
+ * The daily rollups (0022) of the `days` UTC days ending today (today included), oldest first, every day
  * present (zeros where nothing happened), for one program or all (`programId` null). Reads only the rollup rows
  * of those days — an index range on (program_id, day) or (day) — so its cost does not grow with history.
  *

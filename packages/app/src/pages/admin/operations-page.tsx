@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { formatEther } from 'viem';
+import { formatEther } from 'viem/utils';
 import { adminClient } from '../../api/money-clients';
 import { ActionResult, latestResult, useAdminAction } from '../../components/admin/action-result';
 import { ApiErrorAlert } from '../../components/api-error-alert';

@@ -1,4 +1,4 @@
-import { formatUnits } from 'viem';
+import { formatUnits } from 'viem/utils';
 import { formatMicroUsd } from '../../affiliate/money';
 
 /** Decimals of each ledger currency's smallest unit: micro-USD for USD, USDC and USDT; wei for SGE and ETH. */

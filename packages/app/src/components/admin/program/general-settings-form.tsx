@@ -1,6 +1,6 @@
 import type { TProgram, TUpdateProgramRequest } from '@sge/shared';
 import { type FormEvent, useState } from 'react';
-import { formatEther, parseEther } from 'viem';
+import { formatEther, parseEther } from 'viem/utils';
 import { adminClient } from '../../../api/money-clients';
 import { ActionResult, latestResult, useAdminAction } from '../action-result';
 import { CheckField, TextField } from '../text-field';

@@ -5,7 +5,7 @@ import {
   type TProgramMoneySettings,
   type TUpdateProgramRequest,
 } from '@sge/shared';
-import { formatUnits, parseUnits } from 'viem';
+import { formatUnits, parseUnits } from 'viem/utils';
 import { formatMicroUsd } from '../../affiliate/money';
 import {
   formatBpsPercent,
