@@ -16,6 +16,7 @@ import { appliedMigrations, migrateToLatest } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
 import { readDatabaseOf, type TReadDatabase } from './db/read-db';
 import { seedDemoAffiliates } from './domain/affiliates/seed-demo-affiliates';
+import { databaseGaugeSource } from './domain/monitoring/database-gauge-source';
 import type { Logger } from './logging/logger';
 import { scrubUrls } from './logging/scrub-urls';
 import { createMetrics, type TMetrics } from './metrics/metrics';
@@ -234,11 +235,10 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
           .then(() => queue.depth())
           .catch(() => ({})),
       queueNames: QUEUE_NAMES,
-      database: {
-        db: database.db,
+      database: databaseGaugeSource(database.db, {
         intentTimeoutMinutes: config.workers.intentTimeoutMinutes,
         globalDailyGasBudgetWei: config.globalDailyGasBudgetWei,
-      },
+      }),
       replicaLagSeconds: readDatabase.replica ? () => readDatabase.lagSeconds() : undefined,
     });
 

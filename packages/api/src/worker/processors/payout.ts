@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { PayoutNotPaidError, relayerPayoutSender } from '../../chain/payout-sender';
 import { RelayerError } from '../../chain/relayer';
 import { executePayoutBatch, failPayoutBatch } from '../../domain/payouts/execute-payout-batch';
+import { enqueuePayouts } from '../../queue/payout-queue';
 import type { TRuntime } from '../../runtime';
 import type { TIntentProcessor } from '../intent-processor';
 
@@ -20,7 +21,7 @@ export const payoutProcessor: TIntentProcessor = {
   type: 'PAYOUT',
   queue: 'payout',
   async dispatch(runtime, intentIds) {
-    for (const id of intentIds) await runtime.queue.enqueue('payout', `payout-${id}`, { intentId: id });
+    await enqueuePayouts(runtime.queue, intentIds);
   },
   async handle(runtime, data, { workerId }) {
     const { db } = runtime.database;
@@ -71,7 +72,3 @@ export const payoutProcessor: TIntentProcessor = {
     }
   },
 };
-
-export async function dispatchPayout(runtime: TRuntime, intentId: string): Promise<void> {
-  await payoutProcessor.dispatch(runtime, [intentId]);
-}
