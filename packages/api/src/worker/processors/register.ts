@@ -1,10 +1,7 @@
-import { sql } from 'kysely';
-import {
-  ABANDONED_MINT_BATCH,
-  claimMintBatch,
-  MINT_BATCH_SIZE_MAX,
-  processMintBatch,
-} from '../../domain/registration/mint-registrations';
+import { claimMintBatch } from '../../domain/registration/claim-mint-batch';
+import { countAbandonedMintBatches } from '../../domain/registration/count-abandoned-mint-batches';
+import { MINT_BATCH_SIZE_MAX } from '../../domain/registration/mint-batch';
+import { processMintBatch } from '../../domain/registration/process-mint-batch';
 import { wakeRegisterWorkerAfter, wakeRegisterWorkers } from '../../queue/register-queue';
 import type { TRuntime } from '../../runtime';
 import type { TIntentProcessor } from '../intent-processor';
@@ -18,23 +15,19 @@ export const registerProcessor: TIntentProcessor = {
   },
   async handle(runtime, _data, { workerId }) {
     for (;;) {
-      const batch = await claimMintBatch(runtime, workerId);
+      const batch = await claimMintBatch(runtime.mint, workerId);
       if (!batch) return;
       // A full batch suggests more work waiting: let another worker slot take it while this one mints.
       if (batch.size >= MINT_BATCH_SIZE_MAX) {
         await wakeRegisterWorkerAfter(runtime.queue, batch.id).catch(() => {});
       }
-      const outcome = await processMintBatch(runtime, batch, workerId);
+      const outcome = await processMintBatch(runtime.mint, batch, workerId);
       runtime.logger.info(outcome, 'mint batch');
       if (outcome.status === 'RETRY_LATER') return;
     }
   },
   async recover(runtime) {
-    const abandoned = await sql<{ n: number }>`
-      SELECT count(*)::int8 AS n FROM mint_batches b WHERE ${ABANDONED_MINT_BATCH}`.execute(
-      runtime.database.db,
-    );
-    const count = abandoned.rows[0]?.n ?? 0;
+    const count = await countAbandonedMintBatches(runtime.database.db);
     if (count > 0) await wakeRegisterWorkers(runtime.queue);
     return count;
   },
