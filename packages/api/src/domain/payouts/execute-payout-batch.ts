@@ -1,9 +1,4 @@
-import type { Address, Hex } from 'viem';
-import type {
-  TPayoutTransactionReceipt,
-  TSendPayoutTransaction,
-  TSkippedPayment,
-} from '../../chain/payout-ports';
+import type { TPayoutTransactionReceipt, TSendPayoutTransaction } from '../../chain/payout-ports';
 import { AppError } from '../app-error';
 import { writeAudit } from '../audit/write-audit';
 import { inTransaction, type TDbExecutor } from '../in-transaction';

@@ -1,5 +1,5 @@
 import { PAYOUT_APPROVALS_REQUIRED } from '@sge/shared';
-import type { Address, Hex } from 'viem';
+import type { Hex } from 'viem';
 import type { TVoidPayoutBatch } from '../../chain/payout-ports';
 import { AppError } from '../app-error';
 import { type TActor, writeAudit } from '../audit/write-audit';
