@@ -3,7 +3,6 @@ import { PayoutNotPaidError, relayerPayoutSender } from '../../chain/payout-send
 import { RelayerError } from '../../chain/relayer';
 import { executePayoutBatch, failPayoutBatch } from '../../domain/payouts/execute-payout-batch';
 import { enqueuePayouts } from '../../queue/payout-queue';
-import type { TRuntime } from '../../runtime';
 import type { TIntentProcessor } from '../intent-processor';
 
 /** Retry delays of a payout that failed for a passing reason: 5 s, 10 s, 20 s, ... capped at 10 minutes. */

@@ -3,7 +3,6 @@ import { countAbandonedMintBatches } from '../../domain/registration/count-aband
 import { MINT_BATCH_SIZE_MAX } from '../../domain/registration/mint-batch';
 import { processMintBatch } from '../../domain/registration/process-mint-batch';
 import { wakeRegisterWorkerAfter, wakeRegisterWorkers } from '../../queue/register-queue';
-import type { TRuntime } from '../../runtime';
 import type { TIntentProcessor } from '../intent-processor';
 
 /** REGISTER intents: wake-ups of the mint workers (queue/register-queue.ts), each claiming batches. */
