@@ -16,6 +16,9 @@ import { appliedMigrations, migrateToLatest } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
 import { readDatabaseOf, type TReadDatabase } from './db/read-db';
 import { seedDemoAffiliates } from './domain/affiliates/seed-demo-affiliates';
+import { databaseGaugeSource } from './domain/monitoring/database-gauge-source';
+import type { TReconciliationContext } from './domain/reconciliation/check-context';
+import type { TMintDeps } from './domain/registration/mint-batch';
 import type { Logger } from './logging/logger';
 import { scrubUrls } from './logging/scrub-urls';
 import { createMetrics, type TMetrics } from './metrics/metrics';
@@ -49,6 +52,10 @@ export type TRuntime = {
   chain: TChainConnection;
   relayer: Relayer;
   contracts: TContractAddresses;
+  /** The mint use cases' ports (domain/registration/mint-batch.ts), wired here from the process's parts. */
+  mint: TMintDeps;
+  /** The reconciliation use cases' context (domain/reconciliation/check-context.ts): reads, chain, settings. */
+  reconciliation: TReconciliationContext;
   explorerUrl: string | null;
   metrics: TMetrics;
   /** Sentry when SENTRY_DSN is set; reports 5xx answers and failed jobs (monitoring/error-reporter.ts). */
@@ -234,16 +241,24 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
           .then(() => queue.depth())
           .catch(() => ({})),
       queueNames: QUEUE_NAMES,
-      database: {
-        db: database.db,
+      database: databaseGaugeSource(database.db, {
         intentTimeoutMinutes: config.workers.intentTimeoutMinutes,
         globalDailyGasBudgetWei: config.globalDailyGasBudgetWei,
-      },
+      }),
       replicaLagSeconds: readDatabase.replica ? () => readDatabase.lagSeconds() : undefined,
     });
 
     const errorReporter = createErrorReporter(config);
     if (errorReporter.enabled) closers.push(async () => void (await errorReporter.flush(2_000)));
+
+    const relayer = new Relayer({
+      db: database.db,
+      chain,
+      settings: config.relayer,
+      logger,
+      isAllowedTarget: (to) => knownContracts.has(to.toLowerCase()),
+    });
+    const explorerUrl = explorerUrlOf(chain.network, config.chain.explorerUrl);
 
     return {
       config,
@@ -253,15 +268,40 @@ export async function createRuntime(config: TConfig, logger: Logger): Promise<TR
       queue,
       redis,
       chain,
-      relayer: new Relayer({
-        db: database.db,
-        chain,
-        settings: config.relayer,
-        logger,
-        isAllowedTarget: (to) => knownContracts.has(to.toLowerCase()),
-      }),
+      relayer,
       contracts,
-      explorerUrl: explorerUrlOf(chain.network, config.chain.explorerUrl),
+      mint: {
+        db: database.db,
+        publicClient: chain.publicClient,
+        chainId: chain.chainId,
+        relayer,
+        defaultSgeIdContract: contracts.sgeId,
+        logger,
+        metrics,
+        mintBatchLeaseMs: config.workers.mintBatchLeaseMs,
+        globalDailyGasBudgetWei: config.globalDailyGasBudgetWei,
+      },
+      reconciliation: {
+        db: database.db,
+        readDb: readDatabase.db,
+        publicClient: chain.publicClient,
+        contracts: {
+          sgeId: contracts.sgeId,
+          sgeClaim: contracts.sgeClaim,
+          payout: contracts.payout,
+          usdc: contracts.usdc,
+          usdt: contracts.usdt,
+        },
+        treasuryAddress: config.chain.treasuryAddress,
+        queue,
+        queueNames: QUEUE_NAMES,
+        intentTimeoutMinutes: config.workers.intentTimeoutMinutes,
+        manualPaymentApprovalThresholdMicroUsd: config.admin.manualPaymentApprovalThresholdMicroUsd,
+        recheckBlocks: config.workers.reconciliationRecheckBlocks,
+        recheckMinutes: config.workers.reconciliationRecheckMinutes,
+        now: () => new Date(),
+      },
+      explorerUrl,
       metrics,
       errorReporter,
       mockChain,

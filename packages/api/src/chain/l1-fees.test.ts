@@ -14,6 +14,7 @@ import { createTestRelayer } from '../../test/support/relayer';
 import { devPrivateKey } from '../config';
 import { openDatabase, type TDatabase } from '../db/client';
 import { migrateToLatest } from '../db/migrate';
+import { databaseGaugeSource } from '../domain/monitoring/database-gauge-source';
 import {
   checkRelayerFunds,
   L1_FEE_SAMPLE_WALLETS,
@@ -105,7 +106,7 @@ describe('L1 data fees on an OP-stack anvil (anvil --network optimism, OP Mainne
       const metrics = createMetrics({
         relayerBalanceWei: async () => null,
         queueDepths: async () => ({}),
-        database: { db: database.db, intentTimeoutMinutes: 10 },
+        database: databaseGaugeSource(database.db, { intentTimeoutMinutes: 10 }),
       });
       const text = await metrics.registry.metrics();
       const value = (component: string) =>

@@ -9,15 +9,26 @@ import {
   parseEventLogs,
   zeroAddress,
 } from 'viem';
+import type { TDb } from '../db/client';
+import type { Logger } from '../logging/logger';
+import type { TChainConnection } from './chain-connection';
+import { decodeRevertData, revertDataOf, revertReason } from './decode-revert';
 import type {
   TPayoutTransactionReceipt,
   TPayoutTransactionRequest,
   TSendPayoutTransaction,
   TSkippedPayment,
-} from '../domain/payouts/execute-payout-batch';
-import type { TVoidPayoutBatch } from '../domain/payouts/release-payout-batch';
-import type { TRuntime } from '../runtime';
-import { decodeRevertData, revertDataOf, revertReason } from './decode-revert';
+  TVoidPayoutBatch,
+} from './payout-ports';
+import type { Relayer } from './relayer';
+
+/** What the relayer's payout senders use (the runtime has all of it; the composition root hands it over). */
+export type TPayoutChainDeps = {
+  chain: Pick<TChainConnection, 'chainId' | 'publicClient'>;
+  relayer: Pick<Relayer, 'address' | 'send' | 'waitForFinal' | 'findByReference'>;
+  database: { db: TDb };
+  logger: Pick<Logger, 'warn'>;
+};
 
 /**
  * Relayer references of payout transactions: `payout-batch:<batchId>:<attempt>`. A batch normally has one;
@@ -95,7 +106,7 @@ export class PayoutNotPaidError extends Error {
  * an eth_call of `transfer(recipient, amount)` from the payout contract, which needs no signature.
  */
 export async function precheckPayments(
-  runtime: TRuntime,
+  runtime: Pick<TPayoutChainDeps, 'chain'>,
   request: Pick<TPayoutTransactionRequest, 'payoutContract' | 'token' | 'recipients' | 'amounts'>,
 ): Promise<Map<number, string>> {
   const failing = new Map<number, string>();
@@ -149,7 +160,7 @@ export function payBatchData(request: TPayoutTransactionRequest): Hex {
  * and returns once it is final, with the payments the contract skipped. Throws PayoutNotPaidError when the
  * transaction ended without paying.
  */
-export function relayerPayoutSender(runtime: TRuntime, waitMs: number): TSendPayoutTransaction {
+export function relayerPayoutSender(runtime: TPayoutChainDeps, waitMs: number): TSendPayoutTransaction {
   return async (request: TPayoutTransactionRequest) => {
     const contract = request.payoutContract;
     const reasons = await precheckPayments(runtime, request);
@@ -236,7 +247,7 @@ export function relayerPayoutSender(runtime: TRuntime, waitMs: number): TSendPay
  * Voids a signed batch on its payout contract (SGEPayout.voidBatch, relayer-only) so that its signatures
  * can never pay it, and waits for it to be final; answers with the payment instead when the batch was paid.
  */
-export function relayerPayoutVoider(runtime: TRuntime, waitMs: number): TVoidPayoutBatch {
+export function relayerPayoutVoider(runtime: TPayoutChainDeps, waitMs: number): TVoidPayoutBatch {
   return async ({ batchId, payoutContract, onChainBatchId }) => {
     const paid = await findBatchPayment(
       runtime.chain.publicClient,

@@ -1,14 +1,6 @@
 import { RECONCILIATION_CHECKS } from '@sge/shared';
-import { sql } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
-import type { TDb } from '../db/client';
 import type { TIntentType } from '../db/schema';
-import { readLedgerTotals } from '../domain/ledger/read-ledger-totals';
-import { countIntentBacklog } from '../domain/reconciliation/count-intent-backlog';
-import { countStuckIntents } from '../domain/reconciliation/find-stuck-intents';
-import { listWorkerHeartbeats } from '../domain/reconciliation/list-worker-heartbeats';
-import { getLatestReconciliationRun } from '../domain/reconciliation/reconciliation-runs';
-import { readSponsorshipBudgets } from '../domain/registration/sponsorship-budgets';
 import { weiToEthFloat } from './wei-to-eth';
 
 /**
@@ -40,18 +32,32 @@ export const LEDGER_GAUGE_CACHE_MS = 30_000;
 export const PROGRAMS_METRICS_MAX = 200;
 /** A worker heartbeat that went stale within this window counts as a dead worker (WorkerDown). */
 export const WORKER_STALE_WINDOW_MS = 3_600_000;
-const WEBHOOK_PROVIDERS_MAX = 20;
+/** Webhook providers exported by sge_webhook_events_failed (there are two today). */
+export const WEBHOOK_PROVIDERS_MAX = 20;
 
+/**
+ * Where the gauges' figures come from: readers of PostgreSQL, which are queries and so live in the domain
+ * (domain/monitoring/database-gauge-source.ts); the composition root hands them over. Each is called at most
+ * once per cache period, however many scrapes arrive.
+ */
 export type TDatabaseGaugeSource = {
-  db: TDb;
-  intentTimeoutMinutes: number;
+  readLedgerTotals(): Promise<{ slug: string; currency: string; sum: bigint }[]>;
+  readOperationalFigures(now: Date): Promise<TOperationalFigures>;
+  readSponsorshipBudgets(): Promise<TSponsorshipFigures>;
+  readRelayerFees(): Promise<{ execution: bigint; l1: bigint }>;
   /** GLOBAL_DAILY_GAS_BUDGET_WEI (null or absent: none), for sge_sponsorship_paused. */
   globalDailyGasBudgetWei?: bigint | null;
 };
 
+/** Whether a daily sponsorship budget is crossed, overall and per budgeted program. */
+export type TSponsorshipFigures = {
+  globalGasPaused: boolean;
+  programs: ReadonlyMap<string, { slug: string; mintsRemaining: number | null; gasPaused: boolean }>;
+};
+
 const CHECK_STATUS_VALUE = { OK: 0, WARN: 1, FAIL: 2, ERROR: 3 } as const;
 
-type TOperationalFigures = {
+export type TOperationalFigures = {
   stuck: Record<TIntentType, number>;
   backlog: Record<TIntentType, number>;
   workersAlive: number;
@@ -89,52 +95,8 @@ function cachedRead<T>(ttlMs: number, read: () => Promise<T>): () => Promise<T |
 
 /** Registers the database-derived gauges on `registry`. */
 export function registerDatabaseGauges(registry: Registry, source: TDatabaseGaugeSource): void {
-  const { db } = source;
-  const ledger = cachedRead(LEDGER_GAUGE_CACHE_MS, () => readLedgerTotals(db, PROGRAMS_METRICS_MAX));
-  const operational = cachedRead(DB_GAUGE_CACHE_MS, async (): Promise<TOperationalFigures> => {
-    const now = new Date();
-    const [stuck, backlog, heartbeats, batches, webhooks, latest] = await Promise.all([
-      countStuckIntents(db, { timeoutMinutes: source.intentTimeoutMinutes, now }),
-      countIntentBacklog(db, now),
-      listWorkerHeartbeats(db, { now, windowMs: WORKER_STALE_WINDOW_MS, limit: 10_000 }),
-      db
-        .selectFrom('payout_batches')
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('status', 'in', ['PENDING_APPROVAL', 'APPROVED', 'EXECUTING', 'FAILED'])
-        .groupBy('status')
-        .execute(),
-      db
-        .selectFrom('webhook_events')
-        .select(['provider', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('status', '=', 'FAILED')
-        .groupBy('provider')
-        .orderBy('provider')
-        .limit(WEBHOOK_PROVIDERS_MAX)
-        .execute(),
-      getLatestReconciliationRun(db, { finished: true }),
-    ]);
-    return {
-      stuck,
-      backlog,
-      workersAlive: heartbeats.filter((worker) => worker.alive).length,
-      workersStale: heartbeats.filter((worker) => !worker.alive).length,
-      batches: batches.map((row) => ({ status: row.status, n: Number(row.n) })),
-      webhookFailures: webhooks.map((row) => ({ provider: row.provider, n: Number(row.n) })),
-      reconciliation: latest
-        ? {
-            finishedAt: latest.finishedAt ? new Date(latest.finishedAt) : null,
-            durationSeconds: latest.finishedAt
-              ? (new Date(latest.finishedAt).getTime() - new Date(latest.startedAt).getTime()) / 1000
-              : null,
-            checks: latest.checks.map((check) => ({
-              name: check.name,
-              status: check.status,
-              findingCount: check.findingCount,
-            })),
-          }
-        : null,
-    };
-  });
+  const ledger = cachedRead(LEDGER_GAUGE_CACHE_MS, () => source.readLedgerTotals());
+  const operational = cachedRead(DB_GAUGE_CACHE_MS, () => source.readOperationalFigures(new Date()));
 
   const gauge = <L extends string>(
     name: string,
@@ -161,9 +123,7 @@ export function registerDatabaseGauges(registry: Registry, source: TDatabaseGaug
   // Sponsored minting paused by a daily budget (issue 18): 1 while crossed, 0 otherwise, per budgeted program
   // (its slug) and budget (mints_per_day, gas_per_day), and program "all" for global_gas_per_day. The mint
   // workers read the same figures (domain/registration/sponsorship-budgets.ts) before claiming a batch.
-  const sponsorship = cachedRead(DB_GAUGE_CACHE_MS, () =>
-    readSponsorshipBudgets(source.db, source.globalDailyGasBudgetWei ?? null),
-  );
+  const sponsorship = cachedRead(DB_GAUGE_CACHE_MS, () => source.readSponsorshipBudgets());
   new Gauge({
     name: 'sge_sponsorship_paused',
     help: 'Sponsored minting paused by a daily budget (1) or not (0), by program and budget',
@@ -184,17 +144,7 @@ export function registerDatabaseGauges(registry: Registry, source: TDatabaseGaug
 
   // What the relayer's mined transactions cost, split as the chain charges it (chain/l1-fees.ts): on OP-stack
   // chains most of a mint's cost is the L1 data fee. Arbitrum's L1 component is inside gas used, so l2_execution.
-  const relayerFees = cachedRead(LEDGER_GAUGE_CACHE_MS, async () => {
-    const row = await db
-      .selectFrom('relayer_transactions')
-      .select([
-        sql<string>`coalesce(sum(gas_used * effective_gas_price_wei), 0)::text`.as('execution'),
-        sql<string>`coalesce(sum(l1_fee_wei), 0)::text`.as('l1'),
-      ])
-      .where('gas_used', 'is not', null)
-      .executeTakeFirstOrThrow();
-    return { execution: BigInt(row.execution), l1: BigInt(row.l1) };
-  });
+  const relayerFees = cachedRead(LEDGER_GAUGE_CACHE_MS, () => source.readRelayerFees());
   new Gauge({
     name: 'sge_relayer_fees_paid_eth',
     help: 'ETH the relayer paid for its mined transactions, by component: l2_execution (gas used × price) and l1_data (OP-stack L1 data fee)',

@@ -14,7 +14,7 @@ import { weiToEthFloat } from './wei-to-eth';
  * | sge_http_request_duration_seconds               | histogram | method, route, status| http/server.ts onResponse      |
  * | sge_http_requests_total                         | counter   | route, status        | http/server.ts onResponse      |
  * | sge_intents_total                               | counter   | type, status         | register route, processors     |
- * | sge_registrations_total                         | counter   |                      | mint-registrations.ts          |
+ * | sge_registrations_total                         | counter   |                      | settle-mint-batch.ts           |
  * | sge_settlement_duration_seconds                 | histogram | type                 | processors at confirmation     |
  * | sge_webhook_verification_failures_total         | counter   | provider             | Commerce webhook route         |
  * | sge_claims_total                                | counter   | token                | claim record route and watcher |

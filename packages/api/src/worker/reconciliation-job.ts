@@ -1,4 +1,3 @@
-import { reconciliationContextOf } from '../domain/reconciliation/reconciliation-context';
 import { SCHEDULE_TICK_MS } from '../domain/reconciliation/reconciliation-limits';
 import { tickReconciliationSchedule } from '../domain/reconciliation/reconciliation-schedule';
 import type { TRuntime } from '../runtime';
@@ -14,7 +13,7 @@ export function startReconciliationSchedule(
   runtime: TRuntime,
   options: { tickMs?: number } = {},
 ): () => Promise<void> {
-  const context = reconciliationContextOf(runtime);
+  const context = runtime.reconciliation;
   const schedule = runtime.config.workers.reconciliationSchedule;
   if (schedule === null) return async () => {};
   let running: Promise<void> | null = null;

@@ -1,5 +1,4 @@
 import { performQueuedRun } from '../domain/reconciliation/perform-queued-run';
-import { reconciliationContextOf } from '../domain/reconciliation/reconciliation-context';
 import { RECONCILIATION_QUEUE } from '../domain/reconciliation/request-reconciliation-run';
 import type { TRuntime } from '../runtime';
 import { startHeartbeat } from './heartbeat';
@@ -38,7 +37,7 @@ export async function startWorkers(
 
   // Reconciliation runs requested through the API ("run now", full re-check): one at a time per process (the
   // database allows one RUNNING run anyway).
-  const reconciliation = reconciliationContextOf(runtime);
+  const reconciliation = runtime.reconciliation;
   queue.process(
     RECONCILIATION_QUEUE,
     reportJobFailures(runtime.errorReporter, RECONCILIATION_QUEUE, async (data) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Histogram, Summary } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { databaseGaugeSource } from '../../src/domain/monitoring/database-gauge-source';
 import { createMetrics } from '../../src/metrics/metrics';
 import { DASHBOARDS_DIR, dashboardFiles, metricNamesIn, PROMETHEUS_DIR } from './ops-paths';
 
@@ -15,7 +16,7 @@ function exportedSeriesNames(): Set<string> {
     relayerBalanceWei: async () => null,
     queueDepths: async () => ({}),
     // A registry with the database gauges registered (never collected here: nothing is scraped).
-    database: { db: null as never, intentTimeoutMinutes: 10 },
+    database: databaseGaugeSource(null as never, { intentTimeoutMinutes: 10 }),
     replicaLagSeconds: async () => 0,
   });
   const names = new Set<string>();

@@ -1,23 +1,14 @@
 import { PAYOUT_APPROVALS_REQUIRED } from '@sge/shared';
-import type { Address, Hex, TypedDataDefinition } from 'viem';
+import type { Address, Hex } from 'viem';
+import type { TPayoutApprovalChecks } from '../../chain/payout-ports';
 import { AppError } from '../app-error';
 import { type TActor, writeAudit } from '../audit/write-audit';
 import { inTransaction, SQLSTATE_UNIQUE_VIOLATION, sqlState, type TDbExecutor } from '../in-transaction';
 import { loadBatchApproval, loadBatchSignatures } from './batch-approval';
 import { invalidBatchState, lockPayoutBatch, type TPayoutBatchRow } from './load-payout-batch';
 
-/** The chain checks an approval needs (the API wires them to the chain; tests to anvil). */
-export type TApprovePayoutBatchDeps = {
-  /** Whether `signature` is `signer`'s signature of `typedData`: ECDSA for an EOA, ERC-1271 for a contract. */
-  verifySignature(input: {
-    signer: Address;
-    typedData: TypedDataDefinition;
-    signature: Hex;
-  }): Promise<boolean>;
-  /** Whether the payout contract lists `signer` as an approver (SGEPayout.isApprover). */
-  isApprover(input: { payoutContract: Address; signer: Address }): Promise<boolean>;
-  now?: () => Date;
-};
+/** The chain checks an approval needs (chain/payout-ports.ts), and the clock. */
+export type TApprovePayoutBatchDeps = TPayoutApprovalChecks & { now?: () => Date };
 
 /** The admin who signs: a person (never a program key) and the wallet configured for them. */
 export type TApprover = TActor & { wallet: Address | null };

@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem';
+import type { TPayoutTransactionReceipt, TSendPayoutTransaction } from '../../chain/payout-ports';
 import { AppError } from '../app-error';
 import { writeAudit } from '../audit/write-audit';
 import { inTransaction, type TDbExecutor } from '../in-transaction';
@@ -12,44 +12,13 @@ import {
   type TPayoutBatchRow,
 } from './load-payout-batch';
 
+export type {
+  TPayoutTransactionReceipt,
+  TPayoutTransactionRequest,
+  TSendPayoutTransaction,
+  TSkippedPayment,
+} from '../../chain/payout-ports';
 export { onChainBatchId } from './batch-approval';
-
-/** What the chain boundary is asked to do: pay every recipient of one batch in one transaction. */
-export type TPayoutTransactionRequest = {
-  batchId: string;
-  /** The batch id the payout contract records (uint256): the batch uuid's 128 bits. */
-  onChainBatchId: bigint;
-  programId: string;
-  /** The payout contract the approvers signed for. */
-  payoutContract: Address;
-  /** The ERC-20 paid (USDC). */
-  token: Address;
-  recipients: Address[];
-  /** Smallest units of the token, one per recipient, all positive. */
-  amounts: bigint[];
-  total: bigint;
-  /** The approvals' deadline (unix seconds). */
-  deadline: bigint;
-  /** The two approvers' EIP-712 signatures, the creator's first. */
-  approvals: { approver: Address; signature: Hex }[];
-};
-
-/** A payment the payout contract skipped (its transfer failed), by its index in the request's arrays. */
-export type TSkippedPayment = { index: number; recipient: Address; amount: bigint; reason: string };
-
-export type TPayoutTransactionReceipt = { txHash: Hex; blockNumber: bigint; skipped: TSkippedPayment[] };
-
-/**
- * The chain boundary of payouts (the relayer implements it). It returns only once the transaction that
- * pays the batch is confirmed, or throws. It must be safe to call again for the same batch at any time —
- * after a crash, a timeout, or a successful payment whose confirmation was never recorded: it first asks
- * the payout contract whether `onChainBatchId` was paid (`batchPaidBlock`) and, if so, returns that
- * payment's transaction (with the payments it skipped) instead of paying again. The contract refuses a
- * second payment of a batch id anyway (SGEPayoutBatchAlreadyPaid), so nothing can be paid twice.
- */
-export type TSendPayoutTransaction = (
-  request: TPayoutTransactionRequest,
-) => Promise<TPayoutTransactionReceipt>;
 
 export type TExecutePayoutBatchDeps = {
   sendPayoutTransaction: TSendPayoutTransaction;

@@ -1,5 +1,6 @@
 import { PAYOUT_APPROVALS_REQUIRED } from '@sge/shared';
-import type { Address, Hex } from 'viem';
+import type { Hex } from 'viem';
+import type { TVoidPayoutBatch } from '../../chain/payout-ports';
 import { AppError } from '../app-error';
 import { type TActor, writeAudit } from '../audit/write-audit';
 import { inTransaction, type TDbExecutor } from '../in-transaction';
@@ -11,15 +12,7 @@ import {
   type TPayoutBatchRow,
 } from './load-payout-batch';
 
-/**
- * The chain boundary of a cancellation: makes a batch id unpayable on the payout contract
- * (SGEPayout.voidBatch), and answers whether it was paid instead. Idempotent.
- */
-export type TVoidPayoutBatch = (input: {
-  batchId: string;
-  payoutContract: Address;
-  onChainBatchId: bigint;
-}) => Promise<{ voided: true; txHash: Hex | null } | { voided: false; paidTxHash: Hex }>;
+export type { TVoidPayoutBatch } from '../../chain/payout-ports';
 
 export type TReleasePayoutBatchDeps = { voidPayoutBatch: TVoidPayoutBatch };
 

@@ -50,7 +50,7 @@ export type TRegistrationOutcome = {
  * `ref` matches an ACTIVE affiliate of the program by code (case-insensitive) or by wallet. The intent is
  * unique per (program, wallet), so the first request's ref is the one kept: first touch is locked. A
  * self-referral, or a ref matching no active affiliate, is ignored with the reason kept. The users row is
- * written when the SGE-ID is minted (mint-registrations.ts), carrying this attribution.
+ * written when the SGE-ID is minted (settle-mint-batch.ts), carrying this attribution.
  */
 export async function writeRegistrations(
   db: TDb,

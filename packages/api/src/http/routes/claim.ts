@@ -23,8 +23,8 @@ import { prepareGaslessClaim } from '../../domain/claims/prepare-gasless-claim';
 import { recordClaimTransaction } from '../../domain/claims/record-claim-transaction';
 import { submitGaslessClaim } from '../../domain/claims/submit-gasless-claim';
 import { ProgramCache } from '../../domain/programs/program-cache';
+import { wakeGaslessClaimWorkers } from '../../queue/claim-queue';
 import type { TRuntime } from '../../runtime';
-import { wakeGaslessClaimWorkers } from '../../worker/processors/claim-gasless';
 import type { TApp } from '../server';
 
 const ZProgramQuery = z.object({ programId: z.uuid().optional() });
@@ -118,7 +118,7 @@ export function registerClaimRoutes(app: TApp, runtime: TRuntime) {
   app.post('/api/claim/gasless/submit', { schema: gaslessSubmit }, async (request, reply) => {
     const program = await programs.get(request.query.programId ?? DEFAULT_PROGRAM_ID);
     const result = await submitGaslessClaim(
-      { ...env, relayerAddress: runtime.relayer.address, wake: () => wakeGaslessClaimWorkers(runtime) },
+      { ...env, relayerAddress: runtime.relayer.address, wake: () => wakeGaslessClaimWorkers(runtime.queue) },
       program,
       request.body,
     );

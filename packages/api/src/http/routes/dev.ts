@@ -101,7 +101,12 @@ export function registerDevRoutes(app: TApp, runtime: TRuntime) {
   );
 
   // Test USDC and USDT for any wallet (and a little ETH for its gas), so it can claim from the browser.
-  const faucet = createMockFaucet(runtime);
+  const faucet = createMockFaucet({
+    mockChain: runtime.mockChain,
+    contracts: runtime.contracts,
+    chain: runtime.chain,
+    deployerKey: runtime.config.chain.deployerPrivateKey,
+  });
   app.post(
     '/api/dev/faucet',
     {

@@ -1,5 +1,5 @@
 import { type THealthCheck, type THealthResponse, ZHealthResponse } from '@sge/shared';
-import { sql } from 'kysely';
+import { pingDatabase } from '../../domain/health/ping-database';
 import type { TRuntime } from '../../runtime';
 import type { TApp } from '../server';
 
@@ -44,7 +44,7 @@ async function timed(check: () => Promise<unknown>): Promise<THealthCheck> {
  */
 export async function readHealth(runtime: TRuntime): Promise<THealthResponse> {
   const [db, queue, snapshot] = await Promise.all([
-    timed(() => sql`select 1`.execute(runtime.database.db)),
+    timed(() => pingDatabase(runtime.database.db)),
     timed(() => runtime.queue.ping()),
     runtime.chain.snapshot(),
   ]);

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PROGRAM_ID,
   ZCreateOnchainPaymentRequest,
   ZErrorResponse,
   ZOnchainPayment,
@@ -6,7 +7,6 @@ import {
 } from '@sge/shared';
 import type { Hex } from 'viem';
 import { z } from 'zod';
-import { DEFAULT_PROGRAM_ID } from '../../db/migrations/0001-core-schema';
 import { claimEnvironment } from '../../domain/claims/claim-context';
 import { createOnchainPayment } from '../../domain/payments/create-onchain-payment';
 import { getOnchainPayment } from '../../domain/payments/get-onchain-payment';

@@ -34,8 +34,8 @@ import {
   verifyRegistrationProof,
 } from '../../domain/registration/verify-registration-proof';
 import type { TRegistrationOutcome } from '../../domain/registration/write-registrations';
+import { throttledRegisterWake } from '../../queue/register-queue';
 import type { TRuntime } from '../../runtime';
-import { throttledRegisterWake } from '../../worker/processors/register';
 import { rateLimitNamespace, sharedRateLimitStore } from '../plugins/shared-rate-limit-store';
 import type { TApp } from '../server';
 
@@ -128,7 +128,7 @@ const ZProgramParams = z.object({ programId: z.uuid() });
 export function registerRegistrationRoutes(app: TApp, runtime: TRuntime) {
   const { db } = runtime.database;
   const programs = new ProgramCache(db);
-  const wakeRegisterWorkers = throttledRegisterWake(runtime);
+  const wakeRegisterWorkers = throttledRegisterWake(runtime.queue);
   const writer = new RegistrationWriter(db, () => {
     wakeRegisterWorkers().catch((error: unknown) =>
       // Committed anyway: the sweeper dispatches it within SWEEP_INTERVAL_MS.

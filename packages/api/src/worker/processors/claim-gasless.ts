@@ -1,18 +1,8 @@
 import { claimEnvironment } from '../../domain/claims/claim-context';
 import { relayGaslessClaims, type TRelayGaslessDeps } from '../../domain/claims/relay-gasless-claims';
+import { wakeGaslessClaimWorkers } from '../../queue/claim-queue';
 import type { TRuntime } from '../../runtime';
 import type { TIntentProcessor } from '../intent-processor';
-
-/**
- * Gasless CLAIM intents (POST /api/claim/gasless/submit) are relayed in batches, so their queue jobs are
- * wake-ups (job id `claim-gasless-wake-<250 ms time bucket>`), like the mint worker's. A claim the wallet sent
- * itself is never PENDING (it is recorded in one transaction), so every PENDING CLAIM intent is a gasless one.
- */
-const WAKE_BUCKET_MS = 250;
-
-export async function wakeGaslessClaimWorkers(runtime: TRuntime): Promise<void> {
-  await runtime.queue.enqueue('claim', `claim-gasless-wake-${Math.floor(Date.now() / WAKE_BUCKET_MS)}`, {});
-}
 
 function relayDeps(runtime: TRuntime): TRelayGaslessDeps {
   return {
@@ -27,7 +17,7 @@ export const gaslessClaimProcessor: TIntentProcessor = {
   type: 'CLAIM',
   queue: 'claim',
   async dispatch(runtime) {
-    await wakeGaslessClaimWorkers(runtime);
+    await wakeGaslessClaimWorkers(runtime.queue);
   },
   async handle(runtime, _data, { workerId }) {
     const deps = relayDeps(runtime);

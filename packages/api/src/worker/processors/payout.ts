@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { PayoutNotPaidError, relayerPayoutSender } from '../../chain/payout-sender';
 import { RelayerError } from '../../chain/relayer';
 import { executePayoutBatch, failPayoutBatch } from '../../domain/payouts/execute-payout-batch';
-import type { TRuntime } from '../../runtime';
+import { enqueuePayouts } from '../../queue/payout-queue';
 import type { TIntentProcessor } from '../intent-processor';
 
 /** Retry delays of a payout that failed for a passing reason: 5 s, 10 s, 20 s, ... capped at 10 minutes. */
@@ -20,7 +20,7 @@ export const payoutProcessor: TIntentProcessor = {
   type: 'PAYOUT',
   queue: 'payout',
   async dispatch(runtime, intentIds) {
-    for (const id of intentIds) await runtime.queue.enqueue('payout', `payout-${id}`, { intentId: id });
+    await enqueuePayouts(runtime.queue, intentIds);
   },
   async handle(runtime, data, { workerId }) {
     const { db } = runtime.database;
@@ -71,7 +71,3 @@ export const payoutProcessor: TIntentProcessor = {
     }
   },
 };
-
-export async function dispatchPayout(runtime: TRuntime, intentId: string): Promise<void> {
-  await payoutProcessor.dispatch(runtime, [intentId]);
-}

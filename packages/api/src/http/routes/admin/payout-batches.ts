@@ -16,8 +16,8 @@ import { createPayoutBatch } from '../../../domain/payouts/create-payout-batch';
 import { getPayoutBatchDetail, listPayoutBatches } from '../../../domain/payouts/payout-batch-views';
 import { releasePayoutBatch } from '../../../domain/payouts/release-payout-batch';
 import { startPayoutBatchExecution } from '../../../domain/payouts/start-payout-batch-execution';
+import { enqueuePayouts } from '../../../queue/payout-queue';
 import type { TRuntime } from '../../../runtime';
-import { dispatchPayout } from '../../../worker/processors/payout';
 import { payoutApprovalDeps, payoutBatchCreationDeps, payoutVoidDeps } from '../../payout-chain-deps';
 import { actorOf, adminOf, authGuards, programFilterOf, programOf, programScopeOf } from '../../plugins/auth';
 import type { TApp } from '../../server';
@@ -175,7 +175,7 @@ export function registerAdminPayoutBatchRoutes(app: TApp, runtime: TRuntime) {
         programScope: scope,
       });
       // Committed: wake a worker now (the sweeper would find it anyway).
-      await dispatchPayout(runtime, intent.id).catch((error: unknown) =>
+      await enqueuePayouts(runtime.queue, [intent.id]).catch((error: unknown) =>
         request.log.warn({ err: error }, 'could not dispatch the payout; the sweeper will'),
       );
       return reply

@@ -15,11 +15,12 @@ import {
 import { z } from 'zod';
 import { knownAddressesOf } from '../../../chain/known-addresses';
 import { AppError } from '../../../domain/app-error';
+import { listProgramApiKeys } from '../../../domain/auth/list-program-api-keys';
 import { createProgramApiKey, revokeProgramApiKey } from '../../../domain/auth/program-api-keys';
 import { parseAllowlist, replaceAllowlist } from '../../../domain/gates/replace-allowlist';
-import { afterCreatedCursor, createdMicros, toCreatedPage } from '../../../domain/pagination';
 import { createProgram } from '../../../domain/programs/create-program';
 import { getProgram } from '../../../domain/programs/get-program';
+import { listPrograms } from '../../../domain/programs/list-programs';
 import { splitMoneySettings } from '../../../domain/programs/program-money-settings';
 import { programStats } from '../../../domain/programs/program-stats';
 import { toProgramView } from '../../../domain/programs/program-view';
@@ -97,15 +98,11 @@ export function registerAdminProgramRoutes(app: TApp, runtime: TRuntime) {
     },
     async (request) => {
       const scope = programScopeOf(adminOf(request));
-      let select = db.selectFrom('programs').selectAll().select(createdMicros().as('cursor_us'));
-      if (scope) select = select.where('id', '=', scope);
-      const rows = await select
-        .where(afterCreatedCursor(request.query.cursor))
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(request.query.limit + 1)
-        .execute();
-      return toCreatedPage(rows, request.query.limit, toProgramView);
+      return await listPrograms(
+        db,
+        { scope, cursor: request.query.cursor, limit: request.query.limit },
+        toProgramView,
+      );
     },
   );
 
@@ -280,13 +277,7 @@ export function registerAdminProgramRoutes(app: TApp, runtime: TRuntime) {
       },
     },
     async (request) => {
-      await getProgram(db, request.params.programId);
-      const rows = await db
-        .selectFrom('program_api_keys')
-        .selectAll()
-        .where('program_id', '=', request.params.programId)
-        .orderBy('created_at', 'desc')
-        .execute();
+      const rows = await listProgramApiKeys(db, request.params.programId);
       return { items: rows.map(toApiKeyView) };
     },
   );

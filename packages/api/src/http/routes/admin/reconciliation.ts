@@ -13,7 +13,6 @@ import {
 } from '@sge/shared';
 import { AppError } from '../../../domain/app-error';
 import { toAdminIntent } from '../../../domain/intents/list-intents';
-import { reconciliationContextOf } from '../../../domain/reconciliation/reconciliation-context';
 import {
   getLatestReconciliationRun,
   getReconciliationRun,
@@ -46,7 +45,7 @@ export function registerAdminReconciliationRoutes(app: TApp, runtime: TRuntime) 
   const { db } = runtime.database;
   // Lists, stats and exports: the read replica when there is one (db/read-db.ts).
   const readDb = runtime.readDatabase.db;
-  const context = reconciliationContextOf(runtime);
+  const context = runtime.reconciliation;
 
   for (const [path, mode, summary] of [
     [

@@ -3,8 +3,8 @@ import { ZCommerceChargeCode } from '@sge/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../../domain/app-error';
 import { checkoutReturnUrl } from '../../../domain/commerce/create-commerce-charge';
+import { getMockCheckoutCharge } from '../../../domain/commerce/get-mock-checkout-charge';
 import { PAID_CHARGE_STATUSES, type TChargeRow } from '../../../domain/commerce/record-charge-status';
 import { deliverSimulatedBusinessCheckout } from '../../../domain/commerce/simulated-business-checkout';
 import {
@@ -32,17 +32,7 @@ export function registerCommerceCheckoutRoutes(app: TApp, runtime: TRuntime, con
   const { db } = runtime.database;
   const secret = runtime.config.commerce.webhookSecret;
 
-  const load = async (code: string): Promise<TChargeRow> => {
-    const charge = await db
-      .selectFrom('commerce_charges')
-      .selectAll()
-      .where('code', '=', code)
-      .executeTakeFirst();
-    // A Real-mode charge is paid on Commerce's page, never here.
-    const mock = charge?.source === 'MOCK' || charge?.source === 'MOCK_BUSINESS' ? charge : null;
-    if (!mock) throw new AppError('NOT_FOUND', `charge ${code} not found`);
-    return mock;
-  };
+  const load = (code: string): Promise<TChargeRow> => getMockCheckoutCharge(db, code);
 
   app.register(async (plain: FastifyInstance) => {
     // HTML forms post application/x-www-form-urlencoded; these forms carry no fields, so nothing is parsed.
