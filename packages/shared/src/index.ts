@@ -1,5 +1,6 @@
 export * from './admin';
 export * from './affiliates';
+export * from './assert';
 export * from './auth';
 export * from './changes';
 export * from './claims';

@@ -1,3 +1,4 @@
+import { assert } from './assert';
 /**
  * Every page size, batch size, time window and count limit of the money features (programs, affiliates,
  * ledger, commissions, payouts, admin lists), in one place. The API enforces them; the app reads the page
@@ -108,7 +109,7 @@ export const GASLESS_CLAIM_BATCH_SIZE_MAX = 20;
 export const CHANGE_REQUEST_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 function check(condition: boolean, message: string) {
-  if (!condition) throw new Error(`limits: ${message}`);
+  assert(condition, `limits: ${message}`);
 }
 check(
   PAGE_SIZE_DEFAULT >= 1 && PAGE_SIZE_DEFAULT <= PAGE_SIZE_MAX,

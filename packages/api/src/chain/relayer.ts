@@ -1,3 +1,4 @@
+import { assert } from '@sge/shared';
 import { sql } from 'kysely';
 import { type Address, type Hex, keccak256 } from 'viem';
 import type { TDb } from '../db/client';
@@ -353,7 +354,7 @@ export class Relayer {
     });
     if (recorded) return recorded;
     const existing = await this.findByReference(request.reference);
-    if (!existing) throw new Error(`reference ${request.reference} conflicted but no transaction has it`);
+    assert(existing, `reference ${request.reference} conflicted but no transaction has it`);
     return existing;
   }
 

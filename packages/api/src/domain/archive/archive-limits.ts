@@ -1,3 +1,4 @@
+import { assert } from '@sge/shared';
 /**
  * Bounds of the intent archive (`npm run archive`). Checked when this module loads.
  */
@@ -12,7 +13,7 @@ export const ARCHIVE_OLDER_THAN_DAYS_MIN = 1;
 export const ARCHIVE_OLDER_THAN_DAYS_MAX = 3_650;
 
 function check(condition: boolean, message: string) {
-  if (!condition) throw new Error(`archive limits: ${message}`);
+  assert(condition, `archive limits: ${message}`);
 }
 check(ARCHIVE_BATCH_SIZE >= 1, 'a batch must hold at least one intent');
 check(ARCHIVE_INTENTS_PER_RUN_MAX >= ARCHIVE_BATCH_SIZE, 'a run must hold at least one batch');

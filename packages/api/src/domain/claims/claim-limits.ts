@@ -1,3 +1,4 @@
+import { assert } from '@sge/shared';
 /**
  * Limits of claims and of the chain watcher (TIGER_STYLE: every count and time has a named maximum),
  * checked against each other when the module loads.
@@ -14,7 +15,7 @@ export const CLAIM_WATCHER_RANGES_PER_TICK_MAX = 25;
 export const CLAIM_HISTORY_ROWS_MAX = 100;
 
 function check(condition: boolean, message: string) {
-  if (!condition) throw new Error(`claim limits: ${message}`);
+  assert(condition, `claim limits: ${message}`);
 }
 check(CLAIM_WATCHER_BLOCK_RANGE_MAX >= 1 && CLAIM_WATCHER_BLOCK_RANGE_MAX <= 10_000, 'range out of bounds');
 check(CLAIM_WATCHER_RANGES_PER_TICK_MAX >= 1, 'a tick must read at least one range');

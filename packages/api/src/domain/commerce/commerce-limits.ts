@@ -1,3 +1,4 @@
+import { assert } from '@sge/shared';
 /**
  * Limits of the Coinbase Commerce integration (TIGER_STYLE: every count and time has a named maximum).
  * Checked against each other when the module loads.
@@ -17,7 +18,7 @@ export const CHARGE_HISTORY_SHOWN_MAX = 50;
 export const CHARGE_NAME_LENGTH_MAX = 100;
 
 function check(condition: boolean, message: string) {
-  if (!condition) throw new Error(`commerce limits: ${message}`);
+  assert(condition, `commerce limits: ${message}`);
 }
 check(CHARGE_REFRESH_AFTER_MS >= 1_000, 'a refresh per request would hammer Commerce');
 check(MOCK_WEBHOOK_DELIVERY_TIMEOUT_MS < MOCK_CHARGE_TTL_MS, 'a delivery must fit in a charge lifetime');

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { TCommerceChargeView } from '@sge/shared';
+import { assert } from '@sge/shared';
 import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import { type Address, getAddress, isAddress } from 'viem';
@@ -223,7 +224,7 @@ export async function createCommerceCharge(
     if (code === null) throw new Error(`no free mock charge code after ${CODE_TRIES_MAX} tries`);
   }
   const view = await getCommerceCharge(db, code);
-  if (!view) throw new Error(`charge ${code} vanished after it was stored`);
+  assert(view, `charge ${code} vanished after it was stored`);
   return view;
 }
 

@@ -1,4 +1,4 @@
-import { COMMISSION_LEVELS_MAX } from '@sge/shared';
+import { assert, COMMISSION_LEVELS_MAX } from '@sge/shared';
 import { type Selectable, sql } from 'kysely';
 import type { CommissionsTable, SettlementsTable } from '../../db/schema';
 import type { TDbExecutor } from '../in-transaction';
@@ -82,7 +82,7 @@ export async function accrueCommissions(
      WHERE p.id = ${settlement.program_id}
      ORDER BY chain.level`.execute(tx);
   const first = found.rows[0];
-  if (!first) throw new Error(`program ${settlement.program_id} of settlement ${settlement.id} not found`);
+  assert(first, `program ${settlement.program_id} of settlement ${settlement.id} not found`);
   if (!first.claimed) {
     const existing = await tx
       .selectFrom('commissions')

@@ -1,4 +1,4 @@
-import { BPS_DENOMINATOR } from '@sge/shared';
+import { assert, BPS_DENOMINATOR } from '@sge/shared';
 
 export type TChainLink = { affiliateId: string; status: 'PENDING' | 'ACTIVE' | 'SUSPENDED' | 'TERMINATED' };
 
@@ -36,13 +36,12 @@ export function splitCommissions(
   levelsBps: readonly number[],
   chain: readonly TChainLink[],
 ): TCommissionSplit {
-  if (base < 0n) throw new Error(`commission base must not be negative (got ${base})`);
+  assert(base >= 0n, `commission base must not be negative (got ${base})`);
   const total = levelsBps.reduce((sum, bps) => sum + bps, 0);
-  if (total > BPS_DENOMINATOR || levelsBps.some((bps) => !Number.isInteger(bps) || bps < 0)) {
-    throw new Error(
-      `commission levels ${JSON.stringify(levelsBps)} must be whole bps adding up to at most 10000`,
-    );
-  }
+  assert(
+    total <= BPS_DENOMINATOR && levelsBps.every((bps) => Number.isInteger(bps) && bps >= 0),
+    `commission levels ${JSON.stringify(levelsBps)} must be whole bps adding up to at most 10000`,
+  );
   const commissions: TCommissionShare[] = [];
   const forfeited: TCommissionShare[] = [];
   const levels = Math.min(levelsBps.length, chain.length);
@@ -59,6 +58,6 @@ export function splitCommissions(
   const paid = commissions.reduce((sum, share) => sum + share.amount, 0n);
   const platformRemainder = base - paid;
   // Σ floor(base × r_i / 10000) ≤ floor(base × Σ r_i / 10000) ≤ base because Σ r_i ≤ 10000.
-  if (platformRemainder < 0n) throw new Error('commissions exceed their base');
+  assert(platformRemainder >= 0n, 'commissions exceed their base');
   return { commissions, forfeited, platformRemainder };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LEDGER_ENTRIES_PER_TRANSACTION_MAX, LEDGER_REFERENCE_LENGTH_MAX } from '@sge/shared';
+import { assert, LEDGER_ENTRIES_PER_TRANSACTION_MAX, LEDGER_REFERENCE_LENGTH_MAX } from '@sge/shared';
 import { sql } from 'kysely';
 import type { TCurrency } from '../../db/schema';
 import { AppError } from '../app-error';
@@ -150,7 +150,7 @@ export async function postLedgerTransactions(
     if (row)
       return { id: row.id, reference: input.reference, createdAt: new Date(row.created_at), created: true };
     const found = existingByReference.get(input.reference);
-    if (!found) throw new Error(`ledger reference ${input.reference} was neither inserted nor found`);
+    assert(found, `ledger reference ${input.reference} was neither inserted nor found`);
     if (found.content_hash !== hashes[index]) {
       throw new AppError(
         'CONFLICT',

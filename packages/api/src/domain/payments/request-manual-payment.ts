@@ -1,4 +1,5 @@
 import type { TChange, TManualPayment, TManualPaymentChangePayload } from '@sge/shared';
+import { assert } from '@sge/shared';
 import { getAddress } from 'viem';
 import { AppError } from '../app-error';
 import { toChangeView } from '../changes/change-view';
@@ -68,7 +69,7 @@ export async function requestManualPayment(
     if (change) return { status: 'PENDING_APPROVAL', change: toChangeView(change) };
     // Another admin proposed the same reference between our read and our insert: compare with theirs.
     const theirs = await pendingPaymentChange(tx, key);
-    if (!theirs) throw new Error(`manual payment change ${key} vanished while proposing it`);
+    assert(theirs, `manual payment change ${key} vanished while proposing it`);
     return { status: 'PENDING_APPROVAL', change: samePendingOrConflict(theirs, payload) };
   });
 }

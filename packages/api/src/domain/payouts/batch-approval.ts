@@ -1,4 +1,5 @@
 import { payoutBatchTypedData } from '@sge/contracts';
+import { assert } from '@sge/shared';
 import { type Address, getAddress, type Hex, type TypedDataDefinition } from 'viem';
 import { AppError } from '../app-error';
 import type { TDbExecutor } from '../in-transaction';
@@ -65,9 +66,10 @@ export async function loadBatchApproval(db: TDbExecutor, batch: TPayoutBatchRow)
   }
   const payments = await loadBatchPayments(db, batch.id);
   const total = payments.reduce((sum, payment) => sum + payment.amount, 0n);
-  if (payments.length === 0 || total !== batch.total) {
-    throw new Error(`payout batch ${batch.id}: payouts sum to ${total}, batch total is ${batch.total}`);
-  }
+  assert(
+    payments.length > 0 && total === batch.total,
+    `payout batch ${batch.id}: payouts sum to ${total}, batch total is ${batch.total}`,
+  );
   const payoutContract = getAddress(batch.payout_contract);
   const token = getAddress(batch.token);
   const deadline = BigInt(Math.floor(batch.approval_deadline.getTime() / 1000));

@@ -1,4 +1,4 @@
-import { RECONCILIATION_FINDINGS_MAX } from '@sge/shared';
+import { assert, RECONCILIATION_FINDINGS_MAX } from '@sge/shared';
 
 /**
  * Bounds of a reconciliation run (checked when this module loads). Every check reads at most these many
@@ -67,7 +67,7 @@ export const FINDING_DETAILS_JSON_MAX = 4_000;
 export { RECONCILIATION_FINDINGS_MAX };
 
 function check(condition: boolean, message: string) {
-  if (!condition) throw new Error(`reconciliation limits: ${message}`);
+  assert(condition, `reconciliation limits: ${message}`);
 }
 check(SETTLEMENT_TXS_PER_RUN_MAX >= SETTLEMENT_BATCH_SIZE, 'a run must hold at least one settlement batch');
 check(SETTLEMENT_RPC_CONCURRENCY >= 1 && SETTLEMENT_RPC_CONCURRENCY <= 64, 'RPC concurrency 1..64');
