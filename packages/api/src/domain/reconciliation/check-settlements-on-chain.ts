@@ -7,13 +7,8 @@ import {
   type TReconciliationCheck,
   type TReconciliationContext,
 } from './check-context';
-import {
-  decodeReceipt,
-  matchSettlement,
-  type TDecodedReceipt,
-  type TMismatch,
-  type TSettlementToMatch,
-} from './match-settlement';
+import { decodeReceipt, type TDecodedReceipt } from './decode-receipt';
+import { matchSettlement, type TMismatch, type TSettlementToMatch } from './match-settlement';
 import {
   RECHECK_BLOCKS_DEFAULT,
   RECHECK_MINUTES_DEFAULT,

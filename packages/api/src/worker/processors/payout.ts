@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { PayoutNotPaidError, relayerPayoutSender } from '../../chain/payout-sender';
 import { RelayerError } from '../../chain/relayer';
-import { executePayoutBatch, failPayoutBatch } from '../../domain/payouts/execute-payout-batch';
+import { executePayoutBatch } from '../../domain/payouts/execute-payout-batch';
+import { failPayoutBatch } from '../../domain/payouts/fail-payout-batch';
 import { enqueuePayouts } from '../../queue/payout-queue';
 import type { TIntentProcessor } from '../intent-processor';
 
