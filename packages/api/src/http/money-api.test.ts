@@ -201,6 +201,8 @@ describe('money API', () => {
       { method: 'GET', path: `/api/admin/affiliates/${xId}` },
       { method: 'POST', path: `/api/admin/affiliates/${xId}/suspend`, body: { reason: 'r' } },
       { method: 'POST', path: `/api/admin/affiliates/${xId}/reinstate`, body: { reason: 'r' } },
+      { method: 'POST', path: `/api/admin/affiliates/${xId}/terminate`, body: { reason: 'r' } },
+      { method: 'GET', path: `/api/admin/overview?programId=${A}&range=7d` },
       { method: 'GET', path: `/api/admin/users?programId=${A}` },
       { method: 'GET', path: `/api/admin/intents?programId=${A}` },
       { method: 'GET', path: `/api/admin/intents/${intentId}` },
@@ -261,6 +263,9 @@ describe('money API', () => {
       },
       // Routes of other modules behind the same guards (the coverage test below finds any that are missing).
       { method: 'GET', path: '/api/admin/fund-check', global: true },
+      { method: 'GET', path: '/api/admin/queues', global: true },
+      { method: 'POST', path: '/api/admin/queues/payout/pause', global: true },
+      { method: 'POST', path: '/api/admin/queues/payout/resume', global: true },
       { method: 'POST', path: '/api/admin/reconciliation/run', global: true },
       { method: 'POST', path: '/api/admin/reconciliation/full', global: true },
       { method: 'GET', path: '/api/admin/reconciliation/runs', global: true },
@@ -319,7 +324,8 @@ describe('money API', () => {
         path
           .split('?')[0]!
           .replaceAll(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')
-          .replace(/\/charges\/[A-Z0-9]+\//, '/charges/{id}/');
+          .replace(/\/charges\/[A-Z0-9]+\//, '/charges/{id}/')
+          .replace(/\/queues\/[a-z]+\//, '/queues/{id}/');
       const covered = new Set(
         [...adminCases(), ...affiliateCases()].map((c) => `${c.method} ${pattern(c.path)}`),
       );
