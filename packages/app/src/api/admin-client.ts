@@ -8,6 +8,8 @@ import {
   type TLedgerVerification,
   type TManualPayment,
   type TManualPaymentRequest,
+  type TOverview,
+  type TOverviewRange,
   type TPayoutBatch,
   type TPayoutBatchDetail,
   type TProgram,
@@ -30,6 +32,7 @@ import {
   ZLedgerEntry,
   ZLedgerVerification,
   ZManualPayment,
+  ZOverview,
   ZPage,
   ZPayoutBatch,
   ZPayoutBatchDetail,
@@ -110,12 +113,7 @@ export type TLedgerFilter = { programId?: string; account?: string; currency?: s
  * const admin = createAdminClient(api, () => readAdminKey());
  * const programs = await admin.programs();
  */
-export function createAdminClient(
-  api: TApiClient,
-  key: () => string | null,
-  /** Unused since every call, the CSV export included, goes through `api` (which has the base URL and fetch). */
-  _options: { baseUrl: string; fetch?: typeof fetch } = { baseUrl: '' },
-) {
+export function createAdminClient(api: TApiClient, key: () => string | null) {
   const headers = (): Record<string, string> => {
     const value = key();
     return value === null ? {} : { [ADMIN_KEY_HEADER]: value };
@@ -337,6 +335,16 @@ export function createAdminClient(
       }),
     fundCheck: (init?: TRequestOptions): Promise<TFundCheck> =>
       get(adminPath('GET /api/admin/fund-check'), ZFundCheck, init),
+    /** The dashboard's figures per UTC day (daily rollups) and the relayer's runway; all programs when null. */
+    overview: (
+      filter: { programId: string | null; range: TOverviewRange },
+      init?: TRequestOptions,
+    ): Promise<TOverview> =>
+      get(
+        `${adminPath('GET /api/admin/overview')}?${query({ range: filter.range, programId: filter.programId })}`,
+        ZOverview,
+        init,
+      ),
     queues: (init?: TRequestOptions): Promise<{ items: TQueueState[] }> =>
       get(adminPath('GET /api/admin/queues'), z.object({ items: z.array(ZQueueState) }), init),
     setQueuePaused: (name: string, paused: boolean): Promise<TQueueState> =>

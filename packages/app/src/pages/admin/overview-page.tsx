@@ -1,7 +1,7 @@
 import { OVERVIEW_RANGES, type TOverview, type TOverviewRange } from '@sge/shared';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
-import { fetchOverview } from '../../api/overview-client';
+import { adminClient } from '../../api/money-clients';
 import { useAdmin } from '../../components/admin/admin-context';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { formatFigure, OVERVIEW_CHARTS } from '../../components/overview/overview-figures';
@@ -28,7 +28,7 @@ export function OverviewPage() {
   const [range, setRange] = useState<TOverviewRange>('7d');
   const overview = useQuery({
     queryKey: ['admin', 'overview', programId, range],
-    queryFn: ({ signal }) => fetchOverview({ programId, range }, { signal }),
+    queryFn: ({ signal }) => adminClient.overview({ programId, range }, { signal }),
     refetchInterval: ADMIN_REFRESH_INTERVAL_MS,
   });
   const data = overview.data;
